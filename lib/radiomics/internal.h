@@ -1,0 +1,244 @@
+/*
+ * internal.h - private declarations shared by the libradiomics sources.
+ * Never installed. Internal names start with ri_ (functions, types) or RI_
+ * (macros, constants) so that they cannot be mistaken for the public API.
+ */
+#ifndef RADIOMICS_INTERNAL_H
+#define RADIOMICS_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "radiomics.h"
+
+/* Largest voxel count a volume may have (2^31 voxels, 16 GiB of doubles). */
+#define RI_MAX_VOXELS ((size_t)1 << 31)
+
+struct rad_error {
+    rad_status status;
+    char message[1024];
+};
+
+/* Records status and a printf-style message in error (which may be NULL)
+ * and returns status, so that callers can write `return ri_fail(...)`. */
+rad_status ri_fail(rad_error *error, rad_status status, const char *format, ...)
+    __attribute__((format(printf, 3, 4)));
+
+struct rad_volume {
+    size_t size[3];
+    double spacing[3];
+    double origin[3];
+    double direction[9]; /* row-major; column c is the world direction of axis c */
+    double *data;        /* size[0]*size[1]*size[2] values, x fastest */
+};
+
+static inline size_t ri_voxel_count(const rad_volume *v)
+{
+    return v->size[0] * v->size[1] * v->size[2];
+}
+
+static inline size_t ri_index(const rad_volume *v, size_t i, size_t j, size_t k)
+{
+    return i + v->size[0] * (j + v->size[1] * k);
+}
+
+/* Allocates a volume with the geometry of like (size included), zero-filled. */
+rad_status ri_volume_like(const rad_volume *like, rad_volume **out, rad_error *error);
+
+/* ------------------------------------------------------------------ */
+/* Parameters (params.c)                                                */
+
+typedef enum ri_interpolator {
+    RI_INTERP_NEAREST = 0,
+    RI_INTERP_LINEAR = 1,
+    RI_INTERP_BSPLINE = 2
+} ri_interpolator;
+
+/* Feature classes in output order. */
+typedef enum ri_feature_class {
+    RI_CLASS_FIRSTORDER = 0,
+    RI_CLASS_GLCM = 1,
+    RI_CLASS_GLRLM = 2,
+    RI_CLASS_GLSZM = 3,
+    RI_CLASS_GLDM = 4,
+    RI_CLASS_COUNT = 5
+} ri_feature_class;
+
+/* One feature of the feature table. */
+typedef struct ri_feature_def {
+    const char *name;        /* pyradiomics name, e.g. "JointEnergy" */
+    const char *ibsi_tag;    /* IBSI tag without aggregation suffix, e.g. "cm_energy"; "" if none */
+    const char *ibsi_id;     /* IBSI permanent identifier, e.g. "8ZQL"; "" if none */
+    int default_on;          /* enabled by pyradiomics when the class is enabled without a list */
+    int deprecated;          /* pyradiomics refuses it unless asked for by name */
+    double degenerate_value; /* value on a region with one grey level (NaN: computed normally) */
+} ri_feature_def;
+
+/* The feature table of one class: defs[0..count-1], in pyradiomics' order. */
+typedef struct ri_feature_table {
+    const char *class_name; /* "firstorder", "glcm", ... */
+    const ri_feature_def *defs;
+    size_t count;
+} ri_feature_table;
+
+/* Each kernel file defines the table of its class. */
+extern const ri_feature_table ri_firstorder_table; /* firstorder.c */
+extern const ri_feature_table ri_glcm_table;       /* glcm.c */
+extern const ri_feature_table ri_glrlm_table;      /* glrlm.c */
+extern const ri_feature_table ri_glszm_table;      /* glszm.c */
+extern const ri_feature_table ri_gldm_table;       /* gldm.c */
+
+const ri_feature_table *ri_feature_table_of(ri_feature_class feature_class);
+
+#define RI_MAX_DISTANCES 8
+
+typedef struct ri_settings {
+    /* pre-processing */
+    double bin_width;            /* binWidth, > 0 */
+    int resample;                /* 0: no resampling */
+    double resampled_spacing[3]; /* resampledPixelSpacing, mm */
+    ri_interpolator interpolator;
+    int pad_distance;            /* padDistance, voxels */
+    int normalize;
+    double normalize_scale;
+    double remove_outliers;      /* SD; <= 0 means off */
+    double voxel_array_shift;
+    double label;
+    double geometry_tolerance;   /* mm */
+    int minimum_roi_dimensions;  /* 1..3 */
+    int minimum_roi_size;        /* voxels; 0 = off */
+    /* texture */
+    int symmetrical_glcm;
+    int distances[RI_MAX_DISTANCES];
+    int n_distances;
+    double gldm_a;               /* gldm_a: dependence cut-off */
+    /* image types */
+    int original_enabled;
+    int wavelet_enabled;
+    char wavelet_name[16];       /* coif1, haar, db1..db4 */
+    int wavelet_level;
+    /* features: enabled[class][i] for defs of ri_feature_table_of(class) */
+    unsigned char *enabled[RI_CLASS_COUNT];
+    /* box segmentation (HU) */
+    double box_air_threshold;    /* body = voxels above this */
+    double box_fat_min, box_fat_max;
+    double box_muscle_min, box_muscle_max;
+    double box_bone_min;
+} ri_settings;
+
+struct rad_params {
+    ri_settings s;
+    rad_log_fn log_fn;
+    void *log_user;
+};
+
+/* Sends a printf-style message to the log callback of params, if any. */
+void ri_log(const rad_params *params, rad_log_level level, const char *format, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* ------------------------------------------------------------------ */
+/* NIfTI and NRRD (nifti_io.c, nrrd_io.c)                               */
+
+rad_status ri_read_nifti(const char *path, rad_volume **out, rad_error *error);
+rad_status ri_write_nifti(const rad_volume *volume, const char *path, rad_error *error);
+rad_status ri_read_nrrd(const char *path, rad_volume **out, rad_error *error);
+
+/* ------------------------------------------------------------------ */
+/* Pre-processing (normalize.c, resample.c)                             */
+
+/*
+ * pyradiomics' normalizeImage on the whole image: (x - mean) / sd with the
+ * sample standard deviation over all voxels, then clipping to
+ * +-remove_outliers (when > 0), then multiplication by scale.
+ */
+rad_status ri_normalize(rad_volume *image, double scale, double remove_outliers,
+                        rad_error *error);
+
+/*
+ * pyradiomics' resampleImage: the output grid has spacing `spacing`, covers
+ * the bounding box of the voxels of mask equal to label plus pad voxels at
+ * the new spacing, and keeps the corner of the origin voxel aligned; the
+ * image is interpolated with interp (B-spline as SimpleITK's
+ * BSplineInterpolateImageFunction of order 3), the mask by nearest neighbour
+ * (out: voxels equal to label become 1, others 0).
+ */
+rad_status ri_resample_pyradiomics(const rad_volume *image, const rad_volume *mask,
+                                   double label, const double spacing[3],
+                                   ri_interpolator interp, int pad, rad_volume **image_out,
+                                   rad_volume **mask_out, rad_error *error);
+
+/*
+ * pyradiomics' cropToTumorMask: crops image and mask to the bounding box of
+ * mask != 0 grown by pad voxels (clamped to the image). mask_out is 0/1.
+ */
+rad_status ri_crop_to_mask(const rad_volume *image, const rad_volume *mask, double label,
+                           int pad, rad_volume **image_out, rad_volume **mask_out,
+                           rad_error *error);
+
+/* ------------------------------------------------------------------ */
+/* Filters (wavelet.c)                                                  */
+
+#define RI_WAVELET_BANDS 8
+
+/*
+ * One-level (or `level`-level) 3-D stationary wavelet transform as
+ * pyradiomics' getWaveletImage computes it with PyWavelets' swtn: the input
+ * is padded to even size by wrapping, the transform is periodic, and the
+ * result is cropped back. bands[b] receives a new volume with the geometry
+ * of image, named band_names[b] ("wavelet-LLH", ...; the letters read x, y,
+ * z) in pyradiomics' output order, LLL last... order is defined in wavelet.c.
+ */
+rad_status ri_wavelet(const rad_volume *image, const char *wavelet, int level,
+                      rad_volume *bands[RI_WAVELET_BANDS],
+                      char band_names[RI_WAVELET_BANDS][32], rad_error *error);
+
+/* ------------------------------------------------------------------ */
+/* Box segmentation (box.c)                                             */
+
+rad_status ri_box_mask(const ri_settings *settings, const rad_volume *image,
+                       const double center[3], double size_mm, rad_volume **out,
+                       rad_error *error);
+
+/* ------------------------------------------------------------------ */
+/* Feature kernels (discretize.c, firstorder.c, glcm.c, glrlm.c, glszm.c, */
+/* gldm.c)                                                              */
+
+/* A cropped region prepared for the feature kernels. */
+typedef struct ri_roi {
+    size_t size[3];          /* of the cropped box */
+    double spacing[3];
+    const double *values;    /* intensities, size[0]*size[1]*size[2] */
+    const uint8_t *mask;     /* 1 inside the ROI */
+    const int *levels;       /* discretised grey level (>= 1) inside the ROI, 0 outside */
+    int max_level;           /* largest level in the ROI (pyradiomics' Ng) */
+    size_t n_voxels;         /* voxels inside the ROI */
+} ri_roi;
+
+/*
+ * Discretises the ROI values by fixed bin width as pyradiomics does:
+ * level = floor(x / w) - floor(min / w) + 1, with min the ROI minimum, so
+ * the lowest level present is 1. Writes levels (0 outside the mask) and
+ * returns the largest level in *max_level and the number of distinct levels
+ * in *n_present.
+ */
+void ri_discretize_bin_width(const double *values, const uint8_t *mask, size_t n,
+                             double bin_width, int *levels, int *max_level, int *n_present);
+
+/*
+ * Each kernel writes one value per entry of its class's feature table into
+ * out (NaN for entries not enabled is allowed), following pyradiomics'
+ * definitions and the texture settings in settings.
+ */
+rad_status ri_firstorder(const ri_roi *roi, const ri_settings *settings, double *out,
+                         rad_error *error);
+rad_status ri_glcm(const ri_roi *roi, const ri_settings *settings, double *out,
+                   rad_error *error);
+rad_status ri_glrlm(const ri_roi *roi, const ri_settings *settings, double *out,
+                    rad_error *error);
+rad_status ri_glszm(const ri_roi *roi, const ri_settings *settings, double *out,
+                    rad_error *error);
+rad_status ri_gldm(const ri_roi *roi, const ri_settings *settings, double *out,
+                   rad_error *error);
+
+#endif /* RADIOMICS_INTERNAL_H */

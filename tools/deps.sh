@@ -1,0 +1,22 @@
+#!/bin/sh
+# Installs the Debian packages the build and the tests need, when missing.
+# As root it runs apt-get itself; otherwise it prints the command to run.
+set -e
+packages="build-essential pkg-config libnifti2-dev libgsl-dev libopenblas-dev liblapacke-dev zlib1g-dev check"
+missing=""
+for p in $packages; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing="$missing $p"
+    fi
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = 0 ]; then
+    echo "deps: installing$missing" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends $missing >/dev/null
+else
+    echo "deps: missing Debian packages; run as root:" >&2
+    echo "  apt-get install$missing" >&2
+    exit 1
+fi
