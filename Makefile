@@ -48,7 +48,7 @@ CALCI_SO     := $(B)/lib/libcalci.so.$(VERSION)
 RAD_A        := $(B)/lib/libradiomics.a
 CALCI_A      := $(B)/lib/libcalci.a
 
-RAD_DEPLIBS   := $(NIFTI_LIBS) -lm
+RAD_DEPLIBS   := $(NIFTI_LIBS) $(GSL_LIBS) -lm
 CALCI_DEPLIBS := $(GSL_LIBS) $(BLAS_LIBS) -lm
 
 CALCI_PROG_SRCS := $(sort $(wildcard examples/calci/*.c))

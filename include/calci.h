@@ -149,6 +149,32 @@ CALCI_API calci_status calci_split_by_patient(calci_dataset *dataset, double tra
                                               uint64_t seed, calci_error *error);
 
 /* ------------------------------------------------------------------ */
+/* Plain CSV tables                                                     */
+
+typedef struct calci_table calci_table;
+
+/*
+ * Reads a CSV file with a header row into text cells, with the same rules
+ * as calci_dataset_read_csv (byte-order mark, CRLF, quoted fields; the
+ * delimiter is ',', ';' or a tab, detected from the header). Every row must
+ * have as many fields as the header. Used for manifests and clinical tables.
+ * Errors: CALCI_ERR_IO, CALCI_ERR_FORMAT naming the line.
+ */
+CALCI_API calci_status calci_table_read_csv(const char *path, calci_table **out,
+                                            calci_error *error);
+CALCI_API void calci_table_free(calci_table *table);
+CALCI_API size_t calci_table_rows(const calci_table *table);
+CALCI_API size_t calci_table_columns(const calci_table *table);
+/* Header name of column j; NULL when out of range. */
+CALCI_API const char *calci_table_column_name(const calci_table *table, size_t j);
+/* Index of the column with this exact name, or (size_t)-1. */
+CALCI_API size_t calci_table_find_column(const calci_table *table, const char *name);
+/* Cell text of data row i (0 = first row after the header); NULL when out of range. */
+CALCI_API const char *calci_table_cell(const calci_table *table, size_t i, size_t j);
+/* Line number in the file where data row i starts (for messages). */
+CALCI_API size_t calci_table_line(const calci_table *table, size_t i);
+
+/* ------------------------------------------------------------------ */
 /* Model options                                                        */
 
 typedef struct calci_options calci_options;
@@ -264,13 +290,18 @@ CALCI_API size_t calci_roc_negatives(const calci_roc *roc);
 CALCI_API calci_direction calci_roc_direction(const calci_roc *roc);
 /* Area under the curve; tied positive/negative pairs count one half. */
 CALCI_API double calci_roc_auc(const calci_roc *roc);
-/* DeLong's variance of the AUC. */
+/* DeLong's variance of the AUC (NaN when either class has one case). */
 CALCI_API double calci_roc_delong_variance(const calci_roc *roc);
-/* DeLong confidence interval at level (0.95), clipped to [0, 1]. */
+/* DeLong confidence interval at level (0.95), clipped to [0, 1]; NaN when
+ * level is outside (0, 1) or the variance is NaN. */
 CALCI_API void calci_roc_ci_delong(const calci_roc *roc, double level, double *lower,
                                    double *upper);
-/* Curve points, from threshold -Inf (sensitivity 1) to +Inf; thresholds are
- * midpoints between successive distinct scores, as pROC reports them. */
+/* Curve points in pROC's order, from sensitivity 1 to sensitivity 0.
+ * Thresholds are -Inf, +Inf and the midpoints between successive distinct
+ * scores. With CALCI_DIRECTION_HIGHER a case is called positive when
+ * score >= threshold and thresholds run from -Inf up to +Inf; with
+ * CALCI_DIRECTION_LOWER a case is positive when score <= threshold and
+ * thresholds run from +Inf down to -Inf. */
 CALCI_API size_t calci_roc_points(const calci_roc *roc);
 CALCI_API void calci_roc_point(const calci_roc *roc, size_t i, double *threshold,
                                double *sensitivity, double *specificity);
@@ -279,7 +310,10 @@ CALCI_API void calci_roc_point(const calci_roc *roc, size_t i, double *threshold
  * Threshold with the best specificity among those with sensitivity >= target
  * (high-sensitivity point), or the best sensitivity among those with
  * specificity >= target (high-specificity point). Ties between thresholds
- * are broken towards the other rate, then the lower threshold.
+ * are broken towards the other rate, then the lower threshold. NaN when
+ * target is NaN or above 1. The threshold applies as in calci_roc_point:
+ * for a CALCI_DIRECTION_LOWER curve a case is positive when score <= t, so
+ * pass the negated scores and -t to calci_confusion.
  */
 CALCI_API double calci_roc_threshold_for_sensitivity(const calci_roc *roc, double target);
 CALCI_API double calci_roc_threshold_for_specificity(const calci_roc *roc, double target);
@@ -287,8 +321,11 @@ CALCI_API double calci_roc_threshold_for_specificity(const calci_roc *roc, doubl
 /*
  * DeLong's test for two paired ROC curves built on the same cases in the
  * same order: z statistic, two-sided p-value and the AUC difference (a - b)
- * with its confidence interval at level. Errors: CALCI_ERR_ARGUMENT when the
- * curves differ in cases.
+ * with its confidence interval at level (not clipped). Each curve keeps its
+ * own direction. z is 0 when the AUC difference and its standard error are
+ * both 0, as in pROC. Any output pointer may be NULL. Errors:
+ * CALCI_ERR_ARGUMENT when the curves differ in cases or level is outside
+ * (0, 1).
  */
 CALCI_API calci_status calci_roc_test_delong(const calci_roc *a, const calci_roc *b, double level,
                                              double *z, double *p, double *diff_lower,

@@ -27,7 +27,7 @@ struct calci_dataset {
     size_t n_features;
     char **feature_names;     /* n_features */
     size_t n_comparators;
-    char **comparator_names;  /* n_comparators, without the "cmp_" prefix removed */
+    char **comparator_names;  /* n_comparators; CSV column names minus the "cmp_" prefix */
     char **case_ids;          /* n_cases */
     char **patient_ids;       /* n_cases; equal to the case id when not given */
     char **groups;            /* n_cases; "" when not given */
@@ -35,6 +35,9 @@ struct calci_dataset {
     calci_split *splits;      /* n_cases */
     double *values;           /* n_cases x n_features, row-major */
     double *comparators;      /* n_cases x n_comparators, row-major; NaN when missing */
+    size_t *id_slots;         /* open-addressing hash of case ids: row + 1, 0 when empty;
+                                 NULL until first needed (rebuilt from case_ids then) */
+    size_t n_id_slots;        /* power of two, 0 while id_slots is NULL */
 };
 
 static inline double ci_value(const calci_dataset *d, size_t i, size_t j)
@@ -54,5 +57,37 @@ uint64_t ci_rng_next(ci_rng *rng);
 uint64_t ci_rng_below(ci_rng *rng, uint64_t n);
 /* Fisher-Yates shuffle of n size_t values. */
 void ci_rng_shuffle(ci_rng *rng, size_t *items, size_t n);
+
+/* Model options (calci_options_*). Defaults in calci.h; the fields keep the
+ * parsed, checked values so that the fitting code reads them directly. */
+typedef enum ci_classifier {
+    CI_CLASSIFIER_LR = 0,   /* "lr": L2 logistic regression */
+    CI_CLASSIFIER_SVM = 1   /* "svm": linear SVM */
+} ci_classifier;
+
+typedef enum ci_select {
+    CI_SELECT_RELIEF = 0,   /* "relief": classic Relief ranking */
+    CI_SELECT_ALL = 1       /* "all": keep every feature, in column order */
+} ci_select;
+
+typedef enum ci_k_rule {
+    CI_K_RULE_MAX = 0,      /* "max": k with the best CV AUC */
+    CI_K_RULE_1SE = 1       /* "1se": one-standard-error rule on the CV AUC */
+} ci_k_rule;
+
+struct calci_options {
+    ci_classifier classifier; /* default CI_CLASSIFIER_LR */
+    double C;                 /* > 0, default 1 */
+    int pcc_enabled;          /* 0 when pcc = "none" (no Pearson filter), default 1 */
+    double pcc;               /* threshold in (0,1] when pcc_enabled, default 0.99 */
+    ci_select select;         /* default CI_SELECT_RELIEF */
+    size_t k;                 /* features kept; 0 means "auto" (default) */
+    size_t k_max;             /* >= 1, default 20; largest k tried by auto */
+    ci_k_rule k_rule;         /* default CI_K_RULE_MAX */
+    size_t folds;             /* >= 2, default 5 */
+    uint64_t seed;            /* default 1 */
+    double sens_target;       /* in (0,1], default 0.90 */
+    double spec_target;       /* in (0,1], default 0.90 */
+};
 
 #endif /* CALCI_INTERNAL_H */

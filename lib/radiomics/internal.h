@@ -31,6 +31,9 @@ struct rad_volume {
     double origin[3];
     double direction[9]; /* row-major; column c is the world direction of axis c */
     double *data;        /* size[0]*size[1]*size[2] values, x fastest */
+    int integer_valued;  /* 1 when read from an integer datatype with no scaling that
+                          * makes values fractional; resampling then truncates its
+                          * output to integers as SimpleITK does for integer pixels */
 };
 
 static inline size_t ri_voxel_count(const rad_volume *v)
@@ -108,6 +111,7 @@ typedef struct ri_settings {
     double geometry_tolerance;   /* mm */
     int minimum_roi_dimensions;  /* 1..3 */
     int minimum_roi_size;        /* voxels; 0 = off */
+    int pre_crop;                /* preCrop: crop before filtering when not resampling */
     /* texture */
     int symmetrical_glcm;
     int distances[RI_MAX_DISTANCES];
@@ -125,6 +129,15 @@ typedef struct ri_settings {
     double box_fat_min, box_fat_max;
     double box_muscle_min, box_muscle_max;
     double box_bone_min;
+    double box_nodata_value;     /* edge-touching regions <= this are "no data" (HU) */
+    double box_margin_mm;        /* context added around the cube before segmenting */
+    double box_body_min_fraction; /* keep body parts with >= this share of the cube's body */
+    double box_muscle_core_mm;   /* in-plane erosion radius that removes thin soft tissue */
+    double box_muscle_min_volume; /* mm^3 of a muscle core component */
+    double box_muscle_min_depth; /* mm from the skin reached by a muscle core component */
+    double box_septum_mm;        /* closing radius that seals fat septa between muscles */
+    double box_bone_min_volume;  /* mm^3; a bright component at least this big is bone */
+    double box_bone_core_mm;     /* in-plane erosion radius a bone component survives */
 } ri_settings;
 
 struct rad_params {
@@ -180,21 +193,72 @@ rad_status ri_crop_to_mask(const rad_volume *image, const rad_volume *mask, doub
 /* Filters (wavelet.c)                                                  */
 
 #define RI_WAVELET_BANDS 8
+#define RI_WAVELET_MAX_TAPS 8
 
 /*
  * One-level (or `level`-level) 3-D stationary wavelet transform as
- * pyradiomics' getWaveletImage computes it with PyWavelets' swtn: the input
- * is padded to even size by wrapping, the transform is periodic, and the
- * result is cropped back. bands[b] receives a new volume with the geometry
- * of image, named band_names[b] ("wavelet-LLH", ...; the letters read x, y,
- * z) in pyradiomics' output order, LLL last... order is defined in wavelet.c.
+ * pyradiomics' getWaveletImage computes it with PyWavelets' swtn
+ * (wavelet = haar, db1..db4 or coif1): each odd size is padded by one voxel
+ * repeating index 0, the transform is periodic, and the result is cropped
+ * back. bands[b] receives a new volume with the geometry of image, named
+ * band_names[b] in pyradiomics' order: wavelet-LLH, -LHL, -LHH, -HLL, -HLH,
+ * -HHL, -HHH, -LLL (letters read x, y, z). For level > 1 each level filters
+ * the previous LLL with undilated filters, as pyradiomics does, and the 8
+ * outputs are that level's ("wavelet2-LLH", ..., "wavelet2-LLL");
+ * pyradiomics also yields the detail bands of the lower levels, which a
+ * caller gets by calling again with those levels. On failure bands[] is left
+ * untouched. Errors: RAD_ERR_ARGUMENT, RAD_ERR_PARAMETER, RAD_ERR_NO_MEMORY.
  */
 rad_status ri_wavelet(const rad_volume *image, const char *wavelet, int level,
                       rad_volume *bands[RI_WAVELET_BANDS],
                       char band_names[RI_WAVELET_BANDS][32], rad_error *error);
 
+/* Decomposition filters of a wavelet as PyWavelets stores them; high[k] =
+ * (-1)^(k+1) low[length-1-k]. */
+typedef struct ri_wavelet_filter {
+    int length;
+    double low[RI_WAVELET_MAX_TAPS];
+    double high[RI_WAVELET_MAX_TAPS];
+} ri_wavelet_filter;
+
+rad_status ri_wavelet_filter_get(const char *name, ri_wavelet_filter *filter, rad_error *error);
+
+/* Boundary extension of a filter pass, for signal a b c d. */
+typedef enum ri_boundary {
+    RI_BOUNDARY_PERIODIC = 0,  /* ... c d | a b c d | a b ...  (IBSI "periodic", scipy "wrap") */
+    RI_BOUNDARY_SYMMETRIC = 1, /* ... b a | a b c d | d c ...  (IBSI "mirror", scipy "reflect") */
+    RI_BOUNDARY_MIRROR = 2,    /* ... c b | a b c d | c b ...  (scipy "mirror") */
+    RI_BOUNDARY_ZERO = 3       /* ... 0 0 | a b c d | 0 0 ...  (IBSI "zero", scipy "constant") */
+} ri_boundary;
+
+/*
+ * One band ("LHL", letters x, y, z) of IBSI 2's separable stationary wavelet
+ * at decomposition level `level` (a trous: filters dilated by 2^(level-1)
+ * after level-1 low-pass steps), with the given boundary, no padding and no
+ * cropping. *out receives a new volume with the geometry of image.
+ * Errors: RAD_ERR_ARGUMENT, RAD_ERR_PARAMETER, RAD_ERR_NO_MEMORY.
+ */
+rad_status ri_wavelet_ibsi(const rad_volume *image, const char *wavelet, const char *band,
+                           int level, ri_boundary boundary, rad_volume **out, rad_error *error);
+
+/* A filter from one volume to a new volume of the same size, for pooling. */
+typedef rad_status (*ri_volume_filter)(const rad_volume *in, rad_volume **out, void *user,
+                                       rad_error *error);
+
+/*
+ * Rotation-invariant mean pooling (IBSI 2): applies filter to the image
+ * turned by each of the 24 proper right-angle rotations of the voxel grid,
+ * turns each response back and averages them. *out receives a new volume
+ * with the geometry of image. Errors: those of filter, RAD_ERR_NO_MEMORY.
+ */
+rad_status ri_rotation_mean(const rad_volume *image, ri_volume_filter filter, void *user,
+                            rad_volume **out, rad_error *error);
+
 /* ------------------------------------------------------------------ */
 /* Box segmentation (box.c)                                             */
+
+/* Fills the box-segmentation fields of s with their documented defaults. */
+void ri_box_defaults(ri_settings *s);
 
 rad_status ri_box_mask(const ri_settings *settings, const rad_volume *image,
                        const double center[3], double size_mm, rad_volume **out,
@@ -226,6 +290,15 @@ void ri_discretize_bin_width(const double *values, const uint8_t *mask, size_t n
                              double bin_width, int *levels, int *max_level, int *n_present);
 
 /*
+ * Discretises the ROI values into bin_count equal-width bins over the ROI
+ * range as pyradiomics' binCount does (numpy.histogram edges, the top edge
+ * raised so that the maximum falls in bin bin_count). Outputs as
+ * ri_discretize_bin_width.
+ */
+void ri_discretize_bin_count(const double *values, const uint8_t *mask, size_t n,
+                             int bin_count, int *levels, int *max_level, int *n_present);
+
+/*
  * Each kernel writes one value per entry of its class's feature table into
  * out (NaN for entries not enabled is allowed), following pyradiomics'
  * definitions and the texture settings in settings.
@@ -234,6 +307,25 @@ rad_status ri_firstorder(const ri_roi *roi, const ri_settings *settings, double 
                          rad_error *error);
 rad_status ri_glcm(const ri_roi *roi, const ri_settings *settings, double *out,
                    rad_error *error);
+
+/* Largest GLCM distance (Chebyshev norm, voxels) accepted by glcm.c. */
+#define RI_MAX_GLCM_DISTANCE 16
+
+/*
+ * GLCM neighbour offsets (dx, dy, dz) for the given distances: every offset
+ * whose Chebyshev norm is one of them, one of each +/- pair (13 for {1}).
+ * Allocates *offsets (caller frees) and returns the count, or -1 on an
+ * invalid distance or exhausted memory.
+ */
+int ri_glcm_offsets(const int *distances, int n_distances, int (**offsets)[3]);
+
+/*
+ * Counts the ordered pairs (v, v + offset) of ROI voxels into
+ * counts[(level(v) - 1) * max_level + level(v + offset) - 1], a
+ * max_level x max_level array; no symmetrisation, no normalisation.
+ */
+rad_status ri_glcm_counts(const ri_roi *roi, const int offset[3], uint32_t *counts,
+                          rad_error *error);
 rad_status ri_glrlm(const ri_roi *roi, const ri_settings *settings, double *out,
                     rad_error *error);
 rad_status ri_glszm(const ri_roi *roi, const ri_settings *settings, double *out,

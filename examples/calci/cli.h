@@ -1,0 +1,150 @@
+/*
+ * cli.h - declarations shared by the source files of the calci program.
+ */
+#ifndef CALCI_CLI_H
+#define CALCI_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "calci.h"
+#include "radiomics.h"
+
+/* Exit statuses: bad input (a file, a value) and bad usage (the command line). */
+#define EXIT_INPUT 1
+#define EXIT_USAGE 2
+
+/* Prints "calci: <message>" on stderr. */
+void cli_error(const char *format, ...) __attribute__((format(printf, 1, 2)));
+
+/* ------------------------------------------------------------------ */
+/* Manifests (manifest.c)                                               */
+
+typedef struct manifest_case {
+    char *case_id;
+    char *patient_id;
+    char *group;
+    int label;           /* 1, 0, or -1 when empty */
+    calci_split split;   /* CALCI_SPLIT_NONE when empty */
+    char *image;         /* path, already joined with the manifest's folder */
+    char *mask;          /* NULL in box mode */
+    double label_value;  /* mask label, default 1 */
+    int has_box;
+    double box[3];       /* world RAS mm */
+    double box_size;     /* mm, default 50 */
+    size_t line;         /* line in the manifest, for messages */
+} manifest_case;
+
+typedef struct manifest {
+    char *path;
+    size_t n_cases;
+    manifest_case *cases;
+    size_t n_comparators;
+    char **comparator_names; /* without the cmp_ prefix */
+    double *comparators;     /* n_cases x n_comparators, NaN when empty */
+    int any_split;           /* some row gives a split */
+} manifest;
+
+/* Reads and validates a manifest; on failure prints the reason and returns NULL. */
+manifest *manifest_read(const char *path);
+void manifest_free(manifest *m);
+
+/* ------------------------------------------------------------------ */
+/* Extraction (extract.c)                                               */
+
+typedef struct extraction {
+    size_t n_cases;
+    size_t n_features;
+    char **names;     /* n_features */
+    double *values;   /* n_cases x n_features */
+    int *grey_levels; /* per case: fewest grey levels over the image types */
+} extraction;
+
+/*
+ * Extracts the features of every case of m with threads worker threads,
+ * printing progress on stderr when progress is set. Returns NULL after
+ * printing the reason when a case fails.
+ */
+extraction *extract_manifest(const manifest *m, const rad_params *params, int threads,
+                             int progress);
+void extraction_free(extraction *x);
+
+/* Features of one case (mask or box); prints the reason and returns NULL on failure. */
+rad_features *extract_one(const rad_params *params, const char *image_path,
+                          const char *mask_path, double label_value, const double *box,
+                          double box_size);
+
+/* Parameters from --preset and --set KEY=VALUE options; NULL after an error message. */
+rad_params *params_from_options(const char *preset, char **settings, size_t n_settings);
+
+/* Writes the settings of params as "key=value" info entries of model. */
+int params_to_model(const rad_params *params, const char *preset, calci_model *model);
+/* Rebuilds extraction parameters from a model's info entries. */
+rad_params *params_from_model(const calci_model *model);
+
+/* ------------------------------------------------------------------ */
+/* JSON output (json.c)                                                 */
+
+typedef struct json_writer {
+    FILE *file;
+    int depth;
+    int first[32]; /* no member written yet at this depth */
+} json_writer;
+
+void json_begin_object(json_writer *w, const char *key);
+void json_end_object(json_writer *w);
+void json_begin_array(json_writer *w, const char *key);
+void json_end_array(json_writer *w);
+void json_string(json_writer *w, const char *key, const char *value);
+void json_number(json_writer *w, const char *key, double value); /* NaN -> null */
+void json_integer(json_writer *w, const char *key, long long value);
+void json_bool(json_writer *w, const char *key, int value);
+
+/* ------------------------------------------------------------------ */
+/* Commands                                                             */
+
+int command_study(int argc, char **argv);
+int command_extract(int argc, char **argv);
+int command_predict(int argc, char **argv);
+
+/* ------------------------------------------------------------------ */
+/* Study results shared by the summary and the report (study.c, report.c) */
+
+typedef struct operating_point {
+    const char *name;  /* "high_sensitivity" or "high_specificity" */
+    double threshold;
+    size_t tp, fp, tn, fn;
+    double rates[4];   /* sensitivity, specificity, PPV, NPV */
+} operating_point;
+
+typedef struct comparison {
+    char *comparator;
+    size_t n_cases, n_positive;
+    double auc_model, auc_comparator;
+    double z, p, diff_lower, diff_upper;
+    int done;          /* 0 when the subset lacks a class */
+    char reason[128];
+} comparison;
+
+typedef struct model_result {
+    const char *classifier; /* "lr" or "svm" */
+    const char *title;      /* "Logistic regression", "Linear SVM" */
+    calci_model *model;
+    double *scores;         /* per case of the dataset */
+    double cv_auc;
+    double test_auc, test_ci[2];
+    size_t test_positive, test_negative;
+    calci_roc *test_roc;
+    operating_point points[2];
+    size_t n_comparisons;
+    comparison *comparisons;
+} model_result;
+
+/* Writes the HTML report; returns 0 or prints the reason and returns -1. */
+int report_write(const char *path, const char *manifest_path, const calci_dataset *dataset,
+                 const model_result *results, size_t n_results, int min_grey_levels);
+
+/* Writes path through a temporary file and rename(); fn fills the file. */
+int write_atomically(const char *path, int (*fn)(FILE *file, void *user), void *user);
+
+#endif /* CALCI_CLI_H */

@@ -1,0 +1,468 @@
+/*
+ * extract.c - feature extraction for the calci program: one case, a whole
+ * manifest on several threads, and the `calci extract` command.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+/* Settings carried into model files so that `predict` extracts the same way. */
+static const char *const carried_settings[] = {
+    "binWidth", "resampledPixelSpacing", "interpolator", "padDistance", "normalize",
+    "normalizeScale", "removeOutliers", "voxelArrayShift", "geometryTolerance",
+    "minimumROIDimensions", "minimumROISize", "preCrop", "symmetricalGLCM", "distances",
+    "gldm_a", "wavelet", "level", "boxAirThreshold", "boxFatMin", "boxFatMax",
+    "boxMuscleMin", "boxMuscleMax", "boxBoneMin", NULL};
+
+rad_params *params_from_options(const char *preset, char **settings, size_t n_settings)
+{
+    rad_error *error = rad_error_create();
+    rad_params *params = NULL;
+
+    if (error == NULL) {
+        cli_error("out of memory");
+        return NULL;
+    }
+    if (rad_params_create(preset, &params, error) != RAD_OK) {
+        cli_error("%s", rad_error_message(error));
+        rad_error_free(error);
+        return NULL;
+    }
+    for (size_t i = 0; i < n_settings; i++) {
+        char key[128];
+        const char *eq = strchr(settings[i], '=');
+        size_t len = eq ? (size_t)(eq - settings[i]) : 0;
+
+        if (eq == NULL || len == 0 || len >= sizeof key) {
+            cli_error("--set \"%s\": expected KEY=VALUE", settings[i]);
+            goto fail;
+        }
+        memcpy(key, settings[i], len);
+        key[len] = '\0';
+        if (rad_params_set(params, key, eq + 1, error) != RAD_OK) {
+            cli_error("--set %s: %s", settings[i], rad_error_message(error));
+            goto fail;
+        }
+    }
+    rad_error_free(error);
+    return params;
+
+fail:
+    rad_params_free(params);
+    rad_error_free(error);
+    return NULL;
+}
+
+int params_to_model(const rad_params *params, const char *preset, calci_model *model)
+{
+    char key[160], value[256];
+
+    if (calci_model_set_info(model, "extraction.preset", preset, NULL) != CALCI_OK)
+        return -1;
+    for (const char *const *s = carried_settings; *s; s++) {
+        if (rad_params_get(params, *s, value, sizeof value, NULL) != RAD_OK)
+            return -1;
+        snprintf(key, sizeof key, "extraction.%s", *s);
+        if (calci_model_set_info(model, key, value, NULL) != CALCI_OK)
+            return -1;
+    }
+    return 0;
+}
+
+rad_params *params_from_model(const calci_model *model)
+{
+    const char *preset = calci_model_info(model, "extraction.preset");
+    rad_error *error = rad_error_create();
+    rad_params *params = NULL;
+    char key[160];
+
+    if (preset == NULL) {
+        cli_error("the model file carries no extraction settings; give a features CSV");
+        rad_error_free(error);
+        return NULL;
+    }
+    if (error == NULL || rad_params_create(preset, &params, error) != RAD_OK) {
+        cli_error("model extraction preset: %s", error ? rad_error_message(error) : "no memory");
+        rad_error_free(error);
+        return NULL;
+    }
+    for (const char *const *s = carried_settings; *s; s++) {
+        snprintf(key, sizeof key, "extraction.%s", *s);
+        const char *value = calci_model_info(model, key);
+        if (value != NULL && rad_params_set(params, *s, value, error) != RAD_OK) {
+            cli_error("model setting %s: %s", *s, rad_error_message(error));
+            rad_params_free(params);
+            rad_error_free(error);
+            return NULL;
+        }
+    }
+    rad_error_free(error);
+    return params;
+}
+
+rad_features *extract_one(const rad_params *params, const char *image_path,
+                          const char *mask_path, double label_value, const double *box,
+                          double box_size)
+{
+    rad_error *error = rad_error_create();
+    rad_volume *image = NULL, *mask = NULL;
+    rad_params *local = NULL;
+    rad_features *features = NULL;
+    char label_text[64];
+
+    if (error == NULL) {
+        cli_error("out of memory");
+        return NULL;
+    }
+    if (rad_volume_read(image_path, &image, error) != RAD_OK)
+        goto fail;
+    if (mask_path != NULL) {
+        if (rad_volume_read(mask_path, &mask, error) != RAD_OK)
+            goto fail;
+    } else if (rad_box_mask(params, image, box, box_size, &mask, error) != RAD_OK) {
+        goto fail;
+    }
+
+    local = rad_params_copy(params);
+    snprintf(label_text, sizeof label_text, "%.17g", mask_path ? label_value : 1.0);
+    if (local == NULL || rad_params_set(local, "label", label_text, error) != RAD_OK)
+        goto fail;
+    if (rad_extract(local, image, mask, &features, error) != RAD_OK)
+        goto fail;
+
+    rad_params_free(local);
+    rad_volume_free(image);
+    rad_volume_free(mask);
+    rad_error_free(error);
+    return features;
+
+fail:
+    cli_error("%s", rad_error_status(error) != RAD_OK ? rad_error_message(error)
+                                                     : "out of memory");
+    rad_params_free(local);
+    rad_volume_free(image);
+    rad_volume_free(mask);
+    rad_error_free(error);
+    return NULL;
+}
+
+void extraction_free(extraction *x)
+{
+    if (x == NULL)
+        return;
+    for (size_t j = 0; j < x->n_features; j++)
+        free(x->names[j]);
+    free(x->names);
+    free(x->values);
+    free(x->grey_levels);
+    free(x);
+}
+
+/* State shared by the extraction threads. */
+typedef struct work_queue {
+    const manifest *m;
+    const rad_params *params;
+    rad_features **results;
+    size_t next;      /* next case to take */
+    size_t finished;
+    int failed;
+    int progress;
+    struct timespec start;
+    pthread_mutex_t lock;
+} work_queue;
+
+static double seconds_since(const struct timespec *start)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - start->tv_sec) + 1e-9 * (double)(now.tv_nsec - start->tv_nsec);
+}
+
+static void *extract_worker(void *arg)
+{
+    work_queue *q = arg;
+
+    for (;;) {
+        size_t i;
+        pthread_mutex_lock(&q->lock);
+        i = q->failed ? q->m->n_cases : q->next++;
+        pthread_mutex_unlock(&q->lock);
+        if (i >= q->m->n_cases)
+            return NULL;
+
+        const manifest_case *c = &q->m->cases[i];
+        rad_features *f = extract_one(q->params, c->image, c->mask, c->label_value,
+                                      c->has_box ? c->box : NULL, c->box_size);
+
+        pthread_mutex_lock(&q->lock);
+        q->results[i] = f;
+        q->finished++;
+        if (f == NULL) {
+            q->failed = 1;
+            cli_error("case %s (manifest line %zu) failed", c->case_id, c->line);
+        } else if (q->progress) {
+            double elapsed = seconds_since(&q->start);
+            double remaining = elapsed / (double)q->finished *
+                               (double)(q->m->n_cases - q->finished);
+            fprintf(stderr, "\rcalci: extracted case %zu of %zu, %.1f s elapsed, %.1f s left  ",
+                    q->finished, q->m->n_cases, elapsed, remaining);
+            if (q->finished == q->m->n_cases)
+                fputc('\n', stderr);
+        }
+        pthread_mutex_unlock(&q->lock);
+    }
+}
+
+/* Checks that every case gave the same feature names and copies the values. */
+static extraction *collect(const manifest *m, rad_features **results)
+{
+    extraction *x = calloc(1, sizeof *x);
+    size_t n = rad_features_count(results[0]);
+
+    if (x == NULL)
+        goto no_memory;
+    x->n_cases = m->n_cases;
+    x->n_features = n;
+    x->names = calloc(n + 1, sizeof *x->names);
+    x->values = malloc((m->n_cases * n + 1) * sizeof *x->values);
+    x->grey_levels = malloc(m->n_cases * sizeof *x->grey_levels);
+    if (x->names == NULL || x->values == NULL || x->grey_levels == NULL)
+        goto no_memory;
+    for (size_t j = 0; j < n; j++)
+        if ((x->names[j] = strdup(rad_features_name(results[0], j))) == NULL)
+            goto no_memory;
+    for (size_t i = 0; i < m->n_cases; i++) {
+        if (rad_features_count(results[i]) != n) {
+            cli_error("case %s gave %zu features, case %s gave %zu", m->cases[i].case_id,
+                      rad_features_count(results[i]), m->cases[0].case_id, n);
+            extraction_free(x);
+            return NULL;
+        }
+        for (size_t j = 0; j < n; j++)
+            x->values[i * n + j] = rad_features_value(results[i], j);
+        x->grey_levels[i] = rad_features_min_grey_levels(results[i]);
+    }
+    return x;
+
+no_memory:
+    cli_error("out of memory collecting features");
+    extraction_free(x);
+    return NULL;
+}
+
+extraction *extract_manifest(const manifest *m, const rad_params *params, int threads,
+                             int progress)
+{
+    work_queue q = {.m = m, .params = params, .progress = progress};
+    pthread_t *ids;
+    extraction *x = NULL;
+    int started = 0;
+
+    if (threads < 1)
+        threads = 1;
+    if ((size_t)threads > m->n_cases)
+        threads = (int)m->n_cases;
+    q.results = calloc(m->n_cases, sizeof *q.results);
+    ids = calloc((size_t)threads, sizeof *ids);
+    if (q.results == NULL || ids == NULL) {
+        cli_error("out of memory");
+        free(q.results);
+        free(ids);
+        return NULL;
+    }
+    pthread_mutex_init(&q.lock, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &q.start);
+
+    for (int t = 1; t < threads; t++)
+        started += pthread_create(&ids[t], NULL, extract_worker, &q) == 0;
+    extract_worker(&q);
+    for (int t = 1; t <= started; t++)
+        pthread_join(ids[t], NULL);
+
+    if (!q.failed)
+        x = collect(m, q.results);
+    for (size_t i = 0; i < m->n_cases; i++)
+        rad_features_free(q.results[i]);
+    pthread_mutex_destroy(&q.lock);
+    free(q.results);
+    free(ids);
+    return x;
+}
+
+/* ------------------------------------------------------------------ */
+/* calci extract                                                        */
+
+static const char extract_usage[] =
+    "usage: calci extract --image I (--mask M [--label-value V] | --box X,Y,Z [--box-size MM])\n"
+    "                     [--preset NAME] [--set KEY=VALUE ...] --out FILE\n"
+    "       calci extract --manifest M [--preset NAME] [--set KEY=VALUE ...] [--threads N]\n"
+    "                     --out FILE\n"
+    "\n"
+    "  --image I          CT volume (NIfTI .nii/.nii.gz or NRRD)\n"
+    "  --mask M           mask volume on the image grid\n"
+    "  --label-value V    mask value of the region of interest (default 1)\n"
+    "  --box X,Y,Z        centre of a cubic box in world RAS mm; the subcutaneous tissue\n"
+    "                     inside it is segmented automatically\n"
+    "  --box-size MM      edge of the box in mm (default 50)\n"
+    "  --preset NAME      yu2021 (default: the study's 774 features) or pyradiomics\n"
+    "  --set KEY=VALUE    a setting by its pyradiomics name, e.g. binWidth=10\n"
+    "  --threads N        cases extracted in parallel (manifest mode, default 1)\n"
+    "  --out FILE         CSV output: feature,value rows, or one row per case\n";
+
+typedef struct single_output {
+    const rad_features *features;
+} single_output;
+
+static int write_single(FILE *file, void *user)
+{
+    const rad_features *f = ((single_output *)user)->features;
+
+    fputs("feature,value\n", file);
+    for (size_t i = 0; i < rad_features_count(f); i++)
+        fprintf(file, "%s,%.17g\n", rad_features_name(f, i), rad_features_value(f, i));
+    return 0;
+}
+
+static int write_table(FILE *file, void *user)
+{
+    const void *const *pair = user;
+    const manifest *m = pair[0];
+    const extraction *x = pair[1];
+
+    fputs("case_id", file);
+    for (size_t j = 0; j < x->n_features; j++)
+        fprintf(file, ",%s", x->names[j]);
+    fputc('\n', file);
+    for (size_t i = 0; i < x->n_cases; i++) {
+        fputs(m->cases[i].case_id, file);
+        for (size_t j = 0; j < x->n_features; j++)
+            fprintf(file, ",%.17g", x->values[i * x->n_features + j]);
+        fputc('\n', file);
+    }
+    return 0;
+}
+
+static int parse_box(const char *text, double box[3])
+{
+    char *end;
+
+    for (int a = 0; a < 3; a++) {
+        box[a] = strtod(text, &end);
+        if (end == text || !isfinite(box[a]) || (a < 2 ? *end != ',' : *end != '\0'))
+            return -1;
+        text = end + 1;
+    }
+    return 0;
+}
+
+int command_extract(int argc, char **argv)
+{
+    const char *image = NULL, *mask = NULL, *out = NULL, *manifest_path = NULL;
+    const char *preset = "yu2021";
+    char **settings = calloc((size_t)argc + 1, sizeof(char *));
+    size_t n_settings = 0;
+    double label_value = 1, box[3], box_size = 50;
+    int has_box = 0, threads = 1, status = EXIT_USAGE;
+    rad_params *params = NULL;
+
+    if (settings == NULL)
+        return EXIT_INPUT;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+        char *end;
+
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            fputs(extract_usage, stdout);
+            free(settings);
+            return 0;
+        }
+        if (value == NULL) {
+            cli_error("extract: option %s needs a value", arg);
+            goto usage;
+        }
+        i++;
+        if (strcmp(arg, "--image") == 0)
+            image = value;
+        else if (strcmp(arg, "--mask") == 0)
+            mask = value;
+        else if (strcmp(arg, "--manifest") == 0)
+            manifest_path = value;
+        else if (strcmp(arg, "--out") == 0)
+            out = value;
+        else if (strcmp(arg, "--preset") == 0)
+            preset = value;
+        else if (strcmp(arg, "--set") == 0)
+            settings[n_settings++] = (char *)value;
+        else if (strcmp(arg, "--label-value") == 0) {
+            label_value = strtod(value, &end);
+            if (end == value || *end != '\0') {
+                cli_error("extract: --label-value \"%s\" is not a number", value);
+                goto usage;
+            }
+        } else if (strcmp(arg, "--box") == 0) {
+            if (parse_box(value, box) != 0) {
+                cli_error("extract: --box \"%s\" is not X,Y,Z in mm", value);
+                goto usage;
+            }
+            has_box = 1;
+        } else if (strcmp(arg, "--box-size") == 0) {
+            box_size = strtod(value, &end);
+            if (end == value || *end != '\0' || !(box_size > 0)) {
+                cli_error("extract: --box-size \"%s\" is not a positive size in mm", value);
+                goto usage;
+            }
+        } else if (strcmp(arg, "--threads") == 0) {
+            threads = (int)strtol(value, &end, 10);
+            if (end == value || *end != '\0' || threads < 1 || threads > 256) {
+                cli_error("extract: --threads \"%s\" is not a count in [1, 256]", value);
+                goto usage;
+            }
+        } else {
+            cli_error("extract: unknown option %s", arg);
+            goto usage;
+        }
+    }
+    if (out == NULL || (manifest_path == NULL) == (image == NULL) ||
+        (image != NULL && (mask == NULL) == !has_box)) {
+        cli_error("extract: give --out and either --manifest, or --image with one of --mask "
+                  "and --box");
+        goto usage;
+    }
+
+    status = EXIT_INPUT;
+    params = params_from_options(preset, settings, n_settings);
+    if (params == NULL)
+        goto done;
+    if (manifest_path != NULL) {
+        manifest *m = manifest_read(manifest_path);
+        extraction *x = m ? extract_manifest(m, params, threads, 1) : NULL;
+        const void *pair[2] = {m, x};
+        if (x != NULL && write_atomically(out, write_table, pair) == 0)
+            status = 0;
+        extraction_free(x);
+        manifest_free(m);
+    } else {
+        rad_features *f = extract_one(params, image, mask, label_value, has_box ? box : NULL,
+                                      box_size);
+        single_output single = {f};
+        if (f != NULL && write_atomically(out, write_single, &single) == 0)
+            status = 0;
+        rad_features_free(f);
+    }
+
+done:
+    rad_params_free(params);
+    free(settings);
+    return status;
+
+usage:
+    fputs(extract_usage, stderr);
+    free(settings);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,197 @@
+/* select.c - Pearson redundancy filter and classic Relief ranking (FAE 0.2.5). */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "model_internal.h"
+
+/* Copies column cols[c] of x, centred and divided by its Euclidean norm, to
+ * out[c * n .. c * n + n). A column with zero variance becomes all zero. */
+static void centre_unit_columns(const double *x, size_t n, size_t ld, const size_t *cols,
+                                size_t n_cols, double *out)
+{
+    for (size_t c = 0; c < n_cols; c++) {
+        double *v = out + c * n;
+        double sum = 0.0;
+
+        for (size_t i = 0; i < n; i++)
+            sum += x[i * ld + cols[c]];
+        double mean = sum / (double)n;
+
+        double ss = 0.0;
+        for (size_t i = 0; i < n; i++) {
+            v[i] = x[i * ld + cols[c]] - mean;
+            ss += v[i] * v[i];
+        }
+        double norm = sqrt(ss);
+        for (size_t i = 0; i < n; i++)
+            v[i] = norm > 0.0 ? v[i] / norm : 0.0;
+    }
+}
+
+calci_status ci_pearson_filter(const double *x, size_t n, size_t ld, const size_t *cols,
+                               size_t n_cols, double threshold, size_t *kept, size_t *n_kept,
+                               calci_error *error)
+{
+    if (n < 2)
+        return ci_fail(error, CALCI_ERR_DATA,
+                       "Pearson filter: %zu case(s), expected at least 2", n);
+    if (n_cols > SIZE_MAX / sizeof(double) / n)
+        return ci_fail(error, CALCI_ERR_NO_MEMORY, "Pearson filter: %zu x %zu is too large",
+                       n, n_cols);
+
+    double *unit = malloc(n_cols * n * sizeof *unit + 1);
+    size_t *kept_pos = malloc(n_cols * sizeof *kept_pos + 1);
+    if (unit == NULL || kept_pos == NULL) {
+        free(unit);
+        free(kept_pos);
+        return ci_fail(error, CALCI_ERR_NO_MEMORY, "Pearson filter: out of memory");
+    }
+    centre_unit_columns(x, n, ld, cols, n_cols, unit);
+
+    /* r(a, b) is the dot product of the centred unit-norm columns. */
+    size_t count = 0;
+    for (size_t c = 0; c < n_cols; c++) {
+        const double *v = unit + c * n;
+        int redundant = 0;
+
+        for (size_t k = 0; k < count && !redundant; k++) {
+            const double *u = unit + kept_pos[k] * n;
+            double r = 0.0;
+            for (size_t i = 0; i < n; i++)
+                r += v[i] * u[i];
+            if (fabs(r) > 1.0)
+                r = r > 0 ? 1.0 : -1.0; /* rounding: |r| never exceeds 1 */
+            if (fabs(r) > threshold)
+                redundant = 1;
+        }
+        if (!redundant)
+            kept_pos[count++] = c;
+    }
+
+    for (size_t k = 0; k < count; k++)
+        kept[k] = cols[kept_pos[k]];
+    *n_kept = count;
+    free(unit);
+    free(kept_pos);
+    return CALCI_OK;
+}
+
+struct rank_item {
+    double magnitude;
+    size_t position;
+};
+
+static int compare_rank(const void *pa, const void *pb)
+{
+    const struct rank_item *a = pa, *b = pb;
+
+    if (a->magnitude > b->magnitude)
+        return -1;
+    if (a->magnitude < b->magnitude)
+        return 1;
+    return (a->position > b->position) - (a->position < b->position);
+}
+
+/* Row-major copy of the columns, each divided by its Euclidean norm (not centred). */
+static void unit_norm_rows(const double *x, size_t n, size_t ld, const size_t *cols,
+                           size_t n_cols, double *out)
+{
+    for (size_t c = 0; c < n_cols; c++) {
+        double ss = 0.0;
+        for (size_t i = 0; i < n; i++)
+            ss += x[i * ld + cols[c]] * x[i * ld + cols[c]];
+        double norm = sqrt(ss);
+        for (size_t i = 0; i < n; i++)
+            out[i * n_cols + c] = norm > 0.0 ? x[i * ld + cols[c]] / norm : 0.0;
+    }
+}
+
+/* Squared Euclidean distances between all rows of z (n x m), full symmetric matrix. */
+static void squared_distances(const double *z, size_t n, size_t m, double *dist)
+{
+    for (size_t i = 0; i < n; i++) {
+        dist[i * n + i] = 0.0;
+        for (size_t j = i + 1; j < n; j++) {
+            const double *a = z + i * m, *b = z + j * m;
+            double s = 0.0;
+            for (size_t f = 0; f < m; f++) {
+                double d = a[f] - b[f];
+                s += d * d;
+            }
+            dist[i * n + j] = s;
+            dist[j * n + i] = s;
+        }
+    }
+}
+
+calci_status ci_relief(const double *x, size_t n, size_t ld, const int *labels,
+                       const size_t *cols, size_t n_cols, double *weights, size_t *order,
+                       calci_error *error)
+{
+    size_t n_pos = 0;
+    for (size_t i = 0; i < n; i++)
+        n_pos += labels[i] == 1;
+    if (n_pos < 2 || n - n_pos < 2)
+        return ci_fail(error, CALCI_ERR_DATA,
+                       "Relief: %zu positive and %zu negative cases, expected at least 2 of each",
+                       n_pos, n - n_pos);
+    if (n > SIZE_MAX / sizeof(double) / n || (n_cols > 0 && n > SIZE_MAX / sizeof(double) / n_cols))
+        return ci_fail(error, CALCI_ERR_NO_MEMORY, "Relief: %zu cases x %zu features is too large",
+                       n, n_cols);
+
+    double *z = malloc(n * n_cols * sizeof *z + 1);
+    double *dist = malloc(n * n * sizeof *dist);
+    double *w = calloc(n_cols + 1, sizeof *w);
+    struct rank_item *items = malloc((n_cols + 1) * sizeof *items);
+    if (z == NULL || dist == NULL || w == NULL || items == NULL) {
+        free(z);
+        free(dist);
+        free(w);
+        free(items);
+        return ci_fail(error, CALCI_ERR_NO_MEMORY, "Relief: out of memory");
+    }
+    unit_norm_rows(x, n, ld, cols, n_cols, z);
+    squared_distances(z, n, n_cols, dist);
+
+    for (size_t i = 0; i < n; i++) {
+        size_t hit = SIZE_MAX, miss = SIZE_MAX;
+
+        /* Strict '<' keeps the lowest row index among equally near cases. */
+        for (size_t j = 0; j < n; j++) {
+            if (j == i)
+                continue;
+            double d = dist[i * n + j];
+            if (labels[j] == labels[i]) {
+                if (hit == SIZE_MAX || d < dist[i * n + hit])
+                    hit = j;
+            } else if (miss == SIZE_MAX || d < dist[i * n + miss]) {
+                miss = j;
+            }
+        }
+
+        const double *a = z + i * n_cols, *h = z + hit * n_cols, *m = z + miss * n_cols;
+        for (size_t f = 0; f < n_cols; f++) {
+            double dh = a[f] - h[f], dm = a[f] - m[f];
+            w[f] += (dm * dm - dh * dh) / (double)n;
+        }
+    }
+
+    for (size_t f = 0; f < n_cols; f++) {
+        items[f].magnitude = fabs(w[f]);
+        items[f].position = f;
+    }
+    qsort(items, n_cols, sizeof *items, compare_rank);
+    for (size_t f = 0; f < n_cols; f++) {
+        if (weights)
+            weights[f] = w[f];
+        if (order)
+            order[f] = items[f].position;
+    }
+
+    free(z);
+    free(dist);
+    free(w);
+    free(items);
+    return CALCI_OK;
+}

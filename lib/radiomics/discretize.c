@@ -1,0 +1,163 @@
+/*
+ * discretize.c - grey-level discretisation of the ROI as pyradiomics does it
+ * (imageoperations.getBinEdges + numpy.digitize).
+ *
+ * Both variants give levels from 1 upwards inside the mask and 0 outside.
+ * A bin is the half-open interval [edge_k, edge_k+1), so a value equal to an
+ * edge goes to the upper bin, as numpy.digitize decides.
+ */
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "internal.h"
+
+/* Finds the ROI minimum and maximum; returns 0 when the mask is empty. */
+static int roi_range(const double *values, const uint8_t *mask, size_t n, double *min,
+                     double *max)
+{
+    int found = 0;
+
+    for (size_t v = 0; v < n; v++) {
+        if (!mask[v])
+            continue;
+        if (!found || values[v] < *min)
+            *min = values[v];
+        if (!found || values[v] > *max)
+            *max = values[v];
+        found = 1;
+    }
+    return found;
+}
+
+/* Writes max_level and the number of distinct levels present. */
+static void count_levels(const int *levels, const uint8_t *mask, size_t n, int *max_level,
+                         int *n_present)
+{
+    unsigned char *seen;
+    int top = 0;
+    int distinct = 0;
+
+    for (size_t v = 0; v < n; v++)
+        if (mask[v] && levels[v] > top)
+            top = levels[v];
+    *max_level = top;
+
+    seen = calloc((size_t)top + 1, 1);
+    if (seen == NULL) {
+        /* NOTE: without memory for the tally, the top level stands in for the count. */
+        *n_present = top;
+        return;
+    }
+    for (size_t v = 0; v < n; v++) {
+        if (mask[v] && !seen[levels[v]]) {
+            seen[levels[v]] = 1;
+            distinct++;
+        }
+    }
+    free(seen);
+    *n_present = distinct;
+}
+
+/* x mod w with the sign of w, as Python's float % computes it. */
+static double python_mod(double x, double w)
+{
+    double r = fmod(x, w);
+
+    if (r != 0.0 && ((w < 0.0) != (r < 0.0)))
+        r += w;
+    return r;
+}
+
+/*
+ * Fixed bin width W. pyradiomics takes the edges from numpy.arange(low,
+ * max + 2W, W) with low = min - (min mod W) (Python's mod, so low = floor(min / W) * W), so edge k is
+ * low + k * W in floating point. The level is the number of edges <= x, i.e.
+ * floor((x - low) / W) + 1, corrected by one step where the division and the
+ * edge products round differently. The maximum lies below the last edge and
+ * therefore gets a bin of its own range like every other value; a flat ROI
+ * gets level 1.
+ */
+void ri_discretize_bin_width(const double *values, const uint8_t *mask, size_t n,
+                             double bin_width, int *levels, int *max_level, int *n_present)
+{
+    double min = 0.0, max = 0.0;
+    double low;
+
+    for (size_t v = 0; v < n; v++)
+        levels[v] = 0;
+    if (!roi_range(values, mask, n, &min, &max) || !(bin_width > 0.0)) {
+        *max_level = 0;
+        *n_present = 0;
+        return;
+    }
+
+    low = min - python_mod(min, bin_width);
+    for (size_t v = 0; v < n; v++) {
+        double x = values[v];
+        double k;
+
+        if (!mask[v])
+            continue;
+        k = floor((x - low) / bin_width);
+        while (low + (k + 1.0) * bin_width <= x)
+            k += 1.0;
+        while (k > 0.0 && low + k * bin_width > x)
+            k -= 1.0;
+        /* NOTE: a range of more than INT_MAX bins is clamped; kernels reject such Ng. */
+        if (k > (double)(INT_MAX - 1))
+            k = (double)(INT_MAX - 1);
+        levels[v] = (int)k + 1;
+    }
+    count_levels(levels, mask, n, max_level, n_present);
+}
+
+/*
+ * Fixed bin count Nb, as pyradiomics' binCount: edges from numpy.histogram
+ * (min + k (max - min) / Nb for k < Nb), with the top edge raised to max + 1
+ * so that the maximum falls in bin Nb. A flat ROI (min == max) gets numpy's
+ * edges for that case, centred on the value, and therefore level 1 when
+ * Nb == 1 or level floor(Nb / 2) + 1 otherwise, as numpy.digitize gives.
+ */
+void ri_discretize_bin_count(const double *values, const uint8_t *mask, size_t n,
+                             int bin_count, int *levels, int *max_level, int *n_present)
+{
+    double min = 0.0, max = 0.0;
+    double first, last, step;
+
+    for (size_t v = 0; v < n; v++)
+        levels[v] = 0;
+    if (!roi_range(values, mask, n, &min, &max) || bin_count < 1) {
+        *max_level = 0;
+        *n_present = 0;
+        return;
+    }
+
+    first = min;
+    last = max;
+    if (first == last) {
+        first -= 0.5;
+        last += 0.5;
+    }
+    step = (last - first) / bin_count;
+
+    for (size_t v = 0; v < n; v++) {
+        double x = values[v];
+        int k;
+
+        if (!mask[v])
+            continue;
+        /* k = number of edges first + i * step (i < Nb) that are <= x. */
+        k = (int)floor((x - first) / step) + 1;
+        if (k > bin_count)
+            k = bin_count;
+        if (k < 1)
+            k = 1;
+        while (k < bin_count && first + k * step <= x)
+            k++;
+        while (k > 1 && first + (k - 1) * step > x)
+            k--;
+        levels[v] = k;
+    }
+    count_levels(levels, mask, n, max_level, n_present);
+}

@@ -1,0 +1,224 @@
+/*
+ * firstorder.c - first-order (intensity) features with pyradiomics'
+ * definitions (radiomics/firstorder.py, pyradiomics 2.x and 3.x).
+ *
+ * X are the N_p intensities inside the ROI, c the voxelArrayShift setting,
+ * p(i) the histogram of the discretised levels divided by N_p.
+ * Differences from IBSI: Energy, TotalEnergy and RootMeanSquared add c
+ * (IBSI: c = 0); Kurtosis is plain, IBSI's stat_kurt is Kurtosis - 3;
+ * TotalEnergy has no IBSI counterpart.
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "internal.h"
+
+/* pyradiomics' epsilon, numpy.spacing(1) = 2^-52. */
+#define EPSILON 2.220446049250313e-16
+
+/* Output positions, in the order of ri_firstorder_table. */
+enum {
+    FO_ENERGY,
+    FO_TOTAL_ENERGY,
+    FO_ENTROPY,
+    FO_MINIMUM,
+    FO_P10,
+    FO_P90,
+    FO_MAXIMUM,
+    FO_MEAN,
+    FO_MEDIAN,
+    FO_IQR,
+    FO_RANGE,
+    FO_MAD,
+    FO_RMAD,
+    FO_RMS,
+    FO_STD,
+    FO_SKEWNESS,
+    FO_KURTOSIS,
+    FO_VARIANCE,
+    FO_UNIFORMITY,
+    FO_COUNT
+};
+
+/*
+ * degenerate_value: Entropy and Uniformity on one grey level are 0 and 1;
+ * Skewness and Kurtosis on a constant ROI are 0 by pyradiomics' convention
+ * (m2 = 0), which the kernel applies itself, so the table leaves them NaN.
+ */
+static const ri_feature_def firstorder_defs[FO_COUNT] = {
+    {"Energy", "stat_energy", "N8CA", 1, 0, NAN},
+    {"TotalEnergy", "", "", 1, 0, NAN},
+    {"Entropy", "ih_entropy", "TLU2", 1, 0, 0.0},
+    {"Minimum", "stat_min", "1GSF", 1, 0, NAN},
+    {"10Percentile", "stat_p10", "QG58", 1, 0, NAN},
+    {"90Percentile", "stat_p90", "8DWT", 1, 0, NAN},
+    {"Maximum", "stat_max", "84IY", 1, 0, NAN},
+    {"Mean", "stat_mean", "Q4LE", 1, 0, NAN},
+    {"Median", "stat_median", "Y12H", 1, 0, NAN},
+    {"InterquartileRange", "stat_iqr", "SALO", 1, 0, NAN},
+    {"Range", "stat_range", "2OJQ", 1, 0, NAN},
+    {"MeanAbsoluteDeviation", "stat_mad", "4FUA", 1, 0, NAN},
+    {"RobustMeanAbsoluteDeviation", "stat_rmad", "1128", 1, 0, NAN},
+    {"RootMeanSquared", "stat_rms", "5ZWQ", 1, 0, NAN},
+    /* pyradiomics marks StandardDeviation deprecated: off unless named. */
+    {"StandardDeviation", "", "", 0, 1, NAN},
+    {"Skewness", "stat_skew", "KE2A", 1, 0, NAN},
+    {"Kurtosis", "stat_kurt", "IPH6", 1, 0, NAN},
+    {"Variance", "stat_var", "ECT3", 1, 0, NAN},
+    {"Uniformity", "ih_uniformity", "BJ5W", 1, 0, 1.0},
+};
+
+const ri_feature_table ri_firstorder_table = {"firstorder", firstorder_defs, FO_COUNT};
+
+static int compare_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* numpy.percentile with linear interpolation on sorted x[0..n-1], q in [0, 100]. */
+static double percentile(const double *x, size_t n, double q)
+{
+    double position = q / 100.0 * (double)(n - 1);
+    size_t below = (size_t)floor(position);
+    double fraction = position - (double)below;
+
+    if (below + 1 >= n)
+        return x[n - 1];
+    return x[below] + (x[below + 1] - x[below]) * fraction;
+}
+
+/* Mean absolute deviation from the mean of the sorted x with lo <= x <= hi. */
+static double robust_mad(const double *x, size_t n, double lo, double hi)
+{
+    double sum = 0.0, deviation = 0.0;
+    size_t count = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (x[i] >= lo && x[i] <= hi) {
+            sum += x[i];
+            count++;
+        }
+    }
+    if (count == 0)
+        return NAN;
+    for (size_t i = 0; i < n; i++)
+        if (x[i] >= lo && x[i] <= hi)
+            deviation += fabs(x[i] - sum / (double)count);
+    return deviation / (double)count;
+}
+
+/*
+ * Entropy = -sum_i q(i) log2 q(i) and Uniformity = sum_i p(i)^2 over the
+ * levels 1..max_level, with q(i) = (count_i + eps) / N_p as pyradiomics
+ * computes it (empty levels add a term of order eps) and
+ * p(i) = count_i / (N_p + eps).
+ */
+static rad_status histogram_features(const ri_roi *roi, size_t n_box, double *entropy,
+                                     double *uniformity, rad_error *error)
+{
+    size_t *counts = calloc((size_t)roi->max_level + 1, sizeof *counts);
+    double n_p = (double)roi->n_voxels;
+
+    if (counts == NULL)
+        return ri_fail(error, RAD_ERR_NO_MEMORY,
+                       "firstorder: out of memory for a histogram of %d grey levels",
+                       roi->max_level);
+    for (size_t v = 0; v < n_box; v++)
+        if (roi->mask[v])
+            counts[roi->levels[v]]++;
+
+    *entropy = 0.0;
+    *uniformity = 0.0;
+    for (int level = 1; level <= roi->max_level; level++) {
+        double q = ((double)counts[level] + EPSILON) / n_p;
+        double p = (double)counts[level] / (n_p + EPSILON);
+
+        *entropy -= q * log2(q);
+        *uniformity += p * p;
+    }
+    free(counts);
+    return RAD_OK;
+}
+
+/* Writes the moment-based features: mean, MAD, variance, skewness, kurtosis. */
+static void moment_features(const double *x, size_t n, double *out)
+{
+    double sum = 0.0, mean, m2 = 0.0, m3 = 0.0, m4 = 0.0, mad = 0.0;
+
+    for (size_t i = 0; i < n; i++)
+        sum += x[i];
+    mean = sum / (double)n;
+    for (size_t i = 0; i < n; i++) {
+        double d = x[i] - mean;
+        double d2 = d * d;
+
+        mad += fabs(d);
+        m2 += d2;
+        m3 += d2 * d;
+        m4 += d2 * d2;
+    }
+    m2 /= (double)n;
+    m3 /= (double)n;
+    m4 /= (double)n;
+
+    out[FO_MEAN] = mean;
+    out[FO_MAD] = mad / (double)n;
+    out[FO_VARIANCE] = m2;
+    out[FO_STD] = sqrt(m2);
+    /* pyradiomics returns 0 for both on a flat region (m2 = 0). */
+    out[FO_SKEWNESS] = m2 == 0.0 ? 0.0 : m3 / pow(m2, 1.5);
+    out[FO_KURTOSIS] = m2 == 0.0 ? 0.0 : m4 / (m2 * m2);
+}
+
+rad_status ri_firstorder(const ri_roi *roi, const ri_settings *settings, double *out,
+                         rad_error *error)
+{
+    size_t n_box = roi->size[0] * roi->size[1] * roi->size[2];
+    size_t n = roi->n_voxels;
+    double shift = settings->voxel_array_shift;
+    double energy = 0.0;
+    double *x;
+    size_t count = 0;
+    rad_status status;
+
+    if (n == 0)
+        return ri_fail(error, RAD_ERR_EMPTY_ROI, "firstorder: the ROI has no voxel");
+    x = malloc(n * sizeof *x);
+    if (x == NULL)
+        return ri_fail(error, RAD_ERR_NO_MEMORY,
+                       "firstorder: out of memory for %zu ROI intensities", n);
+
+    for (size_t v = 0; v < n_box && count < n; v++)
+        if (roi->mask[v])
+            x[count++] = roi->values[v];
+    if (count != n) {
+        free(x);
+        return ri_fail(error, RAD_ERR_ARGUMENT,
+                       "firstorder: the mask has %zu voxels but n_voxels is %zu", count, n);
+    }
+
+    /* Energy = sum (X + c)^2; TotalEnergy = voxel volume (mm^3) * Energy. */
+    for (size_t i = 0; i < n; i++)
+        energy += (x[i] + shift) * (x[i] + shift);
+    out[FO_ENERGY] = energy;
+    out[FO_TOTAL_ENERGY] = roi->spacing[0] * roi->spacing[1] * roi->spacing[2] * energy;
+    out[FO_RMS] = sqrt(energy / (double)n);
+
+    moment_features(x, n, out);
+
+    qsort(x, n, sizeof *x, compare_double);
+    out[FO_MINIMUM] = x[0];
+    out[FO_MAXIMUM] = x[n - 1];
+    out[FO_RANGE] = x[n - 1] - x[0];
+    out[FO_P10] = percentile(x, n, 10.0);
+    out[FO_P90] = percentile(x, n, 90.0);
+    out[FO_MEDIAN] = n % 2 ? x[n / 2] : 0.5 * (x[n / 2 - 1] + x[n / 2]);
+    out[FO_IQR] = percentile(x, n, 75.0) - percentile(x, n, 25.0);
+    out[FO_RMAD] = robust_mad(x, n, out[FO_P10], out[FO_P90]);
+    free(x);
+
+    status = histogram_features(roi, n_box, &out[FO_ENTROPY], &out[FO_UNIFORMITY], error);
+    return status;
+}

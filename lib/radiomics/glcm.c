@@ -1,0 +1,599 @@
+/*
+ * glcm.c - grey level co-occurrence matrix features with pyradiomics'
+ * definitions (radiomics/glcm.py, pyradiomics 2.x and 3.x).
+ *
+ * Conventions:
+ * - Directions: every offset (dx, dy, dz) whose Chebyshev norm is one of
+ *   settings->distances, one of each +/- pair (13 for distance 1 in 3-D).
+ *   In a ROI one voxel thick the out-of-plane directions have no pair and
+ *   drop out, leaving the 4 in-plane directions.
+ * - Only levels present in the ROI index the matrix, and i, j are the level
+ *   values themselves (pyradiomics deletes the rows and columns of absent
+ *   levels). Ng in Idmn and Idn is the largest level, as in pyradiomics.
+ * - With symmetrical_glcm, P + P^T per direction. Each direction's matrix is
+ *   normalised to p = P / sum(P); features are computed per direction and
+ *   averaged over the directions with at least one pair, skipping a
+ *   direction whose value is NaN (numpy.nanmean).
+ * - log base 2 with pyradiomics' epsilon: H = -sum p log2(p + eps).
+ *
+ * Against IBSI (cm_*_3D_avg, symmetric matrices) the same formulas hold;
+ * IBSI's joint variance is SumSquares, its sum variance is SumVariance
+ * (equal to ClusterTendency), and IBSI has no MCC.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_eigen.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_vector.h>
+
+#include "internal.h"
+
+/* numpy.spacing(1) = 2^-52. */
+#define EPSILON 2.220446049250313e-16
+
+/* Largest number of distinct grey levels accepted (matrix of 4096^2 counts). */
+#define MAX_GLCM_LEVELS 4096
+
+enum {
+    CM_AUTOCORRELATION,
+    CM_JOINT_AVERAGE,
+    CM_CLUSTER_PROMINENCE,
+    CM_CLUSTER_SHADE,
+    CM_CLUSTER_TENDENCY,
+    CM_CONTRAST,
+    CM_CORRELATION,
+    CM_DIFFERENCE_AVERAGE,
+    CM_DIFFERENCE_ENTROPY,
+    CM_DIFFERENCE_VARIANCE,
+    CM_JOINT_ENERGY,
+    CM_JOINT_ENTROPY,
+    CM_IMC1,
+    CM_IMC2,
+    CM_IDM,
+    CM_MCC,
+    CM_IDMN,
+    CM_ID,
+    CM_IDN,
+    CM_INVERSE_VARIANCE,
+    CM_MAXIMUM_PROBABILITY,
+    CM_SUM_AVERAGE,
+    CM_SUM_ENTROPY,
+    CM_SUM_SQUARES,
+    CM_DISSIMILARITY,
+    CM_HOMOGENEITY1,
+    CM_HOMOGENEITY2,
+    CM_SUM_VARIANCE,
+    CM_COUNT
+};
+
+/* degenerate_value: pyradiomics' values on a region with one grey level (level 1). */
+static const ri_feature_def glcm_defs[CM_COUNT] = {
+    {"Autocorrelation", "cm_auto_corr", "QWB0", 1, 0, 1.0},
+    {"JointAverage", "cm_joint_avg", "60VM", 1, 0, 1.0},
+    {"ClusterProminence", "cm_clust_prom", "AE86", 1, 0, 0.0},
+    {"ClusterShade", "cm_clust_shade", "7NFM", 1, 0, 0.0},
+    {"ClusterTendency", "cm_clust_tend", "DG8W", 1, 0, 0.0},
+    {"Contrast", "cm_contrast", "ACUI", 1, 0, 0.0},
+    {"Correlation", "cm_corr", "NI2N", 1, 0, 1.0},
+    {"DifferenceAverage", "cm_diff_avg", "TF7R", 1, 0, 0.0},
+    {"DifferenceEntropy", "cm_diff_entr", "NTRS", 1, 0, 0.0},
+    {"DifferenceVariance", "cm_diff_var", "D3YU", 1, 0, 0.0},
+    {"JointEnergy", "cm_energy", "8ZQL", 1, 0, 1.0},
+    {"JointEntropy", "cm_joint_entr", "TU9B", 1, 0, 0.0},
+    {"Imc1", "cm_info_corr1", "R8DG", 1, 0, 0.0},
+    {"Imc2", "cm_info_corr2", "JN9H", 1, 0, 0.0},
+    {"Idm", "cm_inv_diff_mom", "WF0Z", 1, 0, 1.0},
+    {"MCC", "", "", 1, 0, 1.0},
+    {"Idmn", "cm_inv_diff_mom_norm", "1QCO", 1, 0, 1.0},
+    {"Id", "cm_inv_diff", "IB1Z", 1, 0, 1.0},
+    {"Idn", "cm_inv_diff_norm", "NDRX", 1, 0, 1.0},
+    {"InverseVariance", "cm_inv_var", "E8JP", 1, 0, 0.0},
+    {"MaximumProbability", "cm_joint_max", "GYBY", 1, 0, 1.0},
+    {"SumAverage", "cm_sum_avg", "ZGXS", 1, 0, 2.0},
+    {"SumEntropy", "cm_sum_entr", "P6QZ", 1, 0, 0.0},
+    {"SumSquares", "cm_joint_var", "UR99", 1, 0, 0.0},
+    /* Deprecated in pyradiomics because each equals another feature:
+     * Dissimilarity = DifferenceAverage, Homogeneity1 = Id,
+     * Homogeneity2 = Idm, SumVariance = ClusterTendency. Computed here. */
+    {"Dissimilarity", "cm_dissimilarity", "8S9J", 0, 1, 0.0},
+    {"Homogeneity1", "", "", 0, 1, 1.0},
+    {"Homogeneity2", "", "", 0, 1, 1.0},
+    {"SumVariance", "cm_sum_var", "OEEB", 0, 1, 0.0},
+};
+
+const ri_feature_table ri_glcm_table = {"glcm", glcm_defs, CM_COUNT};
+
+/* Scratch memory for the per-direction feature computation. */
+typedef struct glcm_work {
+    int n;              /* distinct levels present */
+    int ng;             /* largest level */
+    const double *grey; /* grey[a]: level value of compact index a */
+    double *p;          /* n x n probabilities */
+    double *px, *py;    /* marginals */
+    double *sum_k;      /* p_{x+y}(k), k = 0..2 ng */
+    double *diff_k;     /* p_{x-y}(k), k = 0..ng - 1 */
+    gsl_matrix *q;      /* MCC matrix, n x n */
+    gsl_vector *eigen;
+    gsl_eigen_symm_workspace *eigen_work;
+} glcm_work;
+
+/*
+ * Builds the offsets: all (dx, dy, dz) with max(|dx|, |dy|, |dz|) in
+ * distances, keeping the one of each +/- pair whose first non-zero
+ * component (z, then y, then x) is positive. Returns the count, or -1 when
+ * the list would exceed capacity.
+ */
+static int build_offsets(const int *distances, int n_distances, int (*offsets)[3], int capacity)
+{
+    int count = 0;
+
+    for (int d = 0; d < n_distances; d++) {
+        int r = distances[d];
+
+        for (int prev = 0; prev < d; prev++)
+            if (distances[prev] == r)
+                r = 0;
+        if (r <= 0)
+            continue;
+        for (int dz = 0; dz <= r; dz++) {
+            for (int dy = -r; dy <= r; dy++) {
+                for (int dx = -r; dx <= r; dx++) {
+                    int norm = abs(dx) > abs(dy) ? abs(dx) : abs(dy);
+
+                    norm = norm > dz ? norm : dz;
+                    if (norm != r)
+                        continue;
+                    if (dz == 0 && (dy < 0 || (dy == 0 && dx < 0)))
+                        continue;
+                    if (count == capacity)
+                        return -1;
+                    offsets[count][0] = dx;
+                    offsets[count][1] = dy;
+                    offsets[count][2] = dz;
+                    count++;
+                }
+            }
+        }
+    }
+    return count;
+}
+
+/*
+ * Counts the ordered pairs (voxel, voxel + offset) with both voxels in the
+ * ROI into counts[a * n + b], a and b compact level indices (-1 outside).
+ * One pass over the box restricted to the positions whose neighbour lies in
+ * it. Returns the number of pairs.
+ */
+static size_t count_pairs(const int *compact, const size_t size[3], const int offset[3], int n,
+                          uint32_t *counts)
+{
+    long lo[3], hi[3];
+    size_t pairs = 0;
+    long step = offset[0] + (long)size[0] * (offset[1] + (long)size[1] * offset[2]);
+
+    memset(counts, 0, (size_t)n * (size_t)n * sizeof *counts);
+    for (int axis = 0; axis < 3; axis++) {
+        lo[axis] = offset[axis] < 0 ? -offset[axis] : 0;
+        hi[axis] = (long)size[axis] - (offset[axis] > 0 ? offset[axis] : 0);
+        if (hi[axis] <= lo[axis])
+            return 0;
+    }
+
+    for (long z = lo[2]; z < hi[2]; z++) {
+        for (long y = lo[1]; y < hi[1]; y++) {
+            const int *row = compact + (size_t)size[0] * ((size_t)y + size[1] * (size_t)z);
+
+            for (long x = lo[0]; x < hi[0]; x++) {
+                int a = row[x];
+                int b = row[x + step];
+
+                if (a >= 0 && b >= 0) {
+                    counts[(size_t)a * (size_t)n + (size_t)b]++;
+                    pairs++;
+                }
+            }
+        }
+    }
+    return pairs;
+}
+
+/*
+ * MCC = sqrt(second largest eigenvalue of Q), Q(i, j) = sum_k p(i,k) p(j,k)
+ * / (px(i) py(k)). Q = Dx^-1/2 S Dx^1/2 with the symmetric positive
+ * semi-definite S(i, j) = sum_k p(i,k) p(j,k) / (sqrt(px(i) px(j)) py(k)),
+ * so the eigenvalues are those of S (rows with px = 0 add zeros) and a
+ * symmetric solver applies. pyradiomics adds eps to px(i) py(k) and uses a
+ * general eigen solver; the two agree to about eps / min(px py).
+ */
+static double mcc_value(glcm_work *w)
+{
+    int n = w->n;
+    double first = -INFINITY, second = -INFINITY;
+
+    if (n < 2)
+        return 1.0;
+    for (int i = 0; i < n; i++) {
+        for (int j = i; j < n; j++) {
+            double s = 0.0;
+
+            if (w->px[i] > 0.0 && w->px[j] > 0.0) {
+                for (int k = 0; k < n; k++)
+                    if (w->py[k] > 0.0)
+                        s += w->p[i * n + k] * w->p[j * n + k] / w->py[k];
+                s /= sqrt(w->px[i] * w->px[j]);
+            }
+            gsl_matrix_set(w->q, (size_t)i, (size_t)j, s);
+            gsl_matrix_set(w->q, (size_t)j, (size_t)i, s);
+        }
+    }
+    if (gsl_eigen_symm(w->q, w->eigen, w->eigen_work) != GSL_SUCCESS)
+        return NAN;
+    for (int i = 0; i < n; i++) {
+        double value = gsl_vector_get(w->eigen, (size_t)i);
+
+        if (value > first) {
+            second = first;
+            first = value;
+        } else if (value > second) {
+            second = value;
+        }
+    }
+    /* A round-off negative eigenvalue stands for 0 (numpy: real part of a complex root). */
+    return second > 0.0 ? sqrt(second) : 0.0;
+}
+
+/* Entropy -sum q log2(q + eps) of a distribution of m values. */
+static double entropy(const double *q, int m)
+{
+    double h = 0.0;
+
+    for (int k = 0; k < m; k++)
+        if (q[k] > 0.0)
+            h -= q[k] * log2(q[k] + EPSILON);
+    return h;
+}
+
+/*
+ * Writes the features of one direction's normalised matrix w->p into f,
+ * with the formulas of pyradiomics' docstrings (i, j grey levels;
+ * mu_x = sum p i; sigma_x^2 = sum p (i - mu_x)^2; k = i + j or |i - j|).
+ */
+static void direction_features(glcm_work *w, double *f)
+{
+    int n = w->n, ng = w->ng;
+    const double *g = w->grey;
+    double ux = 0.0, uy = 0.0, autocorr = 0.0, energy = 0.0, hxy = 0.0, max_p = 0.0;
+    double var_x = 0.0, var_y = 0.0, cov = 0.0, contrast = 0.0;
+    double c2 = 0.0, c3 = 0.0, c4 = 0.0, hx, hy, hxy1 = 0.0, hxy2 = 0.0, sigma_product;
+    double diff_avg = 0.0, diff_var = 0.0, idm = 0.0, idmn = 0.0, id = 0.0, idn = 0.0;
+    double inv_var = 0.0, sum_avg = 0.0, sum_var = 0.0;
+
+    memset(w->px, 0, (size_t)n * sizeof *w->px);
+    memset(w->py, 0, (size_t)n * sizeof *w->py);
+    memset(w->sum_k, 0, (size_t)(2 * ng + 1) * sizeof *w->sum_k);
+    memset(w->diff_k, 0, (size_t)ng * sizeof *w->diff_k);
+
+    /* Marginals, means, sums and differences. */
+    for (int i = 0; i < n; i++) {
+        for (int j = 0; j < n; j++) {
+            double p = w->p[i * n + j];
+
+            w->px[i] += p;
+            w->py[j] += p;
+            ux += p * g[i];
+            uy += p * g[j];
+            autocorr += p * g[i] * g[j];
+            energy += p * p;
+            hxy -= p * log2(p + EPSILON);
+            if (p > max_p)
+                max_p = p;
+            w->sum_k[(int)(g[i] + g[j])] += p;
+            w->diff_k[(int)fabs(g[i] - g[j])] += p;
+        }
+    }
+
+    /* Central moments around (mu_x, mu_y). */
+    for (int i = 0; i < n; i++) {
+        for (int j = 0; j < n; j++) {
+            double p = w->p[i * n + j];
+            double t = g[i] + g[j] - ux - uy;
+            double pxpy = w->px[i] * w->py[j];
+
+            var_x += p * (g[i] - ux) * (g[i] - ux);
+            var_y += p * (g[j] - uy) * (g[j] - uy);
+            cov += p * (g[i] - ux) * (g[j] - uy);
+            contrast += p * (g[i] - g[j]) * (g[i] - g[j]);
+            c2 += p * t * t;
+            c3 += p * t * t * t;
+            c4 += p * t * t * t * t;
+            hxy1 -= p * log2(pxpy + EPSILON);
+            hxy2 -= pxpy * log2(pxpy + EPSILON);
+        }
+    }
+    hx = entropy(w->px, n);
+    hy = entropy(w->py, n);
+
+    for (int k = 0; k < ng; k++) {
+        double q = w->diff_k[k];
+
+        diff_avg += k * q;
+        idm += q / (1.0 + (double)k * k);
+        idmn += q / (1.0 + (double)k * k / ((double)ng * ng));
+        id += q / (1.0 + k);
+        idn += q / (1.0 + (double)k / ng);
+        if (k > 0)
+            inv_var += q / ((double)k * k);
+    }
+    for (int k = 0; k < ng; k++)
+        diff_var += (k - diff_avg) * (k - diff_avg) * w->diff_k[k];
+    for (int k = 2; k <= 2 * ng; k++)
+        sum_avg += k * w->sum_k[k];
+    for (int k = 2; k <= 2 * ng; k++)
+        sum_var += (k - sum_avg) * (k - sum_avg) * w->sum_k[k];
+
+    f[CM_AUTOCORRELATION] = autocorr;
+    f[CM_JOINT_AVERAGE] = ux;
+    f[CM_CLUSTER_PROMINENCE] = c4;
+    f[CM_CLUSTER_SHADE] = c3;
+    f[CM_CLUSTER_TENDENCY] = c2;
+    f[CM_CONTRAST] = contrast;
+    /* Correlation = cov / (sigma_x sigma_y + eps); 1 when sigma_x sigma_y = 0. */
+    sigma_product = sqrt(var_x) * sqrt(var_y);
+    f[CM_CORRELATION] = sigma_product == 0.0 ? 1.0 : cov / (sigma_product + EPSILON);
+    f[CM_DIFFERENCE_AVERAGE] = diff_avg;
+    f[CM_DIFFERENCE_ENTROPY] = entropy(w->diff_k, ng);
+    f[CM_DIFFERENCE_VARIANCE] = diff_var;
+    f[CM_JOINT_ENERGY] = energy;
+    f[CM_JOINT_ENTROPY] = hxy;
+    /* Imc1 = (HXY - HXY1) / max(HX, HY), 0 when both are 0. */
+    f[CM_IMC1] = fmax(hx, hy) == 0.0 ? 0.0 : (hxy - hxy1) / fmax(hx, hy);
+    /* Imc2 = sqrt(1 - exp(-2 (HXY2 - HXY))): 0 when HXY2 = HXY, NaN when negative. */
+    if (hxy2 == hxy)
+        f[CM_IMC2] = 0.0;
+    else
+        f[CM_IMC2] = hxy2 > hxy ? sqrt(1.0 - exp(-2.0 * (hxy2 - hxy))) : NAN;
+    f[CM_IDM] = idm;
+    f[CM_MCC] = mcc_value(w);
+    f[CM_IDMN] = idmn;
+    f[CM_ID] = id;
+    f[CM_IDN] = idn;
+    f[CM_INVERSE_VARIANCE] = inv_var;
+    f[CM_MAXIMUM_PROBABILITY] = max_p;
+    f[CM_SUM_AVERAGE] = sum_avg;
+    f[CM_SUM_ENTROPY] = entropy(w->sum_k, 2 * ng + 1);
+    f[CM_SUM_SQUARES] = var_x;
+    f[CM_DISSIMILARITY] = diff_avg;
+    f[CM_HOMOGENEITY1] = id;
+    f[CM_HOMOGENEITY2] = idm;
+    f[CM_SUM_VARIANCE] = sum_var;
+}
+
+static void work_free(glcm_work *w)
+{
+    free(w->p);
+    free(w->px);
+    free(w->py);
+    free(w->sum_k);
+    free(w->diff_k);
+    if (w->q)
+        gsl_matrix_free(w->q);
+    if (w->eigen)
+        gsl_vector_free(w->eigen);
+    if (w->eigen_work)
+        gsl_eigen_symm_free(w->eigen_work);
+}
+
+static int work_alloc(glcm_work *w, int n, int ng)
+{
+    memset(w, 0, sizeof *w);
+    w->n = n;
+    w->ng = ng;
+    w->p = malloc((size_t)n * (size_t)n * sizeof *w->p);
+    w->px = malloc((size_t)n * sizeof *w->px);
+    w->py = malloc((size_t)n * sizeof *w->py);
+    w->sum_k = malloc((size_t)(2 * ng + 1) * sizeof *w->sum_k);
+    w->diff_k = malloc((size_t)ng * sizeof *w->diff_k);
+    w->q = gsl_matrix_alloc((size_t)n, (size_t)n);
+    w->eigen = gsl_vector_alloc((size_t)n);
+    w->eigen_work = gsl_eigen_symm_alloc((size_t)n);
+    return w->p && w->px && w->py && w->sum_k && w->diff_k && w->q && w->eigen &&
+           w->eigen_work;
+}
+
+/*
+ * Maps each ROI voxel to the compact index of its level (0..n-1, in
+ * increasing level order; -1 outside) and fills grey[] with the level
+ * values. Returns n, the number of levels present.
+ */
+static int compact_levels(const ri_roi *roi, size_t n_box, int *compact, int *index_of,
+                          double *grey)
+{
+    int n = 0;
+
+    for (int level = 0; level <= roi->max_level; level++)
+        index_of[level] = -1;
+    for (size_t v = 0; v < n_box; v++)
+        if (roi->mask[v])
+            index_of[roi->levels[v]] = 0;
+    for (int level = 1; level <= roi->max_level; level++) {
+        if (index_of[level] == 0) {
+            grey[n] = level;
+            index_of[level] = n++;
+        }
+    }
+    for (size_t v = 0; v < n_box; v++)
+        compact[v] = roi->mask[v] ? index_of[roi->levels[v]] : -1;
+    return n;
+}
+
+static rad_status check_roi(const ri_roi *roi, size_t n_box, rad_error *error)
+{
+    if (roi->n_voxels == 0)
+        return ri_fail(error, RAD_ERR_EMPTY_ROI, "glcm: the ROI has no voxel");
+    if (roi->max_level < 1)
+        return ri_fail(error, RAD_ERR_ARGUMENT, "glcm: max_level is %d, expected >= 1",
+                       roi->max_level);
+    for (size_t v = 0; v < n_box; v++)
+        if (roi->mask[v] && (roi->levels[v] < 1 || roi->levels[v] > roi->max_level))
+            return ri_fail(error, RAD_ERR_ARGUMENT,
+                           "glcm: voxel %zu has level %d, expected 1..%d", v, roi->levels[v],
+                           roi->max_level);
+    return RAD_OK;
+}
+
+/* Number of offsets of Chebyshev norm r, one per +/- pair. */
+static int offsets_at(int r)
+{
+    return ((2 * r + 1) * (2 * r + 1) * (2 * r + 1) - (2 * r - 1) * (2 * r - 1) * (2 * r - 1)) / 2;
+}
+
+int ri_glcm_offsets(const int *distances, int n_distances, int (**offsets)[3])
+{
+    int capacity = 0;
+
+    *offsets = NULL;
+    for (int d = 0; d < n_distances; d++) {
+        if (distances[d] < 1 || distances[d] > RI_MAX_GLCM_DISTANCE)
+            return -1;
+        capacity += offsets_at(distances[d]);
+    }
+    *offsets = malloc((size_t)capacity * sizeof **offsets);
+    if (*offsets == NULL)
+        return -1;
+    return build_offsets(distances, n_distances, *offsets, capacity);
+}
+
+rad_status ri_glcm_counts(const ri_roi *roi, const int offset[3], uint32_t *counts,
+                          rad_error *error)
+{
+    size_t n_box = roi->size[0] * roi->size[1] * roi->size[2];
+    size_t ng = (size_t)roi->max_level;
+    rad_status status = check_roi(roi, n_box, error);
+    int *level_image;
+
+    if (status != RAD_OK)
+        return status;
+    level_image = malloc(n_box * sizeof *level_image);
+    if (level_image == NULL)
+        return ri_fail(error, RAD_ERR_NO_MEMORY, "glcm: out of memory for %zu voxels", n_box);
+    for (size_t v = 0; v < n_box; v++)
+        level_image[v] = roi->mask[v] ? roi->levels[v] - 1 : -1;
+    count_pairs(level_image, roi->size, offset, (int)ng, counts);
+    free(level_image);
+    return RAD_OK;
+}
+
+/*
+ * Adds the features of each offset's normalised matrix to sums[] and
+ * valid[] (NaN values skipped). Returns the number of offsets with a pair.
+ */
+static int accumulate_directions(const ri_roi *roi, const ri_settings *settings,
+                                 const int *compact, int (*offsets)[3], int n_offsets,
+                                 uint32_t *counts, glcm_work *w, double *sums, int *valid)
+{
+    int n = w->n;
+    int n_used = 0;
+    double f[CM_COUNT];
+
+    for (int o = 0; o < n_offsets; o++) {
+        size_t pairs = count_pairs(compact, roi->size, offsets[o], n, counts);
+        double total;
+
+        if (pairs == 0)
+            continue;
+        total = settings->symmetrical_glcm ? 2.0 * (double)pairs : (double)pairs;
+        for (int a = 0; a < n; a++) {
+            for (int b = 0; b < n; b++) {
+                double c = counts[(size_t)a * n + b];
+
+                if (settings->symmetrical_glcm)
+                    c += counts[(size_t)b * n + a];
+                w->p[a * n + b] = c / total;
+            }
+        }
+
+        direction_features(w, f);
+        n_used++;
+        for (int c = 0; c < CM_COUNT; c++) {
+            if (!isnan(f[c])) {
+                sums[c] += f[c];
+                valid[c]++;
+            }
+        }
+    }
+    return n_used;
+}
+
+rad_status ri_glcm(const ri_roi *roi, const ri_settings *settings, double *out,
+                   rad_error *error)
+{
+    size_t n_box = roi->size[0] * roi->size[1] * roi->size[2];
+    int default_distance = 1;
+    const int *distances = settings->n_distances > 0 ? settings->distances : &default_distance;
+    int n_distances = settings->n_distances > 0 ? settings->n_distances : 1;
+    int *compact = NULL, *index_of = NULL;
+    double *grey = NULL;
+    uint32_t *counts = NULL;
+    int (*offsets)[3] = NULL;
+    double sums[CM_COUNT] = {0};
+    int valid[CM_COUNT] = {0};
+    glcm_work w;
+    int n, n_offsets, n_used;
+    rad_status status;
+
+    memset(&w, 0, sizeof w);
+    status = check_roi(roi, n_box, error);
+    if (status != RAD_OK)
+        return status;
+    for (int d = 0; d < n_distances; d++)
+        if (distances[d] < 1 || distances[d] > RI_MAX_GLCM_DISTANCE)
+            return ri_fail(error, RAD_ERR_PARAMETER,
+                           "glcm: distance %d is invalid, expected 1..%d", distances[d],
+                           RI_MAX_GLCM_DISTANCE);
+
+    compact = malloc(n_box * sizeof *compact);
+    index_of = malloc(((size_t)roi->max_level + 1) * sizeof *index_of);
+    grey = malloc(((size_t)roi->max_level + 1) * sizeof *grey);
+    n_offsets = ri_glcm_offsets(distances, n_distances, &offsets);
+    if (compact == NULL || index_of == NULL || grey == NULL || n_offsets < 0) {
+        status = ri_fail(error, RAD_ERR_NO_MEMORY, "glcm: out of memory for %zu voxels", n_box);
+        goto done;
+    }
+    n = compact_levels(roi, n_box, compact, index_of, grey);
+    if (n > MAX_GLCM_LEVELS) {
+        status = ri_fail(error, RAD_ERR_TOO_LARGE,
+                         "glcm: %d grey levels in the ROI, at most %d are supported "
+                         "(increase binWidth)", n, MAX_GLCM_LEVELS);
+        goto done;
+    }
+    counts = malloc((size_t)n * (size_t)n * sizeof *counts);
+    if (counts == NULL || !work_alloc(&w, n, roi->max_level)) {
+        status = ri_fail(error, RAD_ERR_NO_MEMORY,
+                         "glcm: out of memory for a %d x %d matrix", n, n);
+        goto done;
+    }
+    w.grey = grey;
+
+    n_used = accumulate_directions(roi, settings, compact, offsets, n_offsets, counts, &w,
+                                   sums, valid);
+    if (n_used == 0) {
+        status = ri_fail(error, RAD_ERR_EMPTY_ROI,
+                         "glcm: no pair of ROI voxels at the requested distances");
+        goto done;
+    }
+    for (int c = 0; c < CM_COUNT; c++)
+        out[c] = valid[c] > 0 ? sums[c] / valid[c] : NAN;
+    status = RAD_OK;
+
+done:
+    work_free(&w);
+    free(offsets);
+    free(counts);
+    free(grey);
+    free(index_of);
+    free(compact);
+    return status;
+}

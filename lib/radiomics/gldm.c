@@ -1,0 +1,149 @@
+/*
+ * gldm.c - grey level dependence matrix features, as pyradiomics computes them.
+ *
+ * Each ROI voxel of grey level i contributes one count to P(i, j), where the
+ * dependence j is 1 (the voxel itself) plus the number of its 26 neighbours
+ * (Chebyshev distance 1) inside the ROI whose level differs from i by at most
+ * alpha (pyradiomics' gldm_a, default 0). So N_z = sum P = N_p, the voxel count.
+ * Conventions: i is the discretised grey level (from 1); p = P / N_z;
+ * GrayLevelVariance and DependenceVariance use the marginals of p about their
+ * means; DependenceEntropy = -sum p log2(p + eps), eps = 2^-52.
+ *
+ * IBSI 1 calls this the NGLDM; with alpha = 0 and distance 1 its "3D" features
+ * are the same, and the IBSI names differ:
+ * SmallDependenceEmphasis = ngl_lde, LargeDependenceEmphasis = ngl_hde,
+ * LowGrayLevelEmphasis = ngl_lgce, HighGrayLevelEmphasis = ngl_hgce,
+ * (Small|Large)Dependence(Low|High)GrayLevelEmphasis = ngl_(l|h)d(l|h)ge.
+ * IBSI's ngl_dc_energy has no pyradiomics counterpart and is not computed.
+ * The deprecated GrayLevelNonUniformityNormalized (equal to first-order
+ * Uniformity) and DependencePercentage (always 1) are computed all the same.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "texture.h"
+
+#define GLDM_COLUMNS (RI_NEIGHBOURS + 1)
+
+static const ri_feature_def gldm_defs[] = {
+    {"SmallDependenceEmphasis", "ngl_lde", "SODN", 1, 0, NAN},
+    {"LargeDependenceEmphasis", "ngl_hde", "IMOQ", 1, 0, NAN},
+    {"GrayLevelNonUniformity", "ngl_glnu", "FP8K", 1, 0, NAN},
+    {"GrayLevelNonUniformityNormalized", "ngl_glnu_norm", "5SPA", 0, 1, 1.0},
+    {"DependenceNonUniformity", "ngl_dcnu", "Z87G", 1, 0, NAN},
+    {"DependenceNonUniformityNormalized", "ngl_dcnu_norm", "OKJI", 1, 0, NAN},
+    {"GrayLevelVariance", "ngl_gl_var", "1PFV", 1, 0, 0.0},
+    {"DependenceVariance", "ngl_dc_var", "DNX2", 1, 0, NAN},
+    {"DependenceEntropy", "ngl_dc_entr", "FCBV", 1, 0, NAN},
+    {"DependencePercentage", "ngl_dc_perc", "6XV8", 0, 1, 1.0},
+    {"LowGrayLevelEmphasis", "ngl_lgce", "TL9H", 1, 0, NAN},
+    {"HighGrayLevelEmphasis", "ngl_hgce", "OAE7", 1, 0, NAN},
+    {"SmallDependenceLowGrayLevelEmphasis", "ngl_ldlge", "EQ3F", 1, 0, NAN},
+    {"SmallDependenceHighGrayLevelEmphasis", "ngl_ldhge", "JA6D", 1, 0, NAN},
+    {"LargeDependenceLowGrayLevelEmphasis", "ngl_hdlge", "NBZI", 1, 0, NAN},
+    {"LargeDependenceHighGrayLevelEmphasis", "ngl_hdhge", "9QMG", 1, 0, NAN},
+};
+
+const ri_feature_table ri_gldm_table = {
+    "gldm", gldm_defs, sizeof gldm_defs / sizeof gldm_defs[0],
+};
+
+rad_status ri_gldm_matrix(const ri_roi *roi, double alpha, ri_level_grid *grid,
+                          ri_size_matrix *m, rad_error *error)
+{
+    memset(m, 0, sizeof *m);
+    if (!(alpha >= 0.0) || isinf(alpha))
+        return ri_fail(error, RAD_ERR_PARAMETER, "gldm: gldm_a is %g, expected a finite value >= 0",
+                       alpha);
+    rad_status status = ri_level_grid_build(roi, grid, error);
+    if (status != RAD_OK)
+        return status;
+
+    m->n_rows = (size_t)grid->n_rows;
+    m->n_cols = GLDM_COLUMNS;
+    m->row_level = grid->row_level;
+    m->counts = calloc(m->n_rows * m->n_cols, sizeof *m->counts);
+    m->col_value = malloc(m->n_cols * sizeof *m->col_value);
+    if (m->counts == NULL || m->col_value == NULL) {
+        ri_size_matrix_free(m);
+        ri_level_grid_free(grid);
+        return ri_fail(error, RAD_ERR_NO_MEMORY, "gldm: no memory for a %zu x %d matrix",
+                       m->n_rows, GLDM_COLUMNS);
+    }
+    for (size_t c = 0; c < m->n_cols; c++)
+        m->col_value[c] = (double)(c + 1);
+
+    ptrdiff_t offsets[RI_NEIGHBOURS];
+    for (int n = 0; n < RI_NEIGHBOURS; n++)
+        offsets[n] = ri_grid_offset(grid, ri_neighbours[n]);
+
+    const int *cells = grid->cells;
+    for (size_t p = 0; p < grid->count; p++) {
+        int level = cells[p];
+        if (level <= 0)
+            continue;
+        size_t dependence = 1;
+        for (int n = 0; n < RI_NEIGHBOURS; n++) {
+            int other = cells[(ptrdiff_t)p + offsets[n]];
+            if (other > 0 && fabs((double)(other - level)) <= alpha)
+                dependence++;
+        }
+        m->counts[(size_t)grid->row_of_level[level] * GLDM_COLUMNS + (dependence - 1)] += 1.0;
+    }
+    return RAD_OK;
+}
+
+static rad_status check_settings(const ri_settings *settings, double *alpha, rad_error *error)
+{
+    *alpha = 0.0;
+    if (settings == NULL)
+        return RAD_OK;
+    *alpha = settings->gldm_a;
+    if (settings->n_distances > 1 || (settings->n_distances == 1 && settings->distances[0] != 1))
+        return ri_fail(error, RAD_ERR_UNSUPPORTED,
+                       "gldm: only distance 1 is supported, got %d distances starting with %d",
+                       settings->n_distances, settings->distances[0]);
+    return RAD_OK;
+}
+
+rad_status ri_gldm(const ri_roi *roi, const ri_settings *settings, double *out, rad_error *error)
+{
+    if (out == NULL)
+        return ri_fail(error, RAD_ERR_ARGUMENT, "gldm: out must not be NULL");
+    double alpha;
+    rad_status status = check_settings(settings, &alpha, error);
+    if (status != RAD_OK)
+        return status;
+
+    ri_level_grid grid;
+    ri_size_matrix m;
+    status = ri_gldm_matrix(roi, alpha, &grid, &m, error);
+    if (status != RAD_OK)
+        return status;
+    ri_size_sums s;
+    status = ri_size_matrix_sums(&m, &s, error);
+    ri_size_matrix_free(&m);
+    ri_level_grid_free(&grid);
+    if (status != RAD_OK)
+        return status;
+
+    double n = s.total;
+    out[0] = s.inv_j2 / n;
+    out[1] = s.j2 / n;
+    out[2] = s.row_totals2 / n;
+    out[3] = s.row_totals2 / (n * n);
+    out[4] = s.col_totals2 / n;
+    out[5] = s.col_totals2 / (n * n);
+    out[6] = s.variance_i;
+    out[7] = s.variance_j;
+    out[8] = s.entropy;
+    out[9] = n / (double)roi->n_voxels;
+    out[10] = s.inv_i2 / n;
+    out[11] = s.i2 / n;
+    out[12] = s.inv_i2j2 / n;
+    out[13] = s.i2_inv_j2 / n;
+    out[14] = s.j2_inv_i2 / n;
+    out[15] = s.i2j2 / n;
+    return RAD_OK;
+}

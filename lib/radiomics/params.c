@@ -1,0 +1,620 @@
+/*
+ * params.c - extraction parameters: presets, settings by pyradiomics name,
+ * enabled image types and features, the log callback.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+const ri_feature_table *ri_feature_table_of(ri_feature_class feature_class)
+{
+    switch (feature_class) {
+    case RI_CLASS_FIRSTORDER: return &ri_firstorder_table;
+    case RI_CLASS_GLCM: return &ri_glcm_table;
+    case RI_CLASS_GLRLM: return &ri_glrlm_table;
+    case RI_CLASS_GLSZM: return &ri_glszm_table;
+    case RI_CLASS_GLDM: return &ri_gldm_table;
+    default: return NULL;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Value parsers                                                        */
+
+static int parse_double(const char *text, double *out)
+{
+    char *end;
+
+    errno = 0;
+    *out = strtod(text, &end);
+    while (isspace((unsigned char)*end))
+        end++;
+    return end != text && *end == '\0' && errno == 0 && isfinite(*out);
+}
+
+static int parse_int(const char *text, int *out)
+{
+    char *end;
+    long value;
+
+    errno = 0;
+    value = strtol(text, &end, 10);
+    while (isspace((unsigned char)*end))
+        end++;
+    if (end == text || *end != '\0' || errno != 0 || value < -1000000 || value > 1000000)
+        return 0;
+    *out = (int)value;
+    return 1;
+}
+
+static int parse_bool(const char *text, int *out)
+{
+    if (strcmp(text, "true") == 0 || strcmp(text, "True") == 0 || strcmp(text, "1") == 0) {
+        *out = 1;
+        return 1;
+    }
+    if (strcmp(text, "false") == 0 || strcmp(text, "False") == 0 || strcmp(text, "0") == 0) {
+        *out = 0;
+        return 1;
+    }
+    return 0;
+}
+
+static int is_none(const char *text)
+{
+    return strcmp(text, "none") == 0 || strcmp(text, "None") == 0 || strcmp(text, "null") == 0 ||
+           text[0] == '\0';
+}
+
+/* Parses up to max comma-separated numbers, optionally in [ ]. */
+static int parse_list(const char *text, double *values, int max)
+{
+    char buf[256];
+    char *token, *save = NULL;
+    int n = 0;
+
+    if (strlen(text) >= sizeof buf)
+        return -1;
+    strcpy(buf, text);
+    for (char *c = buf; *c; c++)
+        if (*c == '[' || *c == ']')
+            *c = ' ';
+    for (token = strtok_r(buf, ", ", &save); token; token = strtok_r(NULL, ", ", &save)) {
+        if (n == max || !parse_double(token, &values[n]))
+            return -1;
+        n++;
+    }
+    return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* Settings table                                                       */
+
+typedef rad_status (*setter_fn)(ri_settings *s, const char *key, const char *value,
+                                rad_error *error);
+typedef void (*getter_fn)(const ri_settings *s, char *buf, size_t size);
+
+typedef struct setting_def {
+    const char *key;
+    setter_fn set;
+    getter_fn get;
+} setting_def;
+
+static rad_status bad_value(rad_error *error, const char *key, const char *value,
+                            const char *expected)
+{
+    return ri_fail(error, RAD_ERR_PARAMETER, "invalid value \"%s\" for setting %s: expected %s",
+                   value, key, expected);
+}
+
+#define DOUBLE_SETTING(field, lo, hi, open_lo, expected)                                      \
+    static rad_status set_##field(ri_settings *s, const char *key, const char *value,        \
+                                  rad_error *error)                                          \
+    {                                                                                        \
+        double v;                                                                            \
+        if (!parse_double(value, &v) || v > (hi) || v < (lo) || ((open_lo) && v == (lo)))   \
+            return bad_value(error, key, value, expected);                                   \
+        s->field = v;                                                                        \
+        return RAD_OK;                                                                       \
+    }                                                                                        \
+    static void get_##field(const ri_settings *s, char *buf, size_t size)                    \
+    {                                                                                        \
+        snprintf(buf, size, "%.17g", s->field);                                              \
+    }
+
+#define INT_SETTING(field, lo, hi, expected)                                                 \
+    static rad_status set_##field(ri_settings *s, const char *key, const char *value,        \
+                                  rad_error *error)                                          \
+    {                                                                                        \
+        int v;                                                                               \
+        if (!parse_int(value, &v) || v < (lo) || v > (hi))                                   \
+            return bad_value(error, key, value, expected);                                   \
+        s->field = v;                                                                        \
+        return RAD_OK;                                                                       \
+    }                                                                                        \
+    static void get_##field(const ri_settings *s, char *buf, size_t size)                    \
+    {                                                                                        \
+        snprintf(buf, size, "%d", s->field);                                                 \
+    }
+
+#define BOOL_SETTING(field)                                                                  \
+    static rad_status set_##field(ri_settings *s, const char *key, const char *value,        \
+                                  rad_error *error)                                          \
+    {                                                                                        \
+        int v;                                                                               \
+        if (!parse_bool(value, &v))                                                          \
+            return bad_value(error, key, value, "true or false");                            \
+        s->field = v;                                                                        \
+        return RAD_OK;                                                                       \
+    }                                                                                        \
+    static void get_##field(const ri_settings *s, char *buf, size_t size)                    \
+    {                                                                                        \
+        snprintf(buf, size, "%s", s->field ? "true" : "false");                              \
+    }
+
+DOUBLE_SETTING(bin_width, 0, 1e12, 1, "a number > 0")
+INT_SETTING(pad_distance, 0, 1000, "an integer in [0, 1000]")
+BOOL_SETTING(normalize)
+DOUBLE_SETTING(normalize_scale, 0, 1e12, 1, "a number > 0")
+DOUBLE_SETTING(voxel_array_shift, -1e12, 1e12, 0, "a number")
+DOUBLE_SETTING(label, -1e12, 1e12, 0, "a number")
+DOUBLE_SETTING(geometry_tolerance, 0, 1e6, 0, "a distance in mm >= 0")
+INT_SETTING(minimum_roi_dimensions, 1, 3, "1, 2 or 3")
+INT_SETTING(minimum_roi_size, 0, 1000000000, "a voxel count >= 0")
+BOOL_SETTING(pre_crop)
+BOOL_SETTING(symmetrical_glcm)
+DOUBLE_SETTING(gldm_a, 0, 1e12, 0, "a number >= 0")
+INT_SETTING(wavelet_level, 1, 8, "an integer in [1, 8]")
+DOUBLE_SETTING(box_air_threshold, -2000, 2000, 0, "a value in HU")
+DOUBLE_SETTING(box_fat_min, -2000, 2000, 0, "a value in HU")
+DOUBLE_SETTING(box_fat_max, -2000, 2000, 0, "a value in HU")
+DOUBLE_SETTING(box_muscle_min, -2000, 4000, 0, "a value in HU")
+DOUBLE_SETTING(box_muscle_max, -2000, 4000, 0, "a value in HU")
+DOUBLE_SETTING(box_bone_min, -2000, 4000, 0, "a value in HU")
+
+static rad_status set_remove_outliers(ri_settings *s, const char *key, const char *value,
+                                      rad_error *error)
+{
+    double v;
+
+    if (is_none(value)) {
+        s->remove_outliers = 0;
+        return RAD_OK;
+    }
+    if (!parse_double(value, &v) || v <= 0)
+        return bad_value(error, key, value, "a number of standard deviations > 0, or none");
+    s->remove_outliers = v;
+    return RAD_OK;
+}
+
+static void get_remove_outliers(const ri_settings *s, char *buf, size_t size)
+{
+    if (s->remove_outliers > 0)
+        snprintf(buf, size, "%.17g", s->remove_outliers);
+    else
+        snprintf(buf, size, "none");
+}
+
+static rad_status set_spacing(ri_settings *s, const char *key, const char *value,
+                              rad_error *error)
+{
+    double v[3];
+    int n;
+
+    if (is_none(value)) {
+        s->resample = 0;
+        return RAD_OK;
+    }
+    n = parse_list(value, v, 3);
+    if (n == 1)
+        v[1] = v[2] = v[0];
+    if ((n != 1 && n != 3) || v[0] < 0 || v[1] < 0 || v[2] < 0 || v[0] + v[1] + v[2] == 0)
+        return bad_value(error, key, value,
+                         "three spacings in mm such as 1,1,1 (0 keeps an axis), or none");
+    s->resample = 1;
+    memcpy(s->resampled_spacing, v, sizeof v);
+    return RAD_OK;
+}
+
+static void get_spacing(const ri_settings *s, char *buf, size_t size)
+{
+    if (!s->resample)
+        snprintf(buf, size, "none");
+    else
+        snprintf(buf, size, "%.17g,%.17g,%.17g", s->resampled_spacing[0],
+                 s->resampled_spacing[1], s->resampled_spacing[2]);
+}
+
+static const char *const interpolator_names[] = {"sitkNearestNeighbor", "sitkLinear",
+                                                 "sitkBSpline"};
+
+static rad_status set_interpolator(ri_settings *s, const char *key, const char *value,
+                                   rad_error *error)
+{
+    for (int i = 0; i < 3; i++) {
+        if (strcmp(value, interpolator_names[i]) == 0) {
+            s->interpolator = (ri_interpolator)i;
+            return RAD_OK;
+        }
+    }
+    return bad_value(error, key, value, "sitkNearestNeighbor, sitkLinear or sitkBSpline");
+}
+
+static void get_interpolator(const ri_settings *s, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s", interpolator_names[s->interpolator]);
+}
+
+static rad_status set_distances(ri_settings *s, const char *key, const char *value,
+                                rad_error *error)
+{
+    double v[RI_MAX_DISTANCES];
+    int n = parse_list(value, v, RI_MAX_DISTANCES);
+
+    if (n < 1)
+        return bad_value(error, key, value, "a list of 1 to 8 positive integers");
+    for (int i = 0; i < n; i++) {
+        if (v[i] < 1 || v[i] > 100 || v[i] != floor(v[i]))
+            return bad_value(error, key, value, "a list of 1 to 8 integers in [1, 100]");
+        s->distances[i] = (int)v[i];
+    }
+    s->n_distances = n;
+    return RAD_OK;
+}
+
+static void get_distances(const ri_settings *s, char *buf, size_t size)
+{
+    size_t used = 0;
+
+    buf[0] = '\0';
+    for (int i = 0; i < s->n_distances && used < size; i++)
+        used += (size_t)snprintf(buf + used, size - used, i ? ",%d" : "%d", s->distances[i]);
+}
+
+static rad_status set_wavelet(ri_settings *s, const char *key, const char *value,
+                              rad_error *error)
+{
+    static const char *const known[] = {"coif1", "haar", "db1", "db2", "db3", "db4"};
+
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+        if (strcmp(value, known[i]) == 0) {
+            snprintf(s->wavelet_name, sizeof s->wavelet_name, "%s", value);
+            return RAD_OK;
+        }
+    }
+    return bad_value(error, key, value, "coif1, haar, db1, db2, db3 or db4");
+}
+
+static void get_wavelet(const ri_settings *s, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s", s->wavelet_name);
+}
+
+static const setting_def settings_table[] = {
+    {"binWidth", set_bin_width, get_bin_width},
+    {"resampledPixelSpacing", set_spacing, get_spacing},
+    {"interpolator", set_interpolator, get_interpolator},
+    {"padDistance", set_pad_distance, get_pad_distance},
+    {"normalize", set_normalize, get_normalize},
+    {"normalizeScale", set_normalize_scale, get_normalize_scale},
+    {"removeOutliers", set_remove_outliers, get_remove_outliers},
+    {"voxelArrayShift", set_voxel_array_shift, get_voxel_array_shift},
+    {"label", set_label, get_label},
+    {"geometryTolerance", set_geometry_tolerance, get_geometry_tolerance},
+    {"minimumROIDimensions", set_minimum_roi_dimensions, get_minimum_roi_dimensions},
+    {"minimumROISize", set_minimum_roi_size, get_minimum_roi_size},
+    {"preCrop", set_pre_crop, get_pre_crop},
+    {"symmetricalGLCM", set_symmetrical_glcm, get_symmetrical_glcm},
+    {"distances", set_distances, get_distances},
+    {"gldm_a", set_gldm_a, get_gldm_a},
+    {"wavelet", set_wavelet, get_wavelet},
+    {"level", set_wavelet_level, get_wavelet_level},
+    {"boxAirThreshold", set_box_air_threshold, get_box_air_threshold},
+    {"boxFatMin", set_box_fat_min, get_box_fat_min},
+    {"boxFatMax", set_box_fat_max, get_box_fat_max},
+    {"boxMuscleMin", set_box_muscle_min, get_box_muscle_min},
+    {"boxMuscleMax", set_box_muscle_max, get_box_muscle_max},
+    {"boxBoneMin", set_box_bone_min, get_box_bone_min},
+};
+
+#define SETTING_COUNT (sizeof settings_table / sizeof settings_table[0])
+
+/* Levenshtein distance, case-insensitive, for "did you mean" hints. */
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    size_t row[64];
+
+    if (la >= 64 || lb >= 64)
+        return (size_t)-1;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diagonal = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t above = row[j];
+            size_t cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
+            size_t best = diagonal + cost;
+            if (above + 1 < best)
+                best = above + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diagonal = above;
+        }
+    }
+    return row[lb];
+}
+
+static const setting_def *find_setting(const char *key)
+{
+    for (size_t i = 0; i < SETTING_COUNT; i++)
+        if (strcmp(settings_table[i].key, key) == 0)
+            return &settings_table[i];
+    return NULL;
+}
+
+static rad_status unknown_key(rad_error *error, const char *key)
+{
+    const char *closest = settings_table[0].key;
+    size_t best = (size_t)-1;
+
+    for (size_t i = 0; i < SETTING_COUNT; i++) {
+        size_t d = edit_distance(key, settings_table[i].key);
+        if (d < best) {
+            best = d;
+            closest = settings_table[i].key;
+        }
+    }
+    return ri_fail(error, RAD_ERR_PARAMETER, "unknown setting \"%s\"; did you mean \"%s\"?",
+                   key, closest);
+}
+
+/* ------------------------------------------------------------------ */
+/* Presets                                                              */
+
+static void enable_defaults(ri_settings *s, ri_feature_class c, int on)
+{
+    const ri_feature_table *table = ri_feature_table_of(c);
+
+    for (size_t i = 0; i < table->count; i++)
+        s->enabled[c][i] = on && table->defs[i].default_on;
+}
+
+static void set_feature(ri_settings *s, ri_feature_class c, const char *name, int on)
+{
+    const ri_feature_table *table = ri_feature_table_of(c);
+
+    for (size_t i = 0; i < table->count; i++)
+        if (strcmp(table->defs[i].name, name) == 0)
+            s->enabled[c][i] = (unsigned char)on;
+}
+
+/* pyradiomics' defaults (its featureextractor and imageoperations). */
+static void apply_pyradiomics_defaults(ri_settings *s)
+{
+    s->bin_width = 25;
+    s->resample = 0;
+    s->interpolator = RI_INTERP_BSPLINE;
+    s->pad_distance = 5;
+    s->normalize = 0;
+    s->normalize_scale = 1;
+    s->remove_outliers = 0;
+    s->voxel_array_shift = 0;
+    s->label = 1;
+    s->geometry_tolerance = 1e-3;
+    s->minimum_roi_dimensions = 2;
+    s->minimum_roi_size = 0;
+    s->pre_crop = 0;
+    s->symmetrical_glcm = 1;
+    s->distances[0] = 1;
+    s->n_distances = 1;
+    s->gldm_a = 0;
+    s->original_enabled = 1;
+    s->wavelet_enabled = 0;
+    snprintf(s->wavelet_name, sizeof s->wavelet_name, "coif1");
+    s->wavelet_level = 1;
+    for (int c = 0; c < RI_CLASS_COUNT; c++)
+        enable_defaults(s, (ri_feature_class)c, 1);
+    ri_box_defaults(s);
+}
+
+/*
+ * The study's settings (Yu et al., Quant Imaging Med Surg 2021): 1 mm
+ * isotropic B-spline resampling, normalisation with outliers clipped at 3 SD,
+ * original + coif1 wavelet, first-order 18, GLCM 22 (pyradiomics' 24
+ * default-on less MCC and SumAverage, the list of its example CT parameter
+ * file), GLRLM 16, GLSZM 16, GLDM 14. The paper does not report the
+ * normalisation scale or the bin width; scale 100 with bin width 5 (the
+ * pair pyradiomics' own normalisation baseline uses) keeps tens of grey
+ * levels in a fat ROI, and voxelArrayShift 300 (3 x scale) keeps shifted
+ * intensities positive as pyradiomics' documentation recommends.
+ */
+static void apply_yu2021(ri_settings *s)
+{
+    apply_pyradiomics_defaults(s);
+    s->resample = 1;
+    s->resampled_spacing[0] = s->resampled_spacing[1] = s->resampled_spacing[2] = 1.0;
+    s->interpolator = RI_INTERP_BSPLINE;
+    s->normalize = 1;
+    s->normalize_scale = 100;
+    s->remove_outliers = 3;
+    s->bin_width = 5;
+    s->voxel_array_shift = 300;
+    s->wavelet_enabled = 1;
+    set_feature(s, RI_CLASS_GLCM, "MCC", 0);
+    set_feature(s, RI_CLASS_GLCM, "SumAverage", 0);
+}
+
+rad_status rad_params_create(const char *preset, rad_params **out, rad_error *error)
+{
+    rad_params *p;
+
+    if (out == NULL)
+        return ri_fail(error, RAD_ERR_ARGUMENT, "rad_params_create: out is NULL");
+    if (preset == NULL)
+        preset = "pyradiomics";
+    if (strcmp(preset, "pyradiomics") != 0 && strcmp(preset, "yu2021") != 0)
+        return ri_fail(error, RAD_ERR_PARAMETER,
+                       "unknown preset \"%s\": expected yu2021 or pyradiomics", preset);
+
+    p = calloc(1, sizeof *p);
+    if (p == NULL)
+        return ri_fail(error, RAD_ERR_NO_MEMORY, "out of memory creating parameters");
+    for (int c = 0; c < RI_CLASS_COUNT; c++) {
+        size_t n = ri_feature_table_of((ri_feature_class)c)->count;
+        p->s.enabled[c] = calloc(n ? n : 1, 1);
+        if (p->s.enabled[c] == NULL) {
+            rad_params_free(p);
+            return ri_fail(error, RAD_ERR_NO_MEMORY, "out of memory creating parameters");
+        }
+    }
+    if (strcmp(preset, "yu2021") == 0)
+        apply_yu2021(&p->s);
+    else
+        apply_pyradiomics_defaults(&p->s);
+    *out = p;
+    return RAD_OK;
+}
+
+rad_params *rad_params_copy(const rad_params *params)
+{
+    rad_params *p;
+
+    if (params == NULL || (p = malloc(sizeof *p)) == NULL)
+        return NULL;
+    *p = *params;
+    for (int c = 0; c < RI_CLASS_COUNT; c++) {
+        size_t n = ri_feature_table_of((ri_feature_class)c)->count;
+        p->s.enabled[c] = malloc(n ? n : 1);
+        if (p->s.enabled[c] == NULL) {
+            for (int d = 0; d < c; d++)
+                free(p->s.enabled[d]);
+            free(p);
+            return NULL;
+        }
+        memcpy(p->s.enabled[c], params->s.enabled[c], n);
+    }
+    return p;
+}
+
+void rad_params_free(rad_params *params)
+{
+    if (params == NULL)
+        return;
+    for (int c = 0; c < RI_CLASS_COUNT; c++)
+        free(params->s.enabled[c]);
+    free(params);
+}
+
+rad_status rad_params_set(rad_params *params, const char *key, const char *value,
+                          rad_error *error)
+{
+    const setting_def *def;
+
+    if (params == NULL || key == NULL || value == NULL)
+        return ri_fail(error, RAD_ERR_ARGUMENT, "rad_params_set: NULL argument");
+    def = find_setting(key);
+    if (def == NULL)
+        return unknown_key(error, key);
+    return def->set(&params->s, key, value, error);
+}
+
+rad_status rad_params_get(const rad_params *params, const char *key, char *buf,
+                          size_t buf_size, rad_error *error)
+{
+    const setting_def *def;
+
+    if (params == NULL || key == NULL || buf == NULL || buf_size == 0)
+        return ri_fail(error, RAD_ERR_ARGUMENT, "rad_params_get: NULL argument or empty buffer");
+    def = find_setting(key);
+    if (def == NULL)
+        return unknown_key(error, key);
+    def->get(&params->s, buf, buf_size);
+    return RAD_OK;
+}
+
+rad_status rad_params_enable_image_type(rad_params *params, const char *image_type,
+                                        int enabled, rad_error *error)
+{
+    if (params == NULL || image_type == NULL)
+        return ri_fail(error, RAD_ERR_ARGUMENT, "rad_params_enable_image_type: NULL argument");
+    if (strcmp(image_type, "Original") == 0)
+        params->s.original_enabled = enabled != 0;
+    else if (strcmp(image_type, "Wavelet") == 0)
+        params->s.wavelet_enabled = enabled != 0;
+    else
+        return ri_fail(error, RAD_ERR_PARAMETER,
+                       "unknown image type \"%s\": expected Original or Wavelet", image_type);
+    return RAD_OK;
+}
+
+static int class_index(const char *name)
+{
+    for (int c = 0; c < RI_CLASS_COUNT; c++)
+        if (strcmp(ri_feature_table_of((ri_feature_class)c)->class_name, name) == 0)
+            return c;
+    return -1;
+}
+
+rad_status rad_params_enable_features(rad_params *params, const char *feature_class,
+                                      const char *const *names, int enabled, rad_error *error)
+{
+    const ri_feature_table *table;
+    int c;
+
+    if (params == NULL || feature_class == NULL)
+        return ri_fail(error, RAD_ERR_ARGUMENT, "rad_params_enable_features: NULL argument");
+    c = class_index(feature_class);
+    if (c < 0)
+        return ri_fail(error, RAD_ERR_PARAMETER,
+                       "unknown feature class \"%s\": expected firstorder, glcm, glrlm, glszm "
+                       "or gldm",
+                       feature_class);
+    table = ri_feature_table_of((ri_feature_class)c);
+    if (!enabled || names == NULL) {
+        enable_defaults(&params->s, (ri_feature_class)c, enabled);
+        return RAD_OK;
+    }
+
+    /* Validate every name before changing anything. */
+    for (const char *const *n = names; *n; n++) {
+        size_t i = 0;
+        while (i < table->count && strcmp(table->defs[i].name, *n) != 0)
+            i++;
+        if (i == table->count)
+            return ri_fail(error, RAD_ERR_PARAMETER, "unknown %s feature \"%s\"",
+                           feature_class, *n);
+    }
+    memset(params->s.enabled[c], 0, table->count);
+    for (const char *const *n = names; *n; n++)
+        set_feature(&params->s, (ri_feature_class)c, *n, 1);
+    return RAD_OK;
+}
+
+void rad_params_set_log(rad_params *params, rad_log_fn fn, void *user)
+{
+    if (params == NULL)
+        return;
+    params->log_fn = fn;
+    params->log_user = user;
+}
+
+void ri_log(const rad_params *params, rad_log_level level, const char *format, ...)
+{
+    char message[1024];
+    va_list args;
+
+    if (params == NULL || params->log_fn == NULL)
+        return;
+    va_start(args, format);
+    vsnprintf(message, sizeof message, format, args);
+    va_end(args);
+    params->log_fn(level, message, params->log_user);
+}

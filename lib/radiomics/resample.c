@@ -1,0 +1,475 @@
+/*
+ * resample.c - pyradiomics' resampleImage and cropToTumorMask with
+ * SimpleITK's interpolators (nearest neighbour, linear, cubic B-spline).
+ *
+ * Output grid of resampleImage (pyradiomics 2.x and later), per axis a, with
+ * the label's bounding box lower index L and size S in the mask's voxels,
+ * mask spacing m, requested spacing r (0 = keep m; also kept when S = 1) and
+ * ratio q = m / r:
+ *     lower = max(0, floor((L - 0.5) q - pad))
+ *     upper = min(ceil(size_mask q) - 1, ceil((L + S - 0.5) q + pad))
+ *     size  = upper - lower + 1
+ *     origin = mask index -> world of (0.5 (r - m) / m + lower / q),
+ * so that the corner of the new first voxel lies on the corner of the mask's
+ * voxel grid. The direction is the mask's. When every requested spacing
+ * equals the image's spacing (numpy.allclose), no interpolation happens and
+ * the result is cropToTumorMask with pad.
+ *
+ * SimpleITK's ResampleImageFilter gives 0 to output voxels whose continuous
+ * index in the input lies outside [-0.5, size - 0.5), and casts each
+ * interpolated value to the input's pixel type: for integer types by C++
+ * conversion, which truncates toward zero. This code reproduces the cast
+ * when the input volume is integer_valued.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* ------------------------------------------------------------------ */
+/* Cubic B-spline coefficients (ITK's BSplineDecompositionImageFilter)  */
+
+/* Pole of the cubic B-spline prefilter, sqrt(3) - 2. */
+#define BSPLINE_POLE (-0.26794919243112270)
+/* ITK's tolerance for truncating the causal initialisation sum. */
+#define BSPLINE_TOLERANCE 1e-10
+
+/*
+ * Turns samples c[0..n-1] (stride apart) into cubic B-spline coefficients
+ * in place, with mirror-symmetric extension (c[-k] = c[k]); the same
+ * recursion as ITK's DataToCoefficients1D.
+ */
+static void bspline_prefilter_line(double *c, size_t n, size_t stride)
+{
+    const double z = BSPLINE_POLE;
+    const double gain = (1 - z) * (1 - 1 / z);
+    double sum, zn;
+    long horizon;
+
+    if (n < 2)
+        return;
+    for (size_t i = 0; i < n; i++)
+        c[i * stride] *= gain;
+
+    /* Causal initial value: sum_k z^k c[k] over the mirrored signal. */
+    horizon = (long)ceil(log(BSPLINE_TOLERANCE) / log(fabs(z)));
+    if (horizon < (long)n) {
+        zn = z;
+        sum = c[0];
+        for (long k = 1; k < horizon; k++) {
+            sum += zn * c[(size_t)k * stride];
+            zn *= z;
+        }
+    } else {
+        double iz = 1 / z, z2n = pow(z, (double)(n - 1));
+        zn = z;
+        sum = c[0] + z2n * c[(n - 1) * stride];
+        z2n *= z2n * iz;
+        for (size_t k = 1; k + 1 < n; k++) {
+            sum += (zn + z2n) * c[k * stride];
+            zn *= z;
+            z2n *= iz;
+        }
+        sum /= 1 - zn * zn;
+    }
+    c[0] = sum;
+
+    for (size_t k = 1; k < n; k++)
+        c[k * stride] += z * c[(k - 1) * stride];
+
+    /* Anti-causal initial value and recursion. */
+    c[(n - 1) * stride] =
+        (z / (z * z - 1)) * (z * c[(n - 2) * stride] + c[(n - 1) * stride]);
+    for (size_t k = n - 1; k-- > 0;)
+        c[k * stride] = z * (c[(k + 1) * stride] - c[k * stride]);
+}
+
+/* Prefilters the whole volume along x, then y, then z. */
+static void bspline_coefficients(double *c, const size_t size[3])
+{
+    size_t nx = size[0], ny = size[1], nz = size[2];
+
+    for (size_t k = 0; k < nz; k++)
+        for (size_t j = 0; j < ny; j++)
+            bspline_prefilter_line(c + nx * (j + ny * k), nx, 1);
+    for (size_t k = 0; k < nz; k++)
+        for (size_t i = 0; i < nx; i++)
+            bspline_prefilter_line(c + i + nx * ny * k, ny, nx);
+    for (size_t j = 0; j < ny; j++)
+        for (size_t i = 0; i < nx; i++)
+            bspline_prefilter_line(c + i + nx * j, nz, nx * ny);
+}
+
+/* Mirror index as ITK's BSplineInterpolateImageFunction maps it:
+ * period 2n - 2, reflected about n - 1. */
+static long mirror_index(long i, long n)
+{
+    long period = 2 * n - 2;
+
+    if (n == 1)
+        return 0;
+    if (i < 0)
+        i = -i - period * ((-i) / period);
+    else
+        i = i - period * (i / period);
+    if (i >= n)
+        i = period - i;
+    return i;
+}
+
+/*
+ * Cubic B-spline weights for the 4 coefficients at floor(x) - 1 .. + 2,
+ * with t = x - floor(x): w0 = (1 - t)^3 / 6, w1 = 2/3 - t^2 + t^3 / 2,
+ * w2 = 1 - w0 - w1 - w3, w3 = t^3 / 6 (ITK's expressions).
+ */
+static void bspline_weights(double x, long first[1], double w[4])
+{
+    long base = (long)floor(x);
+    double t = x - (double)base;
+
+    *first = base - 1;
+    w[3] = t * t * t / 6.0;
+    w[0] = 1.0 / 6.0 + 0.5 * t * (t - 1.0) - w[3];
+    w[2] = t + w[0] - 2.0 * w[3];
+    w[1] = 1.0 - w[0] - w[2] - w[3];
+}
+
+static double bspline_eval(const double *coef, const size_t size[3], const double x[3])
+{
+    long first[3], idx[3][4];
+    double w[3][4], value = 0;
+
+    for (int a = 0; a < 3; a++) {
+        bspline_weights(x[a], &first[a], w[a]);
+        for (int k = 0; k < 4; k++)
+            idx[a][k] = mirror_index(first[a] + k, (long)size[a]);
+    }
+    for (int kz = 0; kz < 4; kz++) {
+        size_t offz = (size_t)idx[2][kz] * size[0] * size[1];
+        double sy = 0;
+        for (int ky = 0; ky < 4; ky++) {
+            const double *row = coef + offz + (size_t)idx[1][ky] * size[0];
+            double sx = w[0][0] * row[idx[0][0]] + w[0][1] * row[idx[0][1]] +
+                        w[0][2] * row[idx[0][2]] + w[0][3] * row[idx[0][3]];
+            sy += w[1][ky] * sx;
+        }
+        value += w[2][kz] * sy;
+    }
+    return value;
+}
+
+/* ------------------------------------------------------------------ */
+/* Linear and nearest-neighbour interpolation                           */
+
+/* Trilinear interpolation with neighbours clamped to the image (ITK's
+ * LinearInterpolateImageFunction near the border). */
+static double linear_eval(const rad_volume *v, const double x[3])
+{
+    long i0[3], i1[3];
+    double t[3], value = 0;
+
+    for (int a = 0; a < 3; a++) {
+        double f = floor(x[a]);
+        long last = (long)v->size[a] - 1;
+        t[a] = x[a] - f;
+        i0[a] = (long)f;
+        i1[a] = i0[a] + 1;
+        i0[a] = i0[a] < 0 ? 0 : (i0[a] > last ? last : i0[a]);
+        i1[a] = i1[a] < 0 ? 0 : (i1[a] > last ? last : i1[a]);
+    }
+    for (int c = 0; c < 8; c++) {
+        long i = c & 1 ? i1[0] : i0[0], j = c & 2 ? i1[1] : i0[1], k = c & 4 ? i1[2] : i0[2];
+        double w = (c & 1 ? t[0] : 1 - t[0]) * (c & 2 ? t[1] : 1 - t[1]) *
+                   (c & 4 ? t[2] : 1 - t[2]);
+        if (w != 0)
+            value += w * v->data[ri_index(v, (size_t)i, (size_t)j, (size_t)k)];
+    }
+    return value;
+}
+
+/* ITK rounds a continuous index half up: floor(x + 0.5). */
+static double nearest_eval(const rad_volume *v, const double x[3])
+{
+    size_t idx[3];
+
+    for (int a = 0; a < 3; a++) {
+        long i = (long)floor(x[a] + 0.5);
+        long last = (long)v->size[a] - 1;
+        idx[a] = (size_t)(i < 0 ? 0 : (i > last ? last : i));
+    }
+    return v->data[ri_index(v, idx[0], idx[1], idx[2])];
+}
+
+/* ------------------------------------------------------------------ */
+/* Grid mapping and the resampling loop                                  */
+
+/* Affine map from output voxel index to input continuous index:
+ * x_in = m * i_out + b. */
+typedef struct index_map {
+    double m[9];
+    double b[3];
+} index_map;
+
+static void make_index_map(const rad_volume *in, const rad_volume *out, index_map *map)
+{
+    rad_volume_world_to_index(in, out->origin, map->b);
+    for (int c = 0; c < 3; c++) {
+        double unit[3] = {0, 0, 0}, world[3], x[3];
+        unit[c] = 1;
+        rad_volume_index_to_world(out, unit, world);
+        rad_volume_world_to_index(in, world, x);
+        for (int r = 0; r < 3; r++)
+            map->m[3 * r + c] = x[r] - map->b[r];
+    }
+}
+
+static int inside_buffer(const rad_volume *v, const double x[3])
+{
+    for (int a = 0; a < 3; a++)
+        if (!(x[a] >= -0.5 && x[a] < (double)v->size[a] - 0.5))
+            return 0;
+    return 1;
+}
+
+/* Fills out (whose grid is set) by sampling in at each output voxel centre.
+ * coef is the B-spline coefficient volume for RI_INTERP_BSPLINE. */
+static void resample_into(const rad_volume *in, const double *coef, ri_interpolator interp,
+                          rad_volume *out)
+{
+    index_map map;
+    size_t n = 0;
+
+    make_index_map(in, out, &map);
+    for (size_t k = 0; k < out->size[2]; k++)
+        for (size_t j = 0; j < out->size[1]; j++)
+            for (size_t i = 0; i < out->size[0]; i++, n++) {
+                double x[3], value;
+                for (int r = 0; r < 3; r++)
+                    x[r] = map.b[r] + map.m[3 * r] * (double)i + map.m[3 * r + 1] * (double)j +
+                           map.m[3 * r + 2] * (double)k;
+                if (!inside_buffer(in, x)) {
+                    out->data[n] = 0;
+                    continue;
+                }
+                if (interp == RI_INTERP_BSPLINE)
+                    value = bspline_eval(coef, in->size, x);
+                else if (interp == RI_INTERP_LINEAR)
+                    value = linear_eval(in, x);
+                else
+                    value = nearest_eval(in, x);
+                out->data[n] = in->integer_valued ? trunc(value) : value;
+            }
+    out->integer_valued = in->integer_valued;
+}
+
+/* Bounding box of mask == label: lo[a] .. hi[a] inclusive voxel indices. */
+static rad_status label_bbox(const rad_volume *mask, double label, size_t lo[3], size_t hi[3],
+                             rad_error *error)
+{
+    size_t n = 0, found = 0;
+
+    for (int a = 0; a < 3; a++) {
+        lo[a] = mask->size[a];
+        hi[a] = 0;
+    }
+    for (size_t k = 0; k < mask->size[2]; k++)
+        for (size_t j = 0; j < mask->size[1]; j++)
+            for (size_t i = 0; i < mask->size[0]; i++, n++) {
+                if (mask->data[n] != label)
+                    continue;
+                size_t idx[3] = {i, j, k};
+                found++;
+                for (int a = 0; a < 3; a++) {
+                    if (idx[a] < lo[a])
+                        lo[a] = idx[a];
+                    if (idx[a] > hi[a])
+                        hi[a] = idx[a];
+                }
+            }
+    if (found == 0)
+        return ri_fail(error, RAD_ERR_EMPTY_ROI, "mask has no voxel with label %g", label);
+    return RAD_OK;
+}
+
+/* Sets out's values to 1 where they equal label, else 0. */
+static void binarize(rad_volume *out, double label)
+{
+    size_t n = ri_voxel_count(out);
+
+    for (size_t i = 0; i < n; i++)
+        out->data[i] = out->data[i] == label ? 1.0 : 0.0;
+    out->integer_valued = 1;
+}
+
+/* Copies the box lo..lo+size-1 of src into a new volume. */
+static rad_status crop_box(const rad_volume *src, const size_t lo[3], const size_t size[3],
+                           rad_volume **out, rad_error *error)
+{
+    double ijk[3] = {(double)lo[0], (double)lo[1], (double)lo[2]}, origin[3];
+    rad_volume *v;
+    rad_status status;
+
+    rad_volume_index_to_world(src, ijk, origin);
+    status = rad_volume_create(size, src->spacing, origin, src->direction, &v, error);
+    if (status != RAD_OK)
+        return status;
+    for (size_t k = 0; k < size[2]; k++)
+        for (size_t j = 0; j < size[1]; j++)
+            memcpy(v->data + ri_index(v, 0, j, k),
+                   src->data + ri_index(src, lo[0], lo[1] + j, lo[2] + k),
+                   size[0] * sizeof(double));
+    v->integer_valued = src->integer_valued;
+    *out = v;
+    return RAD_OK;
+}
+
+rad_status ri_crop_to_mask(const rad_volume *image, const rad_volume *mask, double label,
+                           int pad, rad_volume **image_out, rad_volume **mask_out,
+                           rad_error *error)
+{
+    size_t lo[3], hi[3], size[3];
+    rad_volume *img = NULL, *msk = NULL;
+    rad_status status;
+
+    if (image == NULL || mask == NULL || image_out == NULL || mask_out == NULL || pad < 0)
+        return ri_fail(error, RAD_ERR_ARGUMENT,
+                       "ri_crop_to_mask: NULL argument or negative pad (%d)", pad);
+    if (memcmp(image->size, mask->size, sizeof image->size) != 0)
+        return ri_fail(error, RAD_ERR_GEOMETRY,
+                       "cannot crop: mask size %zu x %zu x %zu differs from image size "
+                       "%zu x %zu x %zu", mask->size[0], mask->size[1], mask->size[2],
+                       image->size[0], image->size[1], image->size[2]);
+    status = label_bbox(mask, label, lo, hi, error);
+    if (status != RAD_OK)
+        return status;
+
+    /* pyradiomics grows the box by pad voxels and clamps it to the image. */
+    for (int a = 0; a < 3; a++) {
+        lo[a] = lo[a] > (size_t)pad ? lo[a] - (size_t)pad : 0;
+        hi[a] = hi[a] + (size_t)pad < mask->size[a] ? hi[a] + (size_t)pad : mask->size[a] - 1;
+        size[a] = hi[a] - lo[a] + 1;
+    }
+    status = crop_box(image, lo, size, &img, error);
+    if (status == RAD_OK)
+        status = crop_box(mask, lo, size, &msk, error);
+    if (status != RAD_OK) {
+        rad_volume_free(img);
+        return status;
+    }
+    binarize(msk, label);
+    *image_out = img;
+    *mask_out = msk;
+    return RAD_OK;
+}
+
+/* numpy.allclose(a, b) with its default rtol 1e-5 and atol 1e-8. */
+static int all_close(const double a[3], const double b[3])
+{
+    for (int i = 0; i < 3; i++)
+        if (!(fabs(a[i] - b[i]) <= 1e-8 + 1e-5 * fabs(b[i])))
+            return 0;
+    return 1;
+}
+
+/* Computes the output grid of pyradiomics' resampleImage (see the file
+ * comment) into out_size, out_spacing and out_origin. */
+static rad_status resample_grid(const rad_volume *mask, const size_t lo[3], const size_t hi[3],
+                                const double requested[3], int pad, size_t out_size[3],
+                                double out_spacing[3], double out_origin[3], rad_error *error)
+{
+    double origin_index[3];
+
+    for (int a = 0; a < 3; a++) {
+        double m = mask->spacing[a], r = requested[a], q, lower, upper, max_upper;
+        size_t bb_size = hi[a] - lo[a] + 1;
+
+        if (r == 0 || bb_size == 1)
+            r = m;
+        q = m / r;
+        lower = floor(((double)lo[a] - 0.5) * q - pad);
+        upper = ceil(((double)lo[a] + (double)bb_size - 0.5) * q + pad);
+        max_upper = ceil((double)mask->size[a] * q) - 1;
+        if (lower < 0)
+            lower = 0;
+        if (upper > max_upper)
+            upper = max_upper;
+        if (upper - lower + 1 > (double)RI_MAX_VOXELS)
+            return ri_fail(error, RAD_ERR_TOO_LARGE,
+                           "resampling to %g mm gives %.0f voxels along axis %d", r,
+                           upper - lower + 1, a);
+        out_size[a] = (size_t)(upper - lower + 1);
+        out_spacing[a] = r;
+        origin_index[a] = 0.5 * (r - m) / m + lower / q;
+    }
+    rad_volume_index_to_world(mask, origin_index, out_origin);
+    return RAD_OK;
+}
+
+rad_status ri_resample_pyradiomics(const rad_volume *image, const rad_volume *mask,
+                                   double label, const double spacing[3],
+                                   ri_interpolator interp, int pad, rad_volume **image_out,
+                                   rad_volume **mask_out, rad_error *error)
+{
+    size_t lo[3], hi[3], out_size[3];
+    double requested[3], out_spacing[3], out_origin[3];
+    rad_volume *img = NULL, *msk = NULL;
+    double *coef = NULL;
+    rad_status status;
+
+    if (image == NULL || mask == NULL || spacing == NULL || image_out == NULL ||
+        mask_out == NULL || pad < 0)
+        return ri_fail(error, RAD_ERR_ARGUMENT,
+                       "ri_resample_pyradiomics: NULL argument or negative pad (%d)", pad);
+    if (interp != RI_INTERP_NEAREST && interp != RI_INTERP_LINEAR &&
+        interp != RI_INTERP_BSPLINE)
+        return ri_fail(error, RAD_ERR_ARGUMENT, "unknown interpolator %d", (int)interp);
+    for (int a = 0; a < 3; a++)
+        if (!(spacing[a] >= 0) || !isfinite(spacing[a]))
+            return ri_fail(error, RAD_ERR_ARGUMENT,
+                           "resampled spacing[%d] = %g; expected a finite value >= 0 "
+                           "(0 keeps the mask's spacing)", a, spacing[a]);
+
+    status = label_bbox(mask, label, lo, hi, error);
+    if (status != RAD_OK)
+        return status;
+
+    /* Spacings of 0 and axes where the label spans one slice keep the mask's. */
+    for (int a = 0; a < 3; a++)
+        requested[a] = spacing[a] == 0 || hi[a] == lo[a] ? mask->spacing[a] : spacing[a];
+    if (all_close(image->spacing, requested))
+        return ri_crop_to_mask(image, mask, label, pad, image_out, mask_out, error);
+
+    status = resample_grid(mask, lo, hi, requested, pad, out_size, out_spacing, out_origin,
+                           error);
+    if (status == RAD_OK)
+        status = rad_volume_create(out_size, out_spacing, out_origin, mask->direction, &img,
+                                   error);
+    if (status == RAD_OK)
+        status = ri_volume_like(img, &msk, error);
+    if (status == RAD_OK && interp == RI_INTERP_BSPLINE) {
+        size_t n = ri_voxel_count(image);
+        coef = malloc(n * sizeof *coef);
+        if (coef == NULL)
+            status = ri_fail(error, RAD_ERR_NO_MEMORY,
+                             "cannot allocate B-spline coefficients for %zu voxels", n);
+        else {
+            memcpy(coef, image->data, n * sizeof *coef);
+            bspline_coefficients(coef, image->size);
+        }
+    }
+    if (status != RAD_OK) {
+        free(coef);
+        rad_volume_free(img);
+        rad_volume_free(msk);
+        return status;
+    }
+
+    resample_into(image, coef, interp, img);
+    resample_into(mask, NULL, RI_INTERP_NEAREST, msk);
+    binarize(msk, label);
+    free(coef);
+    *image_out = img;
+    *mask_out = msk;
+    return RAD_OK;
+}
