@@ -67,12 +67,12 @@ all: libs $(CALCI_PROG) $(EXAMPLES) $(B)/pkgconfig/radiomics.pc $(B)/pkgconfig/c
 
 libs: $(RAD_SO) $(CALCI_SO) $(RAD_A) $(CALCI_A)
 
-$(B)/lib/radiomics/%.o: lib/radiomics/%.c lib/radiomics/internal.h include/radiomics.h
+$(B)/lib/radiomics/%.o: lib/radiomics/%.c $(wildcard lib/radiomics/*.h) include/radiomics.h
 	@mkdir -p $(dir $@)
 	$(CC) $(BASEFLAGS) $(CFLAGS) $(SANITIZE) -fPIC -fvisibility=hidden -DRAD_BUILDING_LIBRARY \
 	    $(NIFTI_CFLAGS) -Ilib/radiomics -c $< -o $@
 
-$(B)/lib/calci/%.o: lib/calci/%.c lib/calci/internal.h include/calci.h
+$(B)/lib/calci/%.o: lib/calci/%.c $(wildcard lib/calci/*.h) include/calci.h
 	@mkdir -p $(dir $@)
 	$(CC) $(BASEFLAGS) $(CFLAGS) $(SANITIZE) -fPIC -fvisibility=hidden -DCALCI_BUILDING_LIBRARY \
 	    -Ilib/calci -c $< -o $@

@@ -277,8 +277,11 @@ typedef enum calci_direction {
 } calci_direction;
 
 /*
- * Builds the ROC curve of scores against labels (entries with label -1 or a
- * NaN score are skipped). Errors: CALCI_ERR_DATA when either class is empty.
+ * Builds the ROC curve of scores against labels. Entries with label -1 or a
+ * NaN score are skipped, and the curve keeps no pointer to either array.
+ * Errors: CALCI_ERR_DATA when either class is empty or more than 2^32 - 1
+ * entries remain. CALCI_ERR_ARGUMENT for a NULL pointer, a label other than
+ * -1, 0, 1 or an unknown direction.
  */
 CALCI_API calci_status calci_roc_create(const double *scores, const int *labels, size_t n,
                                         calci_direction direction, calci_roc **out,
@@ -310,7 +313,8 @@ CALCI_API void calci_roc_point(const calci_roc *roc, size_t i, double *threshold
  * Threshold with the best specificity among those with sensitivity >= target
  * (high-sensitivity point), or the best sensitivity among those with
  * specificity >= target (high-specificity point). Ties between thresholds
- * are broken towards the other rate, then the lower threshold. NaN when
+ * are broken towards the other rate, then the lower threshold. The result
+ * may be -Inf or +Inf (every or no case called positive); it is NaN when
  * target is NaN or above 1. The threshold applies as in calci_roc_point:
  * for a CALCI_DIRECTION_LOWER curve a case is positive when score <= t, so
  * pass the negated scores and -t to calci_confusion.

@@ -2,11 +2,11 @@
  * test_roc.c - ROC curve, AUC, DeLong variance, CI and paired test, operating
  * points and 2x2 rates.
  *
- * References: hand computations written out below; R's pROC run at test time
- * through Rscript on pROC's aSAH data and on random data with many ties
- * (skipped when Rscript or pROC is missing); the counts and rates published
- * by Yu et al., Quant Imaging Med Surg 2021;11:4617-4626 (test set of 18
- * positive and 20 negative lesions; comparator subset of 14 and 11).
+ * References: hand computations written out below, and R's pROC run at test
+ * time through Rscript on pROC's aSAH data and on random data with many ties
+ * (skipped when Rscript or pROC is missing). The counts and rates come from
+ * Yu et al., Quant Imaging Med Surg 2021;11:4617-4626: a test set of 18
+ * positive and 20 negative lesions and a comparator subset of 14 and 11.
  */
 #include <check.h>
 #include <math.h>
@@ -119,9 +119,9 @@ START_TEST(test_tied_ci_clipped)
 END_TEST
 
 /*
- * Operating points on the example above: sensitivity >= 0.9 holds at -Inf
+ * Operating points on the example above: sensitivity >= 0.9 is met at -Inf
  * (spec 0) and 0.3 (spec 1/3), so 0.3; sensitivity >= 0.6 adds 0.5 (spec
- * 2/3). Specificity >= 0.9 holds at 0.7 (sens 1/3) and +Inf (sens 0), so 0.7.
+ * 2/3). Specificity >= 0.9 is met at 0.7 (sens 1/3) and +Inf (sens 0), so 0.7.
  */
 START_TEST(test_operating_points)
 {
@@ -170,7 +170,7 @@ START_TEST(test_direction_lower)
         ASSERT_CLOSE(se, sens[i], 1e-15);
         ASSERT_CLOSE(sp, spec[i], 1e-15);
     }
-    /* Specificity >= 0.9 (controls > t) holds at -Inf (sens 0) and -0.7
+    /* Specificity >= 0.9 (controls > t) is met at -Inf (sens 0) and -0.7
      * (sens 1/3); sensitivity >= 0.9 at -0.3 (spec 1/3) and +Inf (spec 0). */
     ASSERT_CLOSE(calci_roc_threshold_for_specificity(roc, 0.9), -0.7, 1e-15);
     ASSERT_CLOSE(calci_roc_threshold_for_sensitivity(roc, 0.9), -0.3, 1e-15);
@@ -323,6 +323,16 @@ START_TEST(test_paired_rejects_other_cases)
 }
 END_TEST
 
+/* DeLong's psi(x, y) for a case score x and a control score y. */
+static double pair_score(double x, double y)
+{
+    if (x > y)
+        return 1.0;
+    if (x == y)
+        return 0.5;
+    return 0.0;
+}
+
 /*
  * Slow twin: AUC and DeLong variance from the O(m n) pair scores psi
  * (DeLong 1988, eq. for V10 and V01) on random data with many ties; the
@@ -346,7 +356,7 @@ START_TEST(test_matches_pairwise_definition)
         double row = 0;
         for (int j = 0; j < N; j++)
             if (labels[j] == 0)
-                row += scores[i] > scores[j] ? 1.0 : scores[i] == scores[j] ? 0.5 : 0.0;
+                row += pair_score(scores[i], scores[j]);
         v10[m++] = row;
     }
     for (int j = 0; j < N; j++) {
@@ -355,7 +365,7 @@ START_TEST(test_matches_pairwise_definition)
         double column = 0;
         for (int i = 0; i < N; i++)
             if (labels[i] == 1)
-                column += scores[i] > scores[j] ? 1.0 : scores[i] == scores[j] ? 0.5 : 0.0;
+                column += pair_score(scores[i], scores[j]);
         v01[n++] = column;
     }
     for (size_t i = 0; i < m; i++) {
@@ -725,7 +735,7 @@ static void track(double *worst, double deviation)
  * p-value to 1e-9 relative and the difference CI to 1e-9 absolute.
  * Returns the number of values compared (0 when skipped).
  */
-static size_t compare_with_proc(const char *what, const marker_data *data, size_t markers)
+static size_t compare_with_proc(const char *data_name, const marker_data *data, size_t markers)
 {
     static reference_table table;
     char dir[256], data_path[300], script_path[300], out_path[300], command[1200];
@@ -735,7 +745,7 @@ static size_t compare_with_proc(const char *what, const marker_data *data, size_
     FILE *file;
 
     if (system("command -v Rscript > /dev/null 2>&1") != 0) {
-        printf("SKIP pROC %s: Rscript not installed (Debian package r-cran-proc)\n", what);
+        printf("SKIP pROC %s: Rscript not installed (Debian package r-cran-proc)\n", data_name);
         return 0;
     }
     snprintf(dir, sizeof dir, "%s", test_temp_dir());
@@ -757,12 +767,12 @@ static size_t compare_with_proc(const char *what, const marker_data *data, size_
     rmdir(dir);
     if (!have_proc) {
         printf("SKIP pROC %s: R package pROC not installed (Debian package r-cran-proc)\n",
-               what);
+               data_name);
         return 0;
     }
 
     for (size_t k = 0; k < markers; k++) {
-        char key[48];
+        char key[80];
         double lower, upper;
 
         curves[k] = make_roc(data->scores[k], data->labels, data->n, CALCI_DIRECTION_AUTO);
@@ -800,13 +810,14 @@ static size_t compare_with_proc(const char *what, const marker_data *data, size_
 
     for (size_t a = 0; a < markers; a++)
         for (size_t b = a + 1; b < markers; b++) {
-            char key[48];
+            char key[80];
             double z, p, lower, upper;
 
             ck_assert_int_eq(
                 calci_roc_test_delong(curves[a], curves[b], 0.95, &z, &p, &lower, &upper, NULL),
                 CALCI_OK);
-#define REF(suffix) (snprintf(key, sizeof key, "m%zu_m%zu.%s", a, b, suffix), reference(&table, key))
+#define REF(suffix) \
+    (snprintf(key, sizeof key, "m%zu_m%zu.%s", a, b, suffix), reference(&table, key))
             ASSERT_REL(z, REF("z"), 1e-9);
             ck_assert_msg(fabs(p - REF("p")) <= 1e-9 * REF("p") + 1e-300,
                           "m%zu vs m%zu p = %.17g, pROC %.17g", a, b, p, REF("p"));
@@ -820,11 +831,15 @@ static size_t compare_with_proc(const char *what, const marker_data *data, size_
 #undef REF
         }
 
-    for (size_t k = 0; k < markers; k++)
+    size_t lower_curves = 0;
+
+    for (size_t k = 0; k < markers; k++) {
+        lower_curves += calci_roc_direction(curves[k]) == CALCI_DIRECTION_LOWER;
         calci_roc_free(curves[k]);
-    printf("INFO pROC %s: max |dAUC| %.1e, max rel dVar %.1e, max |dCI| %.1e, "
-           "max rel dz %.1e, max rel dp %.1e\n",
-           what, worst_auc, worst_var, worst_ci, worst_z, worst_p);
+    }
+    printf("INFO pROC %s (%zu of %zu curves with direction >): max |dAUC| %.1e, "
+           "max rel dVar %.1e, max |dCI| %.1e, max rel dz %.1e, max rel dp %.1e\n",
+           data_name, lower_curves, markers, worst_auc, worst_var, worst_ci, worst_z, worst_p);
     return compared;
 }
 

@@ -9,11 +9,6 @@
 
 #include "cli.h"
 
-static char *dup_or_null(const char *text)
-{
-    return text ? strdup(text) : NULL;
-}
-
 /* Joins a path from the manifest with the manifest's folder unless absolute. */
 static char *resolve_path(const char *manifest_path, const char *path)
 {
@@ -239,7 +234,7 @@ manifest *manifest_read(const char *path)
     }
 
     m = calloc(1, sizeof *m);
-    if (m == NULL || (m->path = dup_or_null(path)) == NULL) {
+    if (m == NULL || (m->path = strdup(path)) == NULL) {
         cli_error("out of memory reading %s", path);
         goto fail;
     }

@@ -64,8 +64,8 @@ static int skip_bom(FILE *fp)
 }
 
 /* Counts ',', ';' and tab outside quotes in the first record (at most
- * max_record bytes) and returns the most frequent, ',' on ties or when none
- * occurs. Leaves fp at start. */
+ * max_record bytes) and stores the most frequent in *delimiter (',' on ties
+ * or when none occurs). Leaves fp at start; returns 0, or -1 on a read error. */
 static int detect_delimiter(FILE *fp, long start, size_t max_record, char *delimiter)
 {
     size_t commas = 0, semicolons = 0, tabs = 0, seen = 0;

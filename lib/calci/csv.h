@@ -70,7 +70,7 @@ ci_number ci_parse_double_decimal_comma(const char *text, double *out);
 void ci_format_double(double value, char *buf);
 
 /* Writes one field, quoted (with quotes doubled) when it contains the
- * delimiter, a quote, CR or LF, or starts or ends with a space. */
+ * delimiter, a quote, CR or LF. Returns 0, or -1 on a write error. */
 int ci_csv_write_field(FILE *fp, const char *text, char delimiter);
 
 /*

@@ -10,6 +10,7 @@
  * Hessian, with p_i = 1 / (1 + exp(-f_i)):
  *   H = diag(1, ..., 1, 0) + C sum_i s_i p_i (1 - p_i) [x_i; 1][x_i; 1]'.
  */
+#include <float.h>
 #include <lapacke.h>
 #include <math.h>
 #include <stdint.h>
@@ -181,17 +182,20 @@ calci_status ci_logreg_fit(const double *x, size_t n, size_t p, size_t ld, const
         if (solve_newton(h, d, g, q, h_copy, ipiv) != 0)
             break;
 
-        /* Backtracking (Armijo) line search along -d. */
+        /* Backtracking (Armijo) line search along -d. Near the optimum the
+         * predicted decrease falls below the rounding error of the objective
+         * (a sum of n terms), so a step within that error is accepted. */
         double slope = 0.0;
         for (size_t j = 0; j < q; j++)
             slope += g[j] * d[j];
         double t = 1.0, trial_value = value;
+        double rounding = 64.0 * DBL_EPSILON * (fabs(value) + 1.0);
         int accepted = 0;
         for (int halving = 0; halving < MAX_HALVINGS; halving++, t *= 0.5) {
             for (size_t j = 0; j < q; j++)
                 trial[j] = theta[j] - t * d[j];
             trial_value = objective(&pr, trial, f_trial);
-            if (trial_value <= value - 1e-4 * t * slope) {
+            if (trial_value <= value - 1e-4 * t * slope + rounding) {
                 accepted = 1;
                 break;
             }

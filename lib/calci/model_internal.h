@@ -36,8 +36,8 @@ void ci_zscore_apply(const double *x, size_t n, size_t p, size_t ld, const doubl
  * Pearson redundancy filter as FAE 0.2.5 applies it: the candidate columns
  * cols[0..n_cols) are walked in order, and a column is kept unless |r| with
  * a column already kept exceeds threshold. Writes the kept column indices,
- * in order, to kept and returns their number. A column with zero variance
- * has no correlation and is kept (callers drop constant columns before).
+ * in order, to kept and their count to n_kept. A column with zero variance
+ * has no correlation and is kept, so callers drop constant columns first.
  */
 calci_status ci_pearson_filter(const double *x, size_t n, size_t ld, const size_t *cols,
                                size_t n_cols, double threshold, size_t *kept, size_t *n_kept,
@@ -87,11 +87,13 @@ double ci_logistic(double f);
  * gap max violation <= tol, on the kernel matrix kernel (n x n, K_ij =
  * x_i.x_j, row-major). Writes the dual solution to alpha (may be NULL) and
  * the bias b = -rho, where rho is libsvm's (the mean of y_i G_i over free
- * a_i, else the midpoint of the feasible interval).
+ * a_i, else the midpoint of the feasible interval). With warm_start, SMO
+ * starts from the alpha passed in (a solution for another kernel on the same
+ * cases, clipped to the box; zero when it violates y'a = 0), else from 0.
  */
 calci_status ci_svm_solve_dual(const double *kernel, size_t n, const int *labels,
-                               const double *weights, double C, double tol, double *alpha,
-                               double *b, calci_error *error);
+                               const double *weights, double C, double tol, int warm_start,
+                               double *alpha, double *b, calci_error *error);
 
 /*
  * Linear SVM on x: builds the kernel, solves the dual with tol 1e-6 and
@@ -119,11 +121,11 @@ double ci_platt_score(double f, double a, double b);
 
 /*
  * Assigns cases to n_folds folds, stratified and grouped by patient.
- * Patients are taken in order of first appearance; a patient with any
+ * Patients are taken in order of first appearance, and a patient with any
  * positive case is positive. Positive patients, shuffled with seed, are dealt
  * one by one to the fold with the fewest positive cases so far (then fewest
- * cases, then lowest index); negative patients, shuffled with the same
- * generator, to the fold with the fewest negative cases. For single-class
+ * cases, then lowest index). Negative patients, shuffled with the same
+ * generator, go to the fold with the fewest negative cases. For single-class
  * patients this keeps the class counts of any two folds within the largest
  * patient's case count. Errors: CALCI_ERR_DATA when a class has fewer
  * patients than folds or a fold ends without a positive or a negative case.

@@ -10,7 +10,8 @@
  *   +Inf. HIGHER calls a case positive when score >= t and lists thresholds
  *   ascending; LOWER calls it positive when score <= t and lists them
  *   descending, so both curves start at sensitivity 1.
- * - Placement values (DeLong 1988; Sun & Xu 2014 compute them from one sort):
+ * - Placement values (DeLong et al. 1988), computed from one sort of the
+ *   pooled scores as in Sun & Xu 2014:
  *     V10(x_i) = (#controls ranked below x_i + #tied controls / 2) / n
  *     V01(y_j) = (#cases ranked above y_j + #tied cases / 2) / m
  *   where m = cases, n = controls, and "below" means on the control side of
@@ -64,8 +65,8 @@ static uint64_t score_key(double score)
 
 /*
  * Sorts by key with a least-significant-digit radix sort (8 passes of 8
- * bits, a pass skipped when all keys share its digit): O(n), and several
- * times faster than qsort for 10^5 scores. buffer holds count entries.
+ * bits, a pass skipped when all keys share its digit), linear in count.
+ * buffer has room for count entries.
  */
 static void sort_scored(ci_scored *items, ci_scored *buffer, size_t count)
 {
@@ -109,8 +110,8 @@ void calci_roc_free(calci_roc *roc)
     free(roc);
 }
 
-/* Median of the k-th smallest values of one class, read from the sorted
- * observations: R's median (mean of the two middle values for even count). */
+/* R's median of one class (the mean of the two middle values for an even
+ * count), read from the sorted observations. */
 static double class_median(const ci_scored *sorted, size_t total, size_t m, int want_case,
                            size_t count)
 {
@@ -284,7 +285,7 @@ static calci_status walk_groups(const ci_scored *sorted, calci_roc *roc, calci_e
 }
 
 /* Sample variance of values around a given mean (denominator count - 1). */
-static double spread(const double *values, size_t count, double mean)
+static double sample_variance(const double *values, size_t count, double mean)
 {
     double sum = 0.0;
 
@@ -296,7 +297,7 @@ static double spread(const double *values, size_t count, double mean)
 }
 
 /* Sample covariance of two paired value lists around their means. */
-static double co_spread(const double *a, double mean_a, const double *b, double mean_b,
+static double sample_covariance(const double *a, double mean_a, const double *b, double mean_b,
                         size_t count)
 {
     double sum = 0.0;
@@ -375,8 +376,8 @@ calci_status calci_roc_create(const double *scores, const int *labels, size_t n,
         return status;
     }
 
-    roc->variance = spread(roc->case_placements, m, roc->auc) / (double)m +
-                    spread(roc->control_placements, roc->n_controls, roc->auc) /
+    roc->variance = sample_variance(roc->case_placements, m, roc->auc) / (double)m +
+                    sample_variance(roc->control_placements, roc->n_controls, roc->auc) /
                         (double)roc->n_controls;
     *out = roc;
     return CALCI_OK;
@@ -527,9 +528,9 @@ calci_status calci_roc_test_delong(const calci_roc *a, const calci_roc *b, doubl
                        "cases in the same order",
                        a->n_cases, b->n_cases, a->n_controls, b->n_controls);
 
-    covariance = co_spread(a->case_placements, a->auc, b->case_placements, b->auc,
+    covariance = sample_covariance(a->case_placements, a->auc, b->case_placements, b->auc,
                            a->n_cases) / (double)a->n_cases +
-                 co_spread(a->control_placements, a->auc, b->control_placements, b->auc,
+                 sample_covariance(a->control_placements, a->auc, b->control_placements, b->auc,
                            a->n_controls) / (double)a->n_controls;
     sd = sqrt(a->variance + b->variance - 2.0 * covariance);
     diff = a->auc - b->auc;

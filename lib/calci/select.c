@@ -1,9 +1,13 @@
 /* select.c - Pearson redundancy filter and classic Relief ranking (FAE 0.2.5). */
+#include <cblas.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "model_internal.h"
+
+/* Largest column count whose full correlation matrix (8 n^2 bytes) is formed. */
+#define GRAM_MAX_COLUMNS 8192
 
 /* Copies column cols[c] of x, centred and divided by its Euclidean norm, to
  * out[c * n .. c * n + n). A column with zero variance becomes all zero. */
@@ -49,17 +53,32 @@ calci_status ci_pearson_filter(const double *x, size_t n, size_t ld, const size_
     }
     centre_unit_columns(x, n, ld, cols, n_cols, unit);
 
-    /* r(a, b) is the dot product of the centred unit-norm columns. */
+    /* r(a, b) is the dot product of the centred unit-norm columns. Up to
+     * GRAM_MAX_COLUMNS columns, all products come from one BLAS dsyrk call
+     * (R = U U' on the upper triangle); beyond that, pairs are computed as
+     * they are needed. */
+    double *gram = NULL;
+    if (n_cols <= GRAM_MAX_COLUMNS && n_cols > 0) {
+        gram = malloc(n_cols * n_cols * sizeof *gram);
+        if (gram != NULL)
+            cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, (int)n_cols, (int)n, 1.0, unit,
+                        (int)n, 0.0, gram, (int)n_cols);
+    }
+
     size_t count = 0;
     for (size_t c = 0; c < n_cols; c++) {
-        const double *v = unit + c * n;
         int redundant = 0;
 
         for (size_t k = 0; k < count && !redundant; k++) {
-            const double *u = unit + kept_pos[k] * n;
-            double r = 0.0;
-            for (size_t i = 0; i < n; i++)
-                r += v[i] * u[i];
+            double r;
+            if (gram != NULL) {
+                r = gram[kept_pos[k] * n_cols + c]; /* kept_pos[k] < c: upper triangle */
+            } else {
+                const double *u = unit + kept_pos[k] * n, *v = unit + c * n;
+                r = 0.0;
+                for (size_t i = 0; i < n; i++)
+                    r += v[i] * u[i];
+            }
             if (fabs(r) > 1.0)
                 r = r > 0 ? 1.0 : -1.0; /* rounding: |r| never exceeds 1 */
             if (fabs(r) > threshold)
@@ -68,6 +87,7 @@ calci_status ci_pearson_filter(const double *x, size_t n, size_t ld, const size_
         if (!redundant)
             kept_pos[count++] = c;
     }
+    free(gram);
 
     for (size_t k = 0; k < count; k++)
         kept[k] = cols[kept_pos[k]];

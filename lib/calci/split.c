@@ -31,9 +31,9 @@ static uint64_t hash_string(const char *text)
     return h;
 }
 
-/* Numbers the patients of d in order of first appearance: case_patient[i]
- * receives the number of case i; returns the patient count, or 0 when out of
- * memory (d has at least one case). */
+/* Numbers the patients of d in order of first appearance and stores the
+ * number of case i in case_patient[i]. Returns the patient count, or 0 when
+ * out of memory (d has at least one case). */
 static size_t number_patients(const calci_dataset *d, size_t *case_patient)
 {
     size_t n_slots = 16, count = 0;

@@ -55,8 +55,8 @@ static double compute_rho(const int *y, const double *alpha, const double *upper
 }
 
 calci_status ci_svm_solve_dual(const double *kernel, size_t n, const int *labels,
-                               const double *weights, double C, double tol, double *alpha,
-                               double *b, calci_error *error)
+                               const double *weights, double C, double tol, int warm_start,
+                               double *alpha, double *b, calci_error *error)
 {
     if (!(C > 0.0) || !isfinite(C))
         return ci_fail(error, CALCI_ERR_ARGUMENT, "SVM: C = %g, expected > 0", C);
@@ -80,6 +80,8 @@ calci_status ci_svm_solve_dual(const double *kernel, size_t n, const int *labels
         n_pos += y[i] > 0;
         grad[i] = -1.0;
         upper[i] = C * (weights ? weights[i] : 1.0);
+        if (warm_start && alpha != NULL)
+            a[i] = fmin(fmax(alpha[i], 0.0), upper[i]);
     }
     if (n_pos == 0 || n_pos == n) {
         free(y);
@@ -88,6 +90,22 @@ calci_status ci_svm_solve_dual(const double *kernel, size_t n, const int *labels
         free(upper);
         return ci_fail(error, CALCI_ERR_DATA, "SVM: %zu positive and %zu negative cases, "
                        "expected both classes", n_pos, n - n_pos);
+    }
+
+    /* A warm start is feasible for any kernel when it satisfies y'a = 0 (the
+     * caller passes a previous solution); G = Qa - e is rebuilt for this kernel. */
+    if (warm_start && alpha != NULL) {
+        double balance = 0.0, scale = 0.0;
+        for (size_t i = 0; i < n; i++) {
+            balance += y[i] * a[i];
+            scale += a[i];
+        }
+        if (fabs(balance) > 1e-12 * (scale + 1.0))
+            memset(a, 0, n * sizeof *a);
+        for (size_t t = 0; t < n; t++)
+            for (size_t i = 0; i < n; i++)
+                if (a[i] != 0.0)
+                    grad[t] += y[t] * y[i] * kernel[t * n + i] * a[i];
     }
 
     /* Same iteration cap as libsvm: max(10^7, 100 n). */
@@ -199,7 +217,7 @@ calci_status ci_svm_fit(const double *x, size_t n, size_t p, size_t ld, const in
             kernel[j * n + i] = s;
         }
 
-    calci_status status = ci_svm_solve_dual(kernel, n, labels, weights, C, 1e-6, alpha, b,
+    calci_status status = ci_svm_solve_dual(kernel, n, labels, weights, C, 1e-6, 0, alpha, b,
                                             error);
     if (status == CALCI_OK) {
         for (size_t f = 0; f < p; f++)

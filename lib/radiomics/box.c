@@ -43,6 +43,8 @@ void ri_box_defaults(ri_settings *s)
     s->box_septum_mm = 3.0;
     s->box_bone_min_volume = 1500.0;
     s->box_bone_core_mm = 2.0;
+    s->box_bone_reach_mm = 8.0;
+    s->box_skin_edge_min = -900.0;
 }
 
 /* The work region and its scratch arrays. */
@@ -55,6 +57,7 @@ typedef struct box_work {
     float *hu;          /* image values */
     float *smooth;      /* 3 x 3 in-plane mean of hu */
     float *depth;       /* distance to real air, mm (chamfer estimate) */
+    float *reach;       /* path length from a bone core, mm */
     uint8_t *flags;
     uint8_t *set;       /* scratch sets for morphology */
     uint8_t *set2;
@@ -73,6 +76,7 @@ static void work_free(box_work *w)
     free(w->hu);
     free(w->smooth);
     free(w->depth);
+    free(w->reach);
     free(w->flags);
     free(w->set);
     free(w->set2);
@@ -87,12 +91,13 @@ static rad_status work_alloc(box_work *w, rad_error *error)
     w->hu = malloc(c * sizeof *w->hu);
     w->smooth = malloc(c * sizeof *w->smooth);
     w->depth = malloc(c * sizeof *w->depth);
+    w->reach = malloc(c * sizeof *w->reach);
     w->flags = calloc(c, 1);
     w->set = calloc(c, 1);
     w->set2 = calloc(c, 1);
     w->seen = calloc(c, 1);
     w->queue = malloc(c * sizeof *w->queue);
-    if (!w->hu || !w->smooth || !w->depth || !w->flags || !w->set || !w->set2 || !w->seen ||
+    if (!w->hu || !w->smooth || !w->depth || !w->reach || !w->flags || !w->set || !w->set2 || !w->seen ||
         !w->queue)
         return ri_fail(error, RAD_ERR_NO_MEMORY, "box mask: cannot allocate a work region of "
                        "%zu voxels", c);
@@ -390,12 +395,32 @@ static void mark_body(const ri_settings *s, const size_t center_voxel, box_work 
 /*
  * Depth: distance in mm from each voxel to the nearest real-air voxel, by a
  * two-pass chamfer transform over the 26 neighbours with Euclidean step
- * lengths (an overestimate of at most about 8 % of the true distance).
- * Infinite when the region holds no real air.
+ * lengths, which overestimates the Euclidean distance slightly. Infinite
+ * when the region contains no real air.
  */
 static void compute_depth(box_work *w)
 {
     long nx = (long)w->n[0], ny = (long)w->n[1], nz = (long)w->n[2];
+    long offset[13];
+    int step[13][3];
+    float length[13];
+    int count = 0;
+
+    /* The 13 neighbours that precede a voxel in scan order, with their
+     * Euclidean step lengths. */
+    for (int dz = -1; dz <= 0; dz++)
+        for (int dy = -1; dy <= 1; dy++)
+            for (int dx = -1; dx <= 1; dx++) {
+                if (dz == 0 && (dy > 0 || (dy == 0 && dx >= 0)))
+                    continue;
+                double ex = dx * w->spacing[0], ey = dy * w->spacing[1], ez = dz * w->spacing[2];
+                step[count][0] = dx;
+                step[count][1] = dy;
+                step[count][2] = dz;
+                offset[count] = dx + nx * (dy + ny * dz);
+                length[count] = (float)sqrt(ex * ex + ey * ey + ez * ez);
+                count++;
+            }
 
     for (size_t v = 0; v < w->count; v++)
         w->depth[v] = (w->flags[v] & F_AIR) ? 0.0f : INFINITY;
@@ -407,25 +432,21 @@ static void compute_depth(box_work *w)
                     long x = sign > 0 ? xi : nx - 1 - xi;
                     long y = sign > 0 ? yi : ny - 1 - yi;
                     long z = sign > 0 ? zi : nz - 1 - zi;
-                    size_t v = (size_t)(x + nx * (y + ny * z));
+                    long v = x + nx * (y + ny * z);
+                    int interior = x > 0 && y > 0 && z > 0 && x < nx - 1 && y < ny - 1 &&
+                                   z < nz - 1;
                     float best = w->depth[v];
-                    /* neighbours already visited in this pass: earlier in scan order */
-                    for (int dz = -1; dz <= 0; dz++)
-                        for (int dy = -1; dy <= 1; dy++)
-                            for (int dx = -1; dx <= 1; dx++) {
-                                if (dz == 0 && (dy > 0 || (dy == 0 && dx >= 0)))
-                                    continue;
-                                long xx = x + sign * dx, yy = y + sign * dy, zz = z + sign * dz;
-                                if (xx < 0 || yy < 0 || zz < 0 || xx >= nx || yy >= ny ||
-                                    zz >= nz)
-                                    continue;
-                                double ex = dx * w->spacing[0], ey = dy * w->spacing[1];
-                                double ez = dz * w->spacing[2];
-                                float cand = w->depth[(size_t)(xx + nx * (yy + ny * zz))] +
-                                             (float)sqrt(ex * ex + ey * ey + ez * ez);
-                                if (cand < best)
-                                    best = cand;
-                            }
+                    for (int n = 0; n < count; n++) {
+                        if (!interior) {
+                            long xx = x + sign * step[n][0], yy = y + sign * step[n][1];
+                            long zz = z + sign * step[n][2];
+                            if (xx < 0 || yy < 0 || zz < 0 || xx >= nx || yy >= ny || zz >= nz)
+                                continue;
+                        }
+                        float cand = w->depth[v + sign * offset[n]] + length[n];
+                        if (cand < best)
+                            best = cand;
+                    }
                     w->depth[v] = best;
                 }
     }
@@ -492,39 +513,148 @@ static rad_status mark_muscle(const ri_settings *s, box_work *w, rad_error *erro
 }
 
 /*
- * Bone: a 26-connected component of body voxels >= box_bone_min is bone when
- * it has at least box_bone_min_volume or survives an in-plane erosion by
- * box_bone_core_mm (cortex and trabecular bone are thick). Other bright
- * components are calcified vessels and stay. The bone's 6-neighbours above
- * box_muscle_max (its partial-volume rim) are removed with it.
+ * Fills, slice by slice, the in-plane holes of the voxels flagged `flag`
+ * (regions not 4-connected to the region's border through unflagged voxels)
+ * and flags them too: marrow inside cortex.
+ */
+static void fill_holes_in_plane(box_work *w, uint8_t flag)
+{
+    size_t nx = w->n[0], ny = w->n[1], plane = nx * ny;
+    uint8_t *outside = w->set2;
+
+    memset(outside, 0, w->count);
+    for (size_t z = 0; z < w->n[2]; z++) {
+        size_t head = 0, tail = 0;
+        for (size_t y = 0; y < ny; y++)
+            for (size_t x = 0; x < nx; x++) {
+                size_t v = z * plane + x + nx * y;
+                if ((x == 0 || y == 0 || x + 1 == nx || y + 1 == ny) && !(w->flags[v] & flag)) {
+                    outside[v] = 1;
+                    w->queue[tail++] = v;
+                }
+            }
+        while (head < tail) {
+            size_t v = w->queue[head++], x = v % nx, y = (v / nx) % ny;
+            size_t next[4];
+            int k = 0;
+            if (x > 0) next[k++] = v - 1;
+            if (x + 1 < nx) next[k++] = v + 1;
+            if (y > 0) next[k++] = v - nx;
+            if (y + 1 < ny) next[k++] = v + nx;
+            for (int i = 0; i < k; i++)
+                if (!outside[next[i]] && !(w->flags[next[i]] & flag)) {
+                    outside[next[i]] = 1;
+                    w->queue[tail++] = next[i];
+                }
+        }
+    }
+    for (size_t v = 0; v < w->count; v++)
+        if (!outside[v] && (w->flags[v] & F_BODY))
+            w->flags[v] |= flag;
+}
+
+/*
+ * near[v] = 1 for bright voxels at most reach_mm from a core voxel along
+ * 6-connected paths through bright voxels (path length in mm, each step
+ * counting its spacing; breadth-first by steps, so an estimate).
+ */
+static void reach_from_core(box_work *w, const uint8_t *bright, const uint8_t *core,
+                            double reach_mm, uint8_t *near)
+{
+    size_t nx = w->n[0], ny = w->n[1], plane = nx * ny, head = 0, tail = 0;
+    memset(near, 0, w->count);
+    for (size_t v = 0; v < w->count; v++)
+        if (core[v]) {
+            near[v] = 1;
+            w->reach[v] = 0.0f;
+            w->queue[tail++] = v;
+        }
+    while (head < tail) {
+        size_t v = w->queue[head++], x = v % nx, y = (v / nx) % ny, z = v / plane;
+        size_t next[6];
+        float step[6];
+        int k = 0;
+        if (x > 0) { next[k] = v - 1; step[k++] = (float)w->spacing[0]; }
+        if (x + 1 < nx) { next[k] = v + 1; step[k++] = (float)w->spacing[0]; }
+        if (y > 0) { next[k] = v - nx; step[k++] = (float)w->spacing[1]; }
+        if (y + 1 < ny) { next[k] = v + nx; step[k++] = (float)w->spacing[1]; }
+        if (z > 0) { next[k] = v - plane; step[k++] = (float)w->spacing[2]; }
+        if (z + 1 < w->n[2]) { next[k] = v + plane; step[k++] = (float)w->spacing[2]; }
+        for (int i = 0; i < k; i++) {
+            float d = w->reach[v] + step[i];
+            if (bright[next[i]] && !near[next[i]] && d <= reach_mm) {
+                near[next[i]] = 1;
+                w->reach[next[i]] = d;
+                w->queue[tail++] = next[i];
+            }
+        }
+    }
+}
+
+/*
+ * Bone. Bright voxels are body voxels >= box_bone_min, in 6-connected
+ * components. Bone is every bright voxel within box_bone_reach_mm of a thick
+ * part (what survives an in-plane erosion by box_bone_core_mm), plus every
+ * remaining bright piece of at least box_bone_min_volume (thin cortex).
+ * Smaller pieces are calcified vessels and stay. The bone's partial-volume
+ * rim and its in-plane holes (marrow) are removed with it.
  */
 static rad_status mark_bone(const ri_settings *s, box_work *w, rad_error *error)
 {
     box_disk core = {0};
     uint8_t *bright = w->set, *thick = w->set2;
     size_t nx = w->n[0], plane = w->n[0] * w->n[1];
-    rad_status st = disk_make(w, s->box_bone_core_mm, &core, error);
+    uint8_t *near_core = malloc(w->count), *rest = calloc(w->count, 1);
+    rad_status st;
 
-    if (st != RAD_OK)
+    if (near_core == NULL || rest == NULL) {
+        free(near_core);
+        free(rest);
+        return ri_fail(error, RAD_ERR_NO_MEMORY, "box mask: cannot allocate %zu bytes",
+                       2 * w->count);
+    }
+    st = disk_make(w, s->box_bone_core_mm, &core, error);
+    if (st != RAD_OK) {
+        free(core.offsets);
+        free(near_core);
+        free(rest);
         return st;
+    }
     for (size_t v = 0; v < w->count; v++)
         bright[v] = (w->flags[v] & F_BODY) && w->hu[v] >= s->box_bone_min;
     erode(w, &core, bright, thick);
+    reach_from_core(w, bright, thick, s->box_bone_reach_mm, near_core);
 
     memset(w->seen, 0, w->count);
     for (size_t v = 0; v < w->count; v++) {
         if (!bright[v] || w->seen[v])
             continue;
-        size_t len = grow(w, bright, v, 26);
-        int is_bone = (double)len * w->voxel_mm3 >= s->box_bone_min_volume;
-        for (size_t k = 0; k < len && !is_bone; k++)
-            is_bone = thick[w->queue[k]];
-        if (is_bone)
+        size_t len = grow(w, bright, v, 6);
+        int has_core = 0;
+        for (size_t k = 0; k < len && !has_core; k++)
+            has_core = thick[w->queue[k]];
+        for (size_t k = 0; k < len; k++) {
+            size_t u = w->queue[k];
+            if (has_core && near_core[u])
+                w->flags[u] |= F_BONE;
+            else
+                rest[u] = 1;
+        }
+    }
+
+    /* What lies beyond the reach of a thick part, or has none, is bone when
+     * its own 6-connected pieces are large (thin cortex). */
+    memset(w->seen, 0, w->count);
+    for (size_t v = 0; v < w->count; v++) {
+        if (!rest[v] || w->seen[v])
+            continue;
+        size_t len = grow(w, rest, v, 6);
+        if ((double)len * w->voxel_mm3 >= s->box_bone_min_volume)
             for (size_t k = 0; k < len; k++)
                 w->flags[w->queue[k]] |= F_BONE;
     }
 
-    /* The rim: one 6-neighbour step, bright voxels only. */
+    /* The rim: one 6-neighbour step, voxels above the muscle range only. */
     memset(thick, 0, w->count);
     for (size_t v = 0; v < w->count; v++) {
         if (!(w->flags[v] & F_BONE))
@@ -540,14 +670,44 @@ static rad_status mark_bone(const ri_settings *s, box_work *w, rad_error *error)
     for (size_t v = 0; v < w->count; v++)
         if (thick[v] && (w->flags[v] & F_BODY) && w->hu[v] > s->box_muscle_max)
             w->flags[v] |= F_BONE;
+    fill_holes_in_plane(w, F_BONE);
+
     free(core.offsets);
+    free(near_core);
+    free(rest);
     return RAD_OK;
+}
+
+/*
+ * Skin edge: voxels outside the body but above box_skin_edge_min that are
+ * 6-neighbours of kept voxels, the partial-volume surface of the skin.
+ */
+static void mark_skin_edge(const ri_settings *s, box_work *w)
+{
+    size_t nx = w->n[0], plane = w->n[0] * w->n[1];
+    uint8_t *edge = w->set2;
+
+    memset(edge, 0, w->count);
+    for (size_t v = 0; v < w->count; v++) {
+        if ((w->flags[v] & (F_BODY | F_NODATA)) || !(w->hu[v] > s->box_skin_edge_min))
+            continue;
+        size_t x = v % nx, y = (v / nx) % w->n[1], z = v / plane;
+        edge[v] = (x > 0 && (w->flags[v - 1] & F_KEPT)) ||
+                  (x + 1 < nx && (w->flags[v + 1] & F_KEPT)) ||
+                  (y > 0 && (w->flags[v - nx] & F_KEPT)) ||
+                  (y + 1 < w->n[1] && (w->flags[v + nx] & F_KEPT)) ||
+                  (z > 0 && (w->flags[v - plane] & F_KEPT)) ||
+                  (z + 1 < w->n[2] && (w->flags[v + plane] & F_KEPT));
+    }
+    for (size_t v = 0; v < w->count; v++)
+        if (edge[v])
+            w->flags[v] |= F_KEPT;
 }
 
 /*
  * Subcutaneous tissue: body voxels that are neither muscle nor bone and are
  * 6-connected to the skin (body voxels with a real-air 6-neighbour) through
- * such voxels. When the region holds no real air, every fat-range voxel
+ * such voxels. When the region contains no real air, every fat-range voxel
  * that is neither muscle nor bone seeds the search instead.
  */
 static void mark_kept(const ri_settings *s, box_work *w)
@@ -655,6 +815,7 @@ rad_status ri_box_mask(const ri_settings *settings, const rad_volume *image,
     if (st != RAD_OK)
         goto done;
     mark_kept(settings, &w);
+    mark_skin_edge(settings, &w);
 
     st = ri_volume_like(image, &mask, error);
     if (st != RAD_OK)

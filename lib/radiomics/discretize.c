@@ -45,7 +45,7 @@ static void count_levels(const int *levels, const uint8_t *mask, size_t n, int *
 
     seen = calloc((size_t)top + 1, 1);
     if (seen == NULL) {
-        /* NOTE: without memory for the tally, the top level stands in for the count. */
+        /* NOTE: when this allocation fails, n_present is max_level, an upper bound. */
         *n_present = top;
         return;
     }
@@ -74,9 +74,8 @@ static double python_mod(double x, double w)
  * max + 2W, W) with low = min - (min mod W) (Python's mod, so low = floor(min / W) * W), so edge k is
  * low + k * W in floating point. The level is the number of edges <= x, i.e.
  * floor((x - low) / W) + 1, corrected by one step where the division and the
- * edge products round differently. The maximum lies below the last edge and
- * therefore gets a bin of its own range like every other value; a flat ROI
- * gets level 1.
+ * edge products round differently. The last edge lies above the maximum, so
+ * the maximum is binned like every other value. A flat ROI gets level 1.
  */
 void ri_discretize_bin_width(const double *values, const uint8_t *mask, size_t n,
                              double bin_width, int *levels, int *max_level, int *n_present)

@@ -1,10 +1,11 @@
 /*
  * gldm.c - grey level dependence matrix features, as pyradiomics computes them.
  *
- * Each ROI voxel of grey level i contributes one count to P(i, j), where the
+ * Each ROI voxel of grey level i contributes one count to P(i, j). Its
  * dependence j is 1 (the voxel itself) plus the number of its 26 neighbours
  * (Chebyshev distance 1) inside the ROI whose level differs from i by at most
- * alpha (pyradiomics' gldm_a, default 0). So N_z = sum P = N_p, the voxel count.
+ * alpha, which is pyradiomics' gldm_a (default 0). So N_z = sum P = N_p, the
+ * voxel count.
  * Conventions: i is the discretised grey level (from 1); p = P / N_z;
  * GrayLevelVariance and DependenceVariance use the marginals of p about their
  * means; DependenceEntropy = -sum p log2(p + eps), eps = 2^-52.

@@ -7,7 +7,7 @@
  *   direction and the mean over the directions kept is returned (IBSI
  *   "3D_avg");
  * - a direction is dropped when it moves along an axis on which the ROI's
- *   bounding box is one voxel thick, or when no line along it holds two ROI
+ *   bounding box is one voxel thick, or when no line along it contains two ROI
  *   voxels (pyradiomics' rule for flat ROIs);
  * - i is the discretised grey level (levels from 1; levels absent from the ROI
  *   are empty rows and change no feature); j runs from 1 to the largest extent
@@ -57,7 +57,7 @@ void ri_glrlm_set_free(ri_glrlm_set *set)
     ri_level_grid_free(&set->grid);
 }
 
-/* 1 when some line along step holds two ROI voxels, not necessarily adjacent. */
+/* Returns 1 when some line along step contains two ROI voxels, not necessarily adjacent. */
 static int line_has_two_voxels(const ri_level_grid *grid, ptrdiff_t step)
 {
     for (size_t p = 0; p < grid->count; p++) {
@@ -72,9 +72,9 @@ static int line_has_two_voxels(const ri_level_grid *grid, ptrdiff_t step)
 
 /*
  * Counts the runs along step into m. A voxel starts a run when the voxel
- * before it along step has another value (padding, outside the ROI or
- * another level); the run is then walked forward. Returns 1 when two ROI
- * voxels were adjacent along step.
+ * before it along step is padding, outside the ROI or of another level, and
+ * the run is then walked forward. Returns 1 when two ROI voxels were adjacent
+ * along step.
  */
 static int count_runs(const ri_level_grid *grid, ptrdiff_t step, ri_size_matrix *m)
 {

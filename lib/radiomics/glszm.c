@@ -55,7 +55,7 @@ static int compare_size(const void *a, const void *b)
 
 /*
  * Labels the zones by flood fill with an explicit stack. Each ROI voxel is
- * marked in `seen` when pushed, so the stack never holds more than n_voxels
+ * marked in `seen` when pushed, so the stack never contains more than n_voxels
  * entries. Writes the zones into zones[] and returns their number.
  */
 static size_t find_zones(const ri_level_grid *grid, size_t n_voxels, uint8_t *seen, size_t *stack,

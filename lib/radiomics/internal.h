@@ -138,6 +138,8 @@ typedef struct ri_settings {
     double box_septum_mm;        /* closing radius that seals fat septa between muscles */
     double box_bone_min_volume;  /* mm^3; a bright component at least this big is bone */
     double box_bone_core_mm;     /* in-plane erosion radius a bone component survives */
+    double box_bone_reach_mm;    /* bone extends this far (path in mm) from its thick part */
+    double box_skin_edge_min;    /* non-body voxels above this (HU) next to kept skin are kept */
 } ri_settings;
 
 struct rad_params {
@@ -208,6 +210,8 @@ rad_status ri_crop_to_mask(const rad_volume *image, const rad_volume *mask, doub
  * pyradiomics also yields the detail bands of the lower levels, which a
  * caller gets by calling again with those levels. On failure bands[] is left
  * untouched. Errors: RAD_ERR_ARGUMENT, RAD_ERR_PARAMETER, RAD_ERR_NO_MEMORY.
+ * NOTE: pyradiomics' start_level setting (default 0: LLL-only steps before
+ * the first returned level, names still counted from 1) is not supported.
  */
 rad_status ri_wavelet(const rad_volume *image, const char *wavelet, int level,
                       rad_volume *bands[RI_WAVELET_BANDS],

@@ -56,11 +56,8 @@ static rad_status geometry_from_affine(const nifti_dmat44 *a, rad_volume *v, con
 }
 
 /*
- * Geometry source, in the order nibabel and the task's convention use:
- * the sform when sform_code > 0, else the qform when qform_code > 0, else
- * pixdim with identity direction and origin 0. nibabel's last fallback
- * instead centres the grid on the origin and flips x; ITK, like this code,
- * keeps origin 0.
+ * Picks the geometry source: the sform when sform_code > 0, else the qform
+ * when qform_code > 0, else pixdim with identity direction and origin 0.
  */
 static rad_status geometry_from_nifti(const nifti_image *nim, rad_volume *v, const char *path,
                                       rad_error *error)

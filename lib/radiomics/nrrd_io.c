@@ -413,6 +413,11 @@ static rad_status check_header(const nrrd_header *h, const char *path, rad_error
     if (missing != NULL)
         return ri_fail(error, RAD_ERR_FORMAT, "%s: required NRRD field \"%s\" is missing", path,
                        missing);
+    if (h->sizes[1] > RI_MAX_VOXELS / h->sizes[0] ||
+        h->sizes[2] > RI_MAX_VOXELS / (h->sizes[0] * h->sizes[1]))
+        return ri_fail(error, RAD_ERR_TOO_LARGE,
+                       "%s: NRRD sizes %zu x %zu x %zu exceed the maximum of %zu voxels", path,
+                       h->sizes[0], h->sizes[1], h->sizes[2], RI_MAX_VOXELS);
     if (h->have_directions && h->space_dimension != 3)
         return ri_fail(error, RAD_ERR_FORMAT,
                        "%s: NRRD \"space directions\" given without \"space\" or "

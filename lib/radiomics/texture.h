@@ -1,8 +1,8 @@
 /*
- * texture.h - private helpers shared by the GLRLM, GLSZM and GLDM kernels:
- * a padded grid of grey levels, pyradiomics' direction table, and the
- * "size matrix" (rows: grey levels, columns: run length, zone size or
- * dependence count) with the sums its features are built from.
+ * texture.h - private helpers shared by the GLRLM, GLSZM and GLDM kernels.
+ * They provide a padded grid of grey levels, pyradiomics' direction table and
+ * the "size matrix" with the sums its features use. A size matrix has one row
+ * per grey level and one column per run length, zone size or dependence count.
  */
 #ifndef RADIOMICS_TEXTURE_H
 #define RADIOMICS_TEXTURE_H
@@ -11,7 +11,11 @@
 
 #include "internal.h"
 
-/* Largest number of cells a texture matrix may have (2^25 doubles, 256 MiB). */
+/*
+ * Largest number of cells a texture matrix may have (2^25 doubles, 256 MiB).
+ * NOTE: this is a chosen bound, not a measured one. The 13 dense GLRLMs share it,
+ * so an ROI with very many grey levels and a long box axis fails with RAD_ERR_TOO_LARGE.
+ */
 #define RI_MAX_MATRIX_CELLS ((size_t)1 << 25)
 
 /*
@@ -105,7 +109,7 @@ void ri_size_features(const ri_size_sums *s, double n_voxels, double out[RI_SIZE
  * GLRLMs of the 13 directions: matrices[d] has one row per grey level
  * present and one column per run length 1..max extent of the ROI box.
  * valid[d] is 0 for a direction pyradiomics drops: one that moves along
- * an axis on which the ROI is one voxel thick, or on which no line holds
+ * an axis on which the ROI is one voxel thick, or on which no line contains
  * two ROI voxels, or with no runs.
  */
 typedef struct ri_glrlm_set {

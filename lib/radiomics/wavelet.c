@@ -17,6 +17,9 @@
  * repeats index 0 (np.pad "wrap"), each level is one periodic
  * pywt.swtn(level=1) call on the padded approximation of the previous level,
  * so filters are never dilated, and every output is cropped back.
+ * NOTE: PyWavelets computes in float32 when the image array is float32
+ * (pyradiomics passes SimpleITK's pixel type through), whereas this code
+ * always computes in double, so such images differ by float32 rounding.
  * IBSI's path (ri_wavelet_ibsi): no padding, a chosen boundary rule, and the
  * a trous algorithm: level L applies the low-pass to all axes L-1 times with
  * dilations 1, 2, ..., 2^(L-2), then the band's filters dilated by 2^(L-1).
@@ -149,6 +152,93 @@ typedef struct pass_filter {
 } pass_filter;
 
 /*
+ * d[i] = sum_m taps[m] * x[i - step*m] for i < n, where x points into an
+ * extended row. The fixed tap counts let the compiler unroll and vectorise.
+ */
+static inline void filter_row_fixed(const double *x, size_t n, const double *taps, int length,
+                                    ptrdiff_t step, double *d)
+{
+    for (size_t i = 0; i < n; i++) {
+        double sum = 0.0;
+#pragma GCC unroll 8
+        for (int m = 0; m < length; m++)
+            sum += taps[m] * x[(ptrdiff_t)i - step * m];
+        d[i] = sum;
+    }
+}
+
+static void filter_row(const double *x, size_t n, const pass_filter *f, double *d)
+{
+    ptrdiff_t step = (ptrdiff_t)f->dilation;
+
+    switch (f->length) {
+    case 2:
+        filter_row_fixed(x, n, f->taps, 2, step, d);
+        break;
+    case 4:
+        filter_row_fixed(x, n, f->taps, 4, step, d);
+        break;
+    case 6:
+        filter_row_fixed(x, n, f->taps, 6, step, d);
+        break;
+    case 8:
+        filter_row_fixed(x, n, f->taps, 8, step, d);
+        break;
+    default:
+        filter_row_fixed(x, n, f->taps, f->length, step, d);
+        break;
+    }
+}
+
+/*
+ * d[q] = sum_{m<count} w[m] * line[m][q] for q < n, summed in tap order like
+ * PyWavelets. A constant count lets the compiler unroll the tap loop.
+ */
+static inline void combine_fixed(double *restrict d, const double *const *line,
+                                 const double *w, int count, size_t n)
+{
+    const double *l[RI_WAVELET_MAX_TAPS];
+    double h[RI_WAVELET_MAX_TAPS];
+
+    for (int m = 0; m < count; m++) {
+        l[m] = line[m];
+        h[m] = w[m];
+    }
+    for (size_t q = 0; q < n; q++) {
+        double sum = h[0] * l[0][q];
+#pragma GCC unroll 8
+        for (int m = 1; m < count; m++)
+            sum += h[m] * l[m][q];
+        d[q] = sum;
+    }
+}
+
+static void combine_lines(double *d, const double *const *line, const double *w, int count,
+                          size_t n)
+{
+    switch (count) {
+    case 0:
+        memset(d, 0, n * sizeof *d);
+        break;
+    case 2:
+        combine_fixed(d, line, w, 2, n);
+        break;
+    case 4:
+        combine_fixed(d, line, w, 4, n);
+        break;
+    case 6:
+        combine_fixed(d, line, w, 6, n);
+        break;
+    case 8:
+        combine_fixed(d, line, w, 8, n);
+        break;
+    default:
+        combine_fixed(d, line, w, count, n);
+        break;
+    }
+}
+
+/*
  * Filters src (size src_size, x fastest) along axis into dst, whose size is
  * src_size with size[axis] = am->out_len. row is scratch for one extended
  * x row (out_len + 2 margin values).
@@ -171,37 +261,32 @@ static void filter_axis(const double *src, const size_t src_size[3], int axis,
 
         for (size_t o = 0; o < outer; o++) {
             const double *s = src + o * n_src;
-            double *d = dst + o * n_out;
 
             for (size_t t = 0; t < ext_len; t++)
                 row[t] = am->map[t] >= 0 ? s[am->map[t]] : 0.0;
-            for (size_t i = 0; i < n_out; i++) {
-                double sum = 0.0;
-                for (int m = 0; m < f->length; m++)
-                    sum += f->taps[m] * row[(ptrdiff_t)i + shift - step * m];
-                d[i] = sum;
-            }
+            filter_row(row + shift, n_out, f, dst + o * n_out);
         }
         return;
     }
 
-    /* Strided axes: whole x rows (or x-y planes) at once, contiguous inner loop. */
+    /* Strided axes: whole x rows (or x-y planes) at once, contiguous inner loop;
+     * taps that fall on a zero extension are left out. */
     for (size_t o = 0; o < outer; o++) {
         for (size_t i = 0; i < n_out; i++) {
-            double *d = dst + (o * n_out + i) * inner;
+            const double *line[RI_WAVELET_MAX_TAPS];
+            double weight[RI_WAVELET_MAX_TAPS];
+            int count = 0;
 
-            memset(d, 0, inner * sizeof *d);
             for (int m = 0; m < f->length; m++) {
                 ptrdiff_t t = am->map[(ptrdiff_t)i + shift - step * m];
-                const double *s;
-                double h = f->taps[m];
 
                 if (t < 0)
                     continue;
-                s = src + (o * n_src + (size_t)t) * inner;
-                for (size_t q = 0; q < inner; q++)
-                    d[q] += h * s[q];
+                line[count] = src + (o * n_src + (size_t)t) * inner;
+                weight[count] = f->taps[m];
+                count++;
             }
+            combine_lines(dst + (o * n_out + i) * inner, line, weight, count, inner);
         }
     }
 }
@@ -273,31 +358,36 @@ typedef void (*band_sink)(int code, const double *band, void *user);
 
 /*
  * Computes the bands of one level with filters lo/hi on all axes, reusing
- * the x result for 2 y passes and each y result for 2 z passes, and hands
- * each band (size out_size, in `band` scratch) to sink, which may be NULL.
- * want[code] = 0 skips a band and the passes only it needs.
+ * the x result for 2 y passes and each y result for 2 z passes. Band `code`
+ * (size out_size) is written to targets[code] and then handed to sink when
+ * sink is not NULL; a NULL target skips the band and the passes only it
+ * needs.
  */
 static void level_bands(level_work *w, const double *src, const pass_filter lo[3],
-                        const pass_filter hi[3], const int want[8], double *band,
-                        band_sink sink, void *user)
+                        const pass_filter hi[3], double *const targets[8], band_sink sink,
+                        void *user)
 {
     size_t size_x[3] = {w->out_size[0], w->src_size[1], w->src_size[2]};
     size_t size_y[3] = {w->out_size[0], w->out_size[1], w->src_size[2]};
 
     for (int bx = 0; bx < 2; bx++) {
-        if (!(want[bx * 4] || want[bx * 4 + 1] || want[bx * 4 + 2] || want[bx * 4 + 3]))
+        double *const *t = targets + bx * 4;
+
+        if (!(t[0] || t[1] || t[2] || t[3]))
             continue;
         filter_axis(src, w->src_size, 0, &w->maps[0], bx ? &hi[0] : &lo[0], w->after_x,
                     w->row);
         for (int by = 0; by < 2; by++) {
             int code_xy = bx * 4 + by * 2;
 
-            if (!(want[code_xy] || want[code_xy + 1]))
+            if (!(targets[code_xy] || targets[code_xy + 1]))
                 continue;
             filter_axis(w->after_x, size_x, 1, &w->maps[1], by ? &hi[1] : &lo[1], w->after_y,
                         w->row);
             for (int bz = 0; bz < 2; bz++) {
-                if (!want[code_xy + bz])
+                double *band = targets[code_xy + bz];
+
+                if (band == NULL)
                     continue;
                 filter_axis(w->after_y, size_y, 2, &w->maps[2], bz ? &hi[2] : &lo[2], band,
                             w->row);
@@ -311,34 +401,23 @@ static void level_bands(level_work *w, const double *src, const pass_filter lo[3
 /* ------------------------------------------------------------------ */
 /* pyradiomics' transform                                               */
 
-/* Copies the first size[0] x size[1] x size[2] corner of a padded array. */
-static void crop_copy(const double *padded, const size_t padded_size[3], const size_t size[3],
-                      double *out)
-{
-    for (size_t k = 0; k < size[2]; k++)
-        for (size_t j = 0; j < size[1]; j++)
-            memcpy(out + size[0] * (j + size[1] * k),
-                   padded + padded_size[0] * (j + padded_size[1] * k),
-                   size[0] * sizeof *out);
-}
-
-typedef struct pyradiomics_sink {
+typedef struct crop_sink {
     const size_t *padded_size;
     const size_t *size;
-    int last_level;
-    double *next_approx;             /* padded LLL kept for the next level */
-    rad_volume **bands;              /* indexed by band code */
-} pyradiomics_sink;
+    rad_volume **bands; /* indexed by band code */
+} crop_sink;
 
-static void pyradiomics_store(int code, const double *band, void *user)
+/* Copies the first size[0] x size[1] x size[2] corner of a padded band. */
+static void crop_store(int code, const double *band, void *user)
 {
-    pyradiomics_sink *s = user;
-    size_t count = s->padded_size[0] * s->padded_size[1] * s->padded_size[2];
+    const crop_sink *s = user;
+    const size_t *size = s->size, *padded = s->padded_size;
+    double *out = s->bands[code]->data;
 
-    if (code == 0)
-        memcpy(s->next_approx, band, count * sizeof *band);
-    if (s->last_level)
-        crop_copy(band, s->padded_size, s->size, s->bands[code]->data);
+    for (size_t k = 0; k < size[2]; k++)
+        for (size_t j = 0; j < size[1]; j++)
+            memcpy(out + size[0] * (j + size[1] * k), band + padded[0] * (j + padded[1] * k),
+                   size[0] * sizeof *out);
 }
 
 /* pyradiomics' output order: details in PyWavelets' key order, then LLL. */
@@ -357,6 +436,42 @@ static void band_name(int code, int level, char name[32])
         snprintf(name, 32, "wavelet%d-%s", level, letters);
 }
 
+/*
+ * Runs one pyradiomics level: src (src_size) to the bands of size padded.
+ * Lower levels only produce the padded LLL in next_approx; the last level
+ * writes all 8 bands into by_code, through scratch and a crop when padded.
+ */
+static rad_status pyradiomics_level(const double *src, const size_t src_size[3],
+                                    const size_t padded[3], const size_t size[3],
+                                    const ri_wavelet_filter *filter, int last,
+                                    double *next_approx, double *scratch, rad_volume **by_code,
+                                    rad_error *error)
+{
+    pass_filter lo[3], hi[3];
+    double *targets[8] = {NULL};
+    crop_sink crop = {padded, size, by_code};
+    level_work w;
+    rad_status status;
+
+    for (int a = 0; a < 3; a++) {
+        lo[a] = (pass_filter){filter->low, filter->length, 1};
+        hi[a] = (pass_filter){filter->high, filter->length, 1};
+    }
+    if (!last)
+        targets[0] = next_approx;
+    else
+        for (int c = 0; c < RI_WAVELET_BANDS; c++)
+            targets[c] = scratch != NULL ? scratch : by_code[c]->data;
+
+    status = level_work_init(&w, src_size, padded, (size_t)filter->length,
+                             RI_BOUNDARY_PERIODIC, 1, error);
+    if (status != RAD_OK)
+        return status;
+    level_bands(&w, src, lo, hi, targets, last && scratch != NULL ? crop_store : NULL, &crop);
+    level_work_free(&w);
+    return RAD_OK;
+}
+
 rad_status ri_wavelet(const rad_volume *image, const char *wavelet, int level,
                       rad_volume *bands[RI_WAVELET_BANDS],
                       char band_names[RI_WAVELET_BANDS][32], rad_error *error)
@@ -364,8 +479,8 @@ rad_status ri_wavelet(const rad_volume *image, const char *wavelet, int level,
     ri_wavelet_filter filter;
     rad_volume *by_code[RI_WAVELET_BANDS] = {NULL};
     size_t padded[3], count;
-    double *approx = NULL, *next = NULL, *band = NULL;
-    const int want_all[8] = {1, 1, 1, 1, 1, 1, 1, 1};
+    double *approx = NULL, *next = NULL, *scratch = NULL;
+    int needs_padding = 0;
     rad_status status;
 
     if (image == NULL || bands == NULL || band_names == NULL)
@@ -376,13 +491,20 @@ rad_status ri_wavelet(const rad_volume *image, const char *wavelet, int level,
     if (status != RAD_OK)
         return status;
 
-    for (int a = 0; a < 3; a++)
+    /* Buffers: scratch for a padded band only when a size is odd, and the
+     * approximation of two levels only when level > 1. */
+    for (int a = 0; a < 3; a++) {
         padded[a] = image->size[a] + image->size[a] % 2;
+        needs_padding |= padded[a] != image->size[a];
+    }
     count = padded[0] * padded[1] * padded[2];
-    approx = malloc(count * sizeof *approx);
-    next = malloc(count * sizeof *next);
-    band = malloc(count * sizeof *band);
-    if (approx == NULL || next == NULL || band == NULL) {
+    if (needs_padding)
+        scratch = malloc(count * sizeof *scratch);
+    if (level > 1) {
+        approx = malloc(count * sizeof *approx);
+        next = malloc(count * sizeof *next);
+    }
+    if ((needs_padding && scratch == NULL) || (level > 1 && (approx == NULL || next == NULL))) {
         status = ri_fail(error, RAD_ERR_NO_MEMORY,
                          "cannot allocate wavelet buffers for %zu x %zu x %zu voxels",
                          padded[0], padded[1], padded[2]);
@@ -397,21 +519,12 @@ rad_status ri_wavelet(const rad_volume *image, const char *wavelet, int level,
     for (int lev = 1; lev <= level; lev++) {
         const double *src = lev == 1 ? image->data : approx;
         const size_t *src_size = lev == 1 ? image->size : padded;
-        pass_filter lo[3], hi[3];
-        pyradiomics_sink sink = {padded, image->size, lev == level, next, by_code};
-        level_work w;
         double *swap;
 
-        for (int a = 0; a < 3; a++) {
-            lo[a] = (pass_filter){filter.low, filter.length, 1};
-            hi[a] = (pass_filter){filter.high, filter.length, 1};
-        }
-        status = level_work_init(&w, src_size, padded, (size_t)filter.length, RI_BOUNDARY_PERIODIC,
-                                 1, error);
+        status = pyradiomics_level(src, src_size, padded, image->size, &filter, lev == level,
+                                   next, scratch, by_code, error);
         if (status != RAD_OK)
             goto done;
-        level_bands(&w, src, lo, hi, want_all, band, pyradiomics_store, &sink);
-        level_work_free(&w);
         swap = approx;
         approx = next;
         next = swap;
@@ -424,14 +537,13 @@ rad_status ri_wavelet(const rad_volume *image, const char *wavelet, int level,
         by_code[c] = NULL;
         band_name(c, level, band_names[p]);
     }
-    status = RAD_OK;
 
 done:
     for (int c = 0; c < RI_WAVELET_BANDS; c++)
         rad_volume_free(by_code[c]);
     free(approx);
     free(next);
-    free(band);
+    free(scratch);
     return status;
 }
 
@@ -463,7 +575,7 @@ rad_status ri_wavelet_ibsi(const rad_volume *image, const char *wavelet, const c
     ri_wavelet_filter filter;
     rad_volume *result = NULL;
     double *current = NULL, *next = NULL;
-    int code = 0, want[8] = {0};
+    int code = 0;
     size_t count, dilation = 1;
     rad_status status;
 
@@ -491,6 +603,7 @@ rad_status ri_wavelet_ibsi(const rad_volume *image, const char *wavelet, const c
 
     for (int lev = 1; lev <= level; lev++) {
         pass_filter lo[3], hi[3];
+        double *targets[8] = {NULL};
         level_work w;
         double *swap;
 
@@ -498,13 +611,13 @@ rad_status ri_wavelet_ibsi(const rad_volume *image, const char *wavelet, const c
             lo[a] = (pass_filter){filter.low, filter.length, dilation};
             hi[a] = (pass_filter){filter.high, filter.length, dilation};
         }
-        memset(want, 0, sizeof want);
-        want[lev == level ? code : 0] = 1;
+        /* Lower levels need only the LLL; the last only the requested band. */
+        targets[lev == level ? code : 0] = next;
         status = level_work_init(&w, image->size, image->size, dilation * (size_t)filter.length,
                                  boundary, 0, error);
         if (status != RAD_OK)
             goto done;
-        level_bands(&w, current, lo, hi, want, next, NULL, NULL);
+        level_bands(&w, current, lo, hi, targets, NULL, NULL);
         level_work_free(&w);
         swap = current;
         current = next;

@@ -1,4 +1,4 @@
-/* npy.h - reader for numpy .npy files of little-endian float64 (tests only). */
+/* npy.h - reader for numpy .npy files of little-endian float64 on a little-endian host (tests only). */
 #ifndef TEST_NPY_H
 #define TEST_NPY_H
 

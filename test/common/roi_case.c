@@ -158,7 +158,7 @@ int csv_lookup(const char *path, const char *row, const char *column, double *va
     char *line = malloc(MAX_LINE);
     char *fields[MAX_FIELDS];
     int result = -1;
-    long wanted = -1;
+    long column_index = -1;
 
     if (f == NULL || line == NULL)
         goto done;
@@ -167,15 +167,15 @@ int csv_lookup(const char *path, const char *row, const char *column, double *va
     size_t n = split_csv(line, fields, MAX_FIELDS);
     for (size_t c = 0; c < n; c++)
         if (strcmp(fields[c], column) == 0)
-            wanted = (long)c;
-    if (wanted < 0)
+            column_index = (long)c;
+    if (column_index < 0)
         goto done;
     while (fgets(line, MAX_LINE, f) != NULL) {
         n = split_csv(line, fields, MAX_FIELDS);
-        if (n > (size_t)wanted && strcmp(fields[0], row) == 0) {
+        if (n > (size_t)column_index && strcmp(fields[0], row) == 0) {
             char *end;
-            *value = strtod(fields[wanted], &end);
-            result = end == fields[wanted] ? -1 : 0;
+            *value = strtod(fields[column_index], &end);
+            result = end == fields[column_index] ? -1 : 0;
             break;
         }
     }
@@ -260,4 +260,103 @@ int close_enough(double got, double want, double rel, double abs_tol)
 {
     double diff = fabs(got - want);
     return diff <= abs_tol || diff <= rel * fabs(want);
+}
+
+void case_npy_free(case_npy *array)
+{
+    free(array->data);
+    memset(array, 0, sizeof *array);
+}
+
+static int npy_fail(FILE *f, const char *path, const char *reason)
+{
+    fprintf(stderr, "case_npy_read: %s: %s\n", path, reason);
+    if (f != NULL)
+        fclose(f);
+    return -1;
+}
+
+static int npy_shape(const char *header, case_npy *array)
+{
+    const char *p = strstr(header, "'shape':");
+    if (p == NULL || (p = strchr(p, '(')) == NULL)
+        return -1;
+    array->ndim = 0;
+    array->count = 1;
+    for (p++; *p != ')' && *p != '\0';) {
+        char *end;
+        unsigned long long dim = strtoull(p, &end, 10);
+        if (end == p) {
+            p++;
+            continue;
+        }
+        if (array->ndim == 8 || dim > ((size_t)1 << 32))
+            return -1;
+        array->shape[array->ndim++] = (size_t)dim;
+        array->count *= (size_t)dim;
+        p = end;
+    }
+    return *p == ')' ? 0 : -1;
+}
+
+int case_npy_read(const char *path, case_npy *array)
+{
+    unsigned char pre[12];
+    memset(array, 0, sizeof *array);
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return npy_fail(NULL, path, "cannot open");
+    if (fread(pre, 1, 10, f) != 10 || memcmp(pre, "\x93NUMPY", 6) != 0)
+        return npy_fail(f, path, "missing the NUMPY magic string");
+    size_t length = pre[8] | (size_t)pre[9] << 8;
+    if (pre[6] >= 2) {
+        if (fread(pre + 10, 1, 2, f) != 2)
+            return npy_fail(f, path, "truncated preamble");
+        length |= (size_t)pre[10] << 16 | (size_t)pre[11] << 24;
+    }
+    if (length > 65536)
+        return npy_fail(f, path, "header longer than 65536 bytes");
+    char *header = calloc(length + 1, 1);
+    if (header == NULL || fread(header, 1, length, f) != length) {
+        free(header);
+        return npy_fail(f, path, "truncated header");
+    }
+    int fortran = strstr(header, "'fortran_order': True") != NULL;
+    int ok = strstr(header, "'descr': '<f8'") != NULL && npy_shape(header, array) == 0;
+    free(header);
+    if (!ok)
+        return npy_fail(f, path, "expected descr '<f8' and a shape tuple");
+
+    double *raw = malloc((array->count ? array->count : 1) * sizeof *raw);
+    array->data = malloc((array->count ? array->count : 1) * sizeof *array->data);
+    if (raw == NULL || array->data == NULL || fread(raw, sizeof *raw, array->count, f) != array->count) {
+        free(raw);
+        case_npy_free(array);
+        return npy_fail(f, path, "fewer values than the shape gives");
+    }
+    fclose(f);
+
+    /* Walk the file order, first index fastest when Fortran, and place each value in C order. */
+    size_t index[8] = {0};
+    for (size_t k = 0; k < array->count; k++) {
+        size_t offset = 0;
+        for (size_t d = 0; d < array->ndim; d++)
+            offset = offset * array->shape[d] + index[d];
+        array->data[offset] = raw[k];
+        if (fortran) {
+            for (size_t d = 0; d < array->ndim; d++) {
+                if (++index[d] < array->shape[d])
+                    break;
+                index[d] = 0;
+            }
+        } else {
+            for (size_t d = array->ndim; d-- > 0;) {
+                if (++index[d] < array->shape[d])
+                    break;
+                index[d] = 0;
+            }
+        }
+    }
+    free(raw);
+    return 0;
 }

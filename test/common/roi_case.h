@@ -56,4 +56,20 @@ void naive_size_features(const double *P, size_t n_levels, size_t n_cols, const 
 /* 1 when |got - want| <= rel * |want| or <= abs_tol. */
 int close_enough(double got, double want, double rel, double abs_tol);
 
+/* A float64 array read from a .npy file, in C order (last index fastest). */
+typedef struct case_npy {
+    size_t ndim;
+    size_t shape[8];
+    size_t count;
+    double *data;
+} case_npy;
+
+/*
+ * Reads a .npy file of descr '<f8' in C or Fortran order (test/common/npy.c
+ * reads C order only; pyradiomics' GLSZM and GLDM matrices are Fortran order).
+ * Assumes a little-endian host. Returns 0, or -1 after printing the reason.
+ */
+int case_npy_read(const char *path, case_npy *array);
+void case_npy_free(case_npy *array);
+
 #endif

@@ -1,0 +1,831 @@
+/*
+ * model.c - calci_model_fit: z-score, Pearson filter, Relief ranking and the
+ * classifier, with k chosen by cross-validation grouped by patient; predict
+ * and the model accessors.
+ *
+ * Cross-validation: in each fold the whole pipeline (z-score, Pearson
+ * filter, Relief) is fitted once on the fold's training part only. The
+ * classifier is then fitted for every k on the top-k ranked features, so the
+ * O(n^2 p) Relief step runs once per fold, not once per k. Out-of-fold
+ * scores are pooled per k into one AUC (CALCI_DIRECTION_HIGHER).
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model_internal.h"
+
+/* Feature ranking fitted on one set of rows. */
+struct ranking {
+    double *mean;   /* p_all: z-score parameters of every column */
+    double *sd;
+    size_t *ranked; /* columns after the filters, best first */
+    size_t n_ranked;
+};
+
+static void ranking_free(struct ranking *r)
+{
+    free(r->mean);
+    free(r->sd);
+    free(r->ranked);
+    memset(r, 0, sizeof *r);
+}
+
+/* Fits z-score, Pearson filter and Relief on x (n x p_all) and labels. */
+static calci_status rank_features(const calci_options *opt, const double *x, size_t n,
+                                  size_t p_all, const int *labels, struct ranking *out,
+                                  calci_error *error)
+{
+    calci_status status = CALCI_OK;
+    unsigned char *constant = malloc(p_all + 1);
+    double *z = malloc(n * p_all * sizeof *z + 1);
+    size_t *candidates = malloc((p_all + 1) * sizeof *candidates);
+    size_t *kept = malloc((p_all + 1) * sizeof *kept);
+    size_t *order = malloc((p_all + 1) * sizeof *order);
+
+    memset(out, 0, sizeof *out);
+    out->mean = malloc((p_all + 1) * sizeof *out->mean);
+    out->sd = malloc((p_all + 1) * sizeof *out->sd);
+    out->ranked = malloc((p_all + 1) * sizeof *out->ranked);
+    if (!constant || !z || !candidates || !kept || !order || !out->mean || !out->sd ||
+        !out->ranked) {
+        status = ci_fail(error, CALCI_ERR_NO_MEMORY, "model fit: out of memory");
+        goto done;
+    }
+
+    ci_zscore_fit(x, n, p_all, p_all, out->mean, out->sd, constant);
+    ci_zscore_apply(x, n, p_all, p_all, out->mean, out->sd, z);
+    size_t n_candidates = 0;
+    for (size_t j = 0; j < p_all; j++)
+        if (!constant[j])
+            candidates[n_candidates++] = j;
+
+    size_t n_kept = n_candidates;
+    if (opt->pcc_enabled) {
+        status = ci_pearson_filter(z, n, p_all, candidates, n_candidates, opt->pcc, kept, &n_kept,
+                                   error);
+        if (status != CALCI_OK)
+            goto done;
+    } else {
+        memcpy(kept, candidates, n_candidates * sizeof *kept);
+    }
+
+    if (opt->select == CI_SELECT_RELIEF && n_kept > 0) {
+        status = ci_relief(z, n, p_all, labels, kept, n_kept, NULL, order, error);
+        if (status != CALCI_OK)
+            goto done;
+        for (size_t r = 0; r < n_kept; r++)
+            out->ranked[r] = kept[order[r]];
+    } else {
+        memcpy(out->ranked, kept, n_kept * sizeof *kept);
+    }
+    out->n_ranked = n_kept;
+
+done:
+    if (status != CALCI_OK)
+        ranking_free(out);
+    free(constant);
+    free(z);
+    free(candidates);
+    free(kept);
+    free(order);
+    return status;
+}
+
+/* Copies the z-scored top-k ranked columns of the listed rows into out (n_rows x k). */
+static void gather_top(const double *x, size_t p_all, const size_t *row_list, size_t n_rows,
+                       const struct ranking *r, size_t k, double *out)
+{
+    for (size_t i = 0; i < n_rows; i++) {
+        const double *xi = x + row_list[i] * p_all;
+        for (size_t c = 0; c < k; c++) {
+            size_t j = r->ranked[c];
+            out[i * k + c] = (xi[j] - r->mean[j]) / r->sd[j];
+        }
+    }
+}
+
+/* A fitted classifier on k z-scored features. */
+struct fitted {
+    double *w;
+    double b;
+    double platt_a, platt_b;
+};
+
+static double fitted_score(const calci_options *opt, const struct fitted *m, double f)
+{
+    return opt->classifier == CI_CLASSIFIER_LR ? ci_logistic(f)
+                                               : ci_platt_score(f, m->platt_a, m->platt_b);
+}
+
+/* Work space for the classifier fits of one fold (or of the final refit). */
+struct fold_data {
+    size_t n_train, n_test, k_cols;
+    double *z_train;  /* n_train x k_cols */
+    double *z_test;   /* n_test x k_cols */
+    int *y_train;
+    double *kernel;   /* n_train^2, SVM only: kernel of the first k columns */
+    double *alpha;    /* n_train */
+    double *f_train;  /* n_train */
+};
+
+/* Fits the classifier on the first k of the fold's k_cols columns. For the
+ * SVM, kernel must already hold the kernel of those k columns, and with
+ * warm_start SMO starts from the dual solution left in fd->alpha by k - 1. */
+static calci_status fit_classifier(const calci_options *opt, struct fold_data *fd, size_t k,
+                                   int warm_start, struct fitted *m, calci_error *error)
+{
+    size_t n = fd->n_train, ld = fd->k_cols;
+    calci_status status;
+
+    if (opt->classifier == CI_CLASSIFIER_LR)
+        return ci_logreg_fit(fd->z_train, n, k, ld, fd->y_train, NULL, opt->C, m->w, &m->b,
+                             error);
+
+    /* Stopping gap 1e-3, the default of libsvm and scikit-learn's SVC. */
+    status = ci_svm_solve_dual(fd->kernel, n, fd->y_train, NULL, opt->C, 1e-3, warm_start,
+                               fd->alpha, &m->b, error);
+    if (status != CALCI_OK)
+        return status;
+    for (size_t c = 0; c < k; c++)
+        m->w[c] = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double coef = fd->y_train[i] == 1 ? fd->alpha[i] : -fd->alpha[i];
+        if (coef != 0.0)
+            for (size_t c = 0; c < k; c++)
+                m->w[c] += coef * fd->z_train[i * ld + c];
+    }
+    /* Platt scaling on the training decision values (not libsvm's internal
+     * 5-fold CV); the scores only rank cases and set thresholds. */
+    for (size_t i = 0; i < n; i++) {
+        double f = m->b;
+        for (size_t c = 0; c < k; c++)
+            f += m->w[c] * fd->z_train[i * ld + c];
+        fd->f_train[i] = f;
+    }
+    return ci_platt_fit(fd->f_train, fd->y_train, n, &m->platt_a, &m->platt_b, error);
+}
+
+/* Adds column c of z_train to the linear kernel: K_ij += z_ic z_jc. */
+static void kernel_add_column(struct fold_data *fd, size_t c)
+{
+    size_t n = fd->n_train, ld = fd->k_cols;
+    for (size_t i = 0; i < n; i++) {
+        double zi = fd->z_train[i * ld + c];
+        for (size_t j = 0; j < n; j++)
+            fd->kernel[i * n + j] += zi * fd->z_train[j * ld + c];
+    }
+}
+
+static void fold_data_free(struct fold_data *fd)
+{
+    free(fd->z_train);
+    free(fd->z_test);
+    free(fd->y_train);
+    free(fd->kernel);
+    free(fd->alpha);
+    free(fd->f_train);
+}
+
+static calci_status fold_data_alloc(struct fold_data *fd, size_t n_train, size_t n_test,
+                                    size_t k_cols, calci_error *error)
+{
+    memset(fd, 0, sizeof *fd);
+    fd->n_train = n_train;
+    fd->n_test = n_test;
+    fd->k_cols = k_cols;
+    fd->z_train = malloc(n_train * k_cols * sizeof(double) + 1);
+    fd->z_test = malloc(n_test * k_cols * sizeof(double) + 1);
+    fd->y_train = malloc(n_train * sizeof(int) + 1);
+    fd->kernel = calloc(n_train * n_train + 1, sizeof(double));
+    fd->alpha = malloc(n_train * sizeof(double) + 1);
+    fd->f_train = malloc(n_train * sizeof(double) + 1);
+    if (!fd->z_train || !fd->z_test || !fd->y_train || !fd->kernel || !fd->alpha ||
+        !fd->f_train) {
+        fold_data_free(fd);
+        return ci_fail(error, CALCI_ERR_NO_MEMORY, "model fit: out of memory");
+    }
+    return CALCI_OK;
+}
+
+/* Inputs of one fit: the training rows as a dense table. */
+struct training {
+    const calci_options *opt;
+    size_t n, p_all;
+    double *x;      /* n x p_all */
+    int *labels;    /* n */
+    size_t k_first, k_last; /* range of k evaluated */
+};
+
+/*
+ * Runs one fold: ranks features on the training part, then for every k in
+ * [k_first, min(k_last, features left)] fits the classifier and writes the
+ * held-out scores to oof[(k - 1) * n + case]. *k_reached receives the
+ * largest k evaluated.
+ */
+static calci_status run_fold(const struct training *t, const size_t *fold_of_case, size_t fold,
+                             double *oof, size_t *k_reached, calci_error *error)
+{
+    size_t n_train = 0, n_test = 0;
+    size_t *train_rows = malloc((t->n + 1) * sizeof *train_rows);
+    size_t *test_rows = malloc((t->n + 1) * sizeof *test_rows);
+    int *train_labels = malloc((t->n + 1) * sizeof *train_labels);
+    double *x_train = NULL;
+    struct ranking r = {0};
+    struct fold_data fd = {0};
+    struct fitted m = {0};
+    calci_status status = CALCI_OK;
+    int have_fold_data = 0;
+
+    if (!train_rows || !test_rows || !train_labels) {
+        status = ci_fail(error, CALCI_ERR_NO_MEMORY, "model fit: out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < t->n; i++) {
+        if (fold_of_case[i] == fold) {
+            test_rows[n_test++] = i;
+        } else {
+            train_labels[n_train] = t->labels[i];
+            train_rows[n_train++] = i;
+        }
+    }
+    x_train = malloc(n_train * t->p_all * sizeof *x_train + 1);
+    if (x_train == NULL) {
+        status = ci_fail(error, CALCI_ERR_NO_MEMORY, "model fit: out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < n_train; i++)
+        memcpy(x_train + i * t->p_all, t->x + train_rows[i] * t->p_all,
+               t->p_all * sizeof *x_train);
+
+    status = rank_features(t->opt, x_train, n_train, t->p_all, train_labels, &r, error);
+    if (status != CALCI_OK)
+        goto done;
+
+    size_t k_cols = t->k_last < r.n_ranked ? t->k_last : r.n_ranked;
+    *k_reached = k_cols;
+    if (k_cols < t->k_first)
+        goto done;
+
+    status = fold_data_alloc(&fd, n_train, n_test, k_cols, error);
+    if (status != CALCI_OK)
+        goto done;
+    have_fold_data = 1;
+    memcpy(fd.y_train, train_labels, n_train * sizeof *train_labels);
+    gather_top(t->x, t->p_all, train_rows, n_train, &r, k_cols, fd.z_train);
+    gather_top(t->x, t->p_all, test_rows, n_test, &r, k_cols, fd.z_test);
+    m.w = malloc((k_cols + 1) * sizeof *m.w);
+    if (m.w == NULL) {
+        status = ci_fail(error, CALCI_ERR_NO_MEMORY, "model fit: out of memory");
+        goto done;
+    }
+
+    for (size_t k = 1; k <= k_cols; k++) {
+        if (t->opt->classifier == CI_CLASSIFIER_SVM)
+            kernel_add_column(&fd, k - 1);
+        if (k < t->k_first)
+            continue;
+        status = fit_classifier(t->opt, &fd, k, k > t->k_first, &m, error);
+        if (status != CALCI_OK)
+            goto done;
+        for (size_t i = 0; i < n_test; i++) {
+            double f = m.b;
+            for (size_t c = 0; c < k; c++)
+                f += m.w[c] * fd.z_test[i * k_cols + c];
+            oof[(k - 1) * t->n + test_rows[i]] = fitted_score(t->opt, &m, f);
+        }
+    }
+
+done:
+    if (have_fold_data)
+        fold_data_free(&fd);
+    free(m.w);
+    ranking_free(&r);
+    free(x_train);
+    free(train_rows);
+    free(test_rows);
+    free(train_labels);
+    return status;
+}
+
+/* AUC of the scores of the listed cases (all n when rows is NULL). */
+static calci_status auc_of(const double *scores, const int *labels, size_t n, double *auc,
+                           calci_error *error)
+{
+    calci_roc *roc = NULL;
+    calci_status status = calci_roc_create(scores, labels, n, CALCI_DIRECTION_HIGHER, &roc,
+                                           error);
+    if (status != CALCI_OK)
+        return status;
+    *auc = calci_roc_auc(roc);
+    calci_roc_free(roc);
+    return CALCI_OK;
+}
+
+/* Picks k from the pooled AUCs: the best (ties: smaller k), or with the
+ * one-SE rule the smallest k whose AUC is at least best - SE(best). SE is
+ * the sample SD of the best k's per-fold AUCs divided by sqrt(folds). */
+static size_t choose_k(const calci_options *opt, const double *auc_k, const double *fold_se,
+                       size_t k_first, size_t k_last)
+{
+    size_t best = 0;
+    for (size_t k = k_first; k <= k_last; k++)
+        if (!isnan(auc_k[k - 1]) && (best == 0 || auc_k[k - 1] > auc_k[best - 1]))
+            best = k;
+    if (best == 0 || opt->k_rule != CI_K_RULE_1SE)
+        return best;
+    double floor_auc = auc_k[best - 1] - fold_se[best - 1];
+    for (size_t k = k_first; k <= best; k++)
+        if (!isnan(auc_k[k - 1]) && auc_k[k - 1] >= floor_auc)
+            return k;
+    return best;
+}
+
+/* Standard error of the per-fold AUCs of one k: sample SD / sqrt(folds). */
+static calci_status fold_auc_se(const struct training *t, const size_t *fold_of_case,
+                                const double *scores, double *se, calci_error *error)
+{
+    size_t folds = t->opt->folds;
+    double *s = malloc((t->n + 1) * sizeof *s);
+    int *y = malloc((t->n + 1) * sizeof *y);
+    double *auc = malloc(folds * sizeof *auc);
+    calci_status status = CALCI_OK;
+
+    if (!s || !y || !auc) {
+        status = ci_fail(error, CALCI_ERR_NO_MEMORY, "model fit: out of memory");
+        goto done;
+    }
+    for (size_t f = 0; f < folds && status == CALCI_OK; f++) {
+        size_t m = 0;
+        for (size_t i = 0; i < t->n; i++)
+            if (fold_of_case[i] == f) {
+                s[m] = scores[i];
+                y[m++] = t->labels[i];
+            }
+        status = auc_of(s, y, m, &auc[f], error);
+    }
+    if (status == CALCI_OK) {
+        double mean = 0.0, ss = 0.0;
+        for (size_t f = 0; f < folds; f++)
+            mean += auc[f] / (double)folds;
+        for (size_t f = 0; f < folds; f++)
+            ss += (auc[f] - mean) * (auc[f] - mean);
+        *se = sqrt(ss / (double)(folds - 1)) / sqrt((double)folds);
+    }
+done:
+    free(s);
+    free(y);
+    free(auc);
+    return status;
+}
+
+/* Copies the training rows into t (dense table and labels), checking labels
+ * and values. */
+static calci_status load_training(const calci_dataset *d, const size_t *rows, size_t n_rows,
+                                  struct training *t, size_t **row_list_out, calci_error *error)
+{
+    size_t n = 0, p = d->n_features;
+    size_t *row_list = malloc((d->n_cases + n_rows + 1) * sizeof *row_list);
+
+    if (row_list == NULL)
+        return ci_fail(error, CALCI_ERR_NO_MEMORY, "model fit: out of memory");
+    if (rows == NULL) {
+        for (size_t i = 0; i < d->n_cases; i++)
+            if (d->splits[i] == CALCI_SPLIT_TRAIN)
+                row_list[n++] = i;
+    } else {
+        for (size_t r = 0; r < n_rows; r++) {
+            if (rows[r] >= d->n_cases) {
+                free(row_list);
+                return ci_fail(error, CALCI_ERR_ARGUMENT,
+                               "model fit: row %zu is out of range (the dataset has %zu cases)",
+                               rows[r], d->n_cases);
+            }
+            row_list[n++] = rows[r];
+        }
+    }
+    if (p == 0 || n == 0) {
+        free(row_list);
+        return ci_fail(error, CALCI_ERR_DATA,
+                       "model fit: %zu training cases and %zu features, expected at least one "
+                       "of each",
+                       n, p);
+    }
+    if (p > SIZE_MAX / sizeof(double) / n) {
+        free(row_list);
+        return ci_fail(error, CALCI_ERR_NO_MEMORY, "model fit: %zu x %zu is too large", n, p);
+    }
+
+    t->n = n;
+    t->p_all = p;
+    t->x = malloc(n * p * sizeof *t->x);
+    t->labels = malloc(n * sizeof *t->labels);
+    if (t->x == NULL || t->labels == NULL) {
+        free(row_list);
+        return ci_fail(error, CALCI_ERR_NO_MEMORY, "model fit: out of memory");
+    }
+    for (size_t r = 0; r < n; r++) {
+        size_t i = row_list[r];
+        if (d->labels[i] != 0 && d->labels[i] != 1) {
+            free(row_list);
+            return ci_fail(error, CALCI_ERR_DATA,
+                           "model fit: case '%s' has label %d, expected 0 or 1 in training rows",
+                           d->case_ids[i], d->labels[i]);
+        }
+        t->labels[r] = d->labels[i];
+        for (size_t j = 0; j < p; j++) {
+            double v = ci_value(d, i, j);
+            if (!isfinite(v)) {
+                free(row_list);
+                return ci_fail(error, CALCI_ERR_DATA,
+                               "model fit: feature '%s' is %g in case '%s', expected a finite "
+                               "value",
+                               d->feature_names[j], v, d->case_ids[i]);
+            }
+            t->x[r * p + j] = v;
+        }
+    }
+    *row_list_out = row_list;
+    return CALCI_OK;
+}
+
+/* Refits the pipeline on all training rows with k features and fills model. */
+static calci_status final_fit(const struct training *t, const calci_dataset *d, size_t k,
+                              calci_model *model, calci_error *error)
+{
+    struct ranking r = {0};
+    struct fold_data fd = {0};
+    struct fitted m = {0};
+    size_t *all_rows = malloc((t->n + 1) * sizeof *all_rows);
+    calci_status status;
+
+    if (all_rows == NULL)
+        return ci_fail(error, CALCI_ERR_NO_MEMORY, "model fit: out of memory");
+    status = rank_features(t->opt, t->x, t->n, t->p_all, t->labels, &r, error);
+    if (status != CALCI_OK) {
+        free(all_rows);
+        return status;
+    }
+    if (r.n_ranked < k) {
+        status = ci_fail(error, CALCI_ERR_DATA,
+                         "model fit: %zu features left after the filters, expected at least "
+                         "k = %zu",
+                         r.n_ranked, k);
+        goto done;
+    }
+    status = fold_data_alloc(&fd, t->n, 0, k, error);
+    if (status != CALCI_OK)
+        goto done;
+    for (size_t i = 0; i < t->n; i++)
+        all_rows[i] = i;
+    memcpy(fd.y_train, t->labels, t->n * sizeof *t->labels);
+    gather_top(t->x, t->p_all, all_rows, t->n, &r, k, fd.z_train);
+    if (t->opt->classifier == CI_CLASSIFIER_SVM)
+        for (size_t c = 0; c < k; c++)
+            kernel_add_column(&fd, c);
+
+    m.w = model->coef;
+    status = fit_classifier(t->opt, &fd, k, 0, &m, error);
+    if (status != CALCI_OK)
+        goto done_fd;
+
+    model->intercept = m.b;
+    model->platt_a = t->opt->classifier == CI_CLASSIFIER_SVM ? m.platt_a : 0.0;
+    model->platt_b = t->opt->classifier == CI_CLASSIFIER_SVM ? m.platt_b : 0.0;
+    for (size_t c = 0; c < k; c++) {
+        size_t j = r.ranked[c];
+        model->mean[c] = r.mean[j];
+        model->sd[c] = r.sd[j];
+        model->feature_names[c] = strdup(d->feature_names[j]);
+        if (model->feature_names[c] == NULL) {
+            status = ci_fail(error, CALCI_ERR_NO_MEMORY, "model fit: out of memory");
+            goto done_fd;
+        }
+    }
+
+done_fd:
+    fold_data_free(&fd);
+done:
+    ranking_free(&r);
+    free(all_rows);
+    return status;
+}
+
+/* Cross-validates k over [k_first, k_last]: fills auc_k (NaN where not
+ * evaluated), the chosen k and the pooled out-of-fold scores of all k. */
+static calci_status cross_validate(const struct training *t, const size_t *fold_of_case,
+                                   double *oof, double *auc_k, size_t *chosen,
+                                   calci_error *error)
+{
+    size_t k_eval = t->k_last;
+    calci_status status = CALCI_OK;
+
+    for (size_t f = 0; f < t->opt->folds; f++) {
+        size_t reached = 0;
+        status = run_fold(t, fold_of_case, f, oof, &reached, error);
+        if (status != CALCI_OK)
+            return status;
+        if (reached < k_eval)
+            k_eval = reached;
+    }
+    if (k_eval < t->k_first)
+        return ci_fail(error, CALCI_ERR_DATA,
+                       "model fit: a cross-validation fold has %zu features left after the "
+                       "filters, expected at least k = %zu",
+                       k_eval, t->k_first);
+
+    double *se = malloc(t->k_last * sizeof *se);
+    if (se == NULL)
+        return ci_fail(error, CALCI_ERR_NO_MEMORY, "model fit: out of memory");
+    for (size_t k = 1; k <= t->k_last; k++) {
+        auc_k[k - 1] = NAN;
+        se[k - 1] = NAN;
+        if (k < t->k_first || k > k_eval)
+            continue;
+        const double *scores = oof + (k - 1) * t->n;
+        status = auc_of(scores, t->labels, t->n, &auc_k[k - 1], error);
+        if (status == CALCI_OK && t->opt->k_rule == CI_K_RULE_1SE)
+            status = fold_auc_se(t, fold_of_case, scores, &se[k - 1], error);
+        if (status != CALCI_OK)
+            break;
+    }
+    if (status == CALCI_OK)
+        *chosen = choose_k(t->opt, auc_k, se, t->k_first, k_eval);
+    free(se);
+    if (status == CALCI_OK && *chosen == 0)
+        status = ci_fail(error, CALCI_ERR_DATA, "model fit: no k has a cross-validated AUC");
+    return status;
+}
+
+calci_status calci_model_fit(const calci_options *options, const calci_dataset *dataset,
+                             const size_t *rows, size_t n_rows, calci_model **out,
+                             calci_error *error)
+{
+    if (options == NULL || dataset == NULL || out == NULL)
+        return ci_fail(error, CALCI_ERR_ARGUMENT, "calci_model_fit: options, dataset and out "
+                       "must not be NULL");
+
+    struct training t = {0};
+    size_t *row_list = NULL, *fold_of_case = NULL, chosen = 0;
+    const char **patients = NULL;
+    double *oof = NULL;
+    calci_model *model = NULL;
+    calci_roc *roc = NULL;
+
+    t.opt = options;
+    t.k_first = options->k > 0 ? options->k : 1;
+    t.k_last = options->k > 0 ? options->k : options->k_max;
+    calci_status status = load_training(dataset, rows, n_rows, &t, &row_list, error);
+    if (status != CALCI_OK)
+        goto done;
+
+    fold_of_case = malloc(t.n * sizeof *fold_of_case);
+    patients = malloc(t.n * sizeof *patients);
+    if (t.k_last > SIZE_MAX / sizeof(double) / t.n) {
+        status = ci_fail(error, CALCI_ERR_ARGUMENT, "model fit: k_max = %zu is too large",
+                         t.k_last);
+        goto done;
+    }
+    oof = malloc(t.k_last * t.n * sizeof *oof);
+    if (fold_of_case == NULL || patients == NULL || oof == NULL) {
+        status = ci_fail(error, CALCI_ERR_NO_MEMORY, "model fit: out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < t.k_last * t.n; i++)
+        oof[i] = NAN;
+    for (size_t r = 0; r < t.n; r++)
+        patients[r] = dataset->patient_ids[row_list[r]];
+
+    status = ci_folds_assign(patients, t.labels, t.n, options->folds, options->seed,
+                             fold_of_case, error);
+    if (status != CALCI_OK)
+        goto done;
+
+    status = ci_model_alloc(0, t.k_last, &model, error);
+    if (status != CALCI_OK)
+        goto done;
+    status = cross_validate(&t, fold_of_case, oof, model->cv_auc_k, &chosen, error);
+    if (status != CALCI_OK)
+        goto done;
+
+    /* Operating points from the pooled out-of-fold scores of the chosen k. */
+    status = calci_roc_create(oof + (chosen - 1) * t.n, t.labels, t.n, CALCI_DIRECTION_HIGHER,
+                              &roc, error);
+    if (status != CALCI_OK)
+        goto done;
+    model->cv_auc = model->cv_auc_k[chosen - 1];
+    model->threshold_sens = calci_roc_threshold_for_sensitivity(roc, options->sens_target);
+    model->threshold_spec = calci_roc_threshold_for_specificity(roc, options->spec_target);
+
+    /* Refit on all training rows with the chosen k. */
+    model->classifier = options->classifier;
+    model->C = options->C;
+    model->n_features = chosen;
+    model->feature_names = calloc(chosen, sizeof *model->feature_names);
+    model->mean = malloc(chosen * sizeof *model->mean);
+    model->sd = malloc(chosen * sizeof *model->sd);
+    model->coef = malloc(chosen * sizeof *model->coef);
+    if (!model->feature_names || !model->mean || !model->sd || !model->coef) {
+        status = ci_fail(error, CALCI_ERR_NO_MEMORY, "model fit: out of memory");
+        goto done;
+    }
+    status = final_fit(&t, dataset, chosen, model, error);
+
+done:
+    if (status == CALCI_OK) {
+        *out = model;
+        model = NULL;
+    }
+    calci_model_free(model);
+    calci_roc_free(roc);
+    free(t.x);
+    free(t.labels);
+    free(row_list);
+    free(fold_of_case);
+    free(patients);
+    free(oof);
+    return status;
+}
+
+/* ---- model object ---- */
+
+calci_status ci_model_alloc(size_t n_features, size_t cv_k_max, calci_model **out,
+                            calci_error *error)
+{
+    calci_model *m = calloc(1, sizeof *m);
+    if (m == NULL)
+        return ci_fail(error, CALCI_ERR_NO_MEMORY, "model: out of memory");
+    m->n_features = n_features;
+    m->cv_k_max = cv_k_max;
+    m->cv_auc = NAN;
+    m->threshold_sens = NAN;
+    m->threshold_spec = NAN;
+    if (n_features > 0) {
+        m->feature_names = calloc(n_features, sizeof *m->feature_names);
+        m->mean = calloc(n_features, sizeof *m->mean);
+        m->sd = calloc(n_features, sizeof *m->sd);
+        m->coef = calloc(n_features, sizeof *m->coef);
+    }
+    m->cv_auc_k = malloc((cv_k_max + 1) * sizeof *m->cv_auc_k);
+    if ((n_features > 0 && (!m->feature_names || !m->mean || !m->sd || !m->coef)) ||
+        m->cv_auc_k == NULL) {
+        calci_model_free(m);
+        return ci_fail(error, CALCI_ERR_NO_MEMORY, "model: out of memory");
+    }
+    for (size_t k = 0; k < cv_k_max; k++)
+        m->cv_auc_k[k] = NAN;
+    *out = m;
+    return CALCI_OK;
+}
+
+void calci_model_free(calci_model *model)
+{
+    if (model == NULL)
+        return;
+    if (model->feature_names)
+        for (size_t i = 0; i < model->n_features; i++)
+            free(model->feature_names[i]);
+    free(model->feature_names);
+    free(model->mean);
+    free(model->sd);
+    free(model->coef);
+    free(model->cv_auc_k);
+    for (size_t i = 0; i < model->n_info; i++) {
+        free(model->info_keys[i]);
+        free(model->info_values[i]);
+    }
+    free(model->info_keys);
+    free(model->info_values);
+    free(model);
+}
+
+void ci_model_score_row(const calci_model *model, const double *raw, double *score,
+                        double *decision)
+{
+    double f = model->intercept;
+    for (size_t c = 0; c < model->n_features; c++)
+        f += model->coef[c] * ((raw[c] - model->mean[c]) / model->sd[c]);
+    *decision = f;
+    *score = model->classifier == CI_CLASSIFIER_LR
+                 ? ci_logistic(f)
+                 : ci_platt_score(f, model->platt_a, model->platt_b);
+}
+
+calci_status calci_model_predict(const calci_model *model, const calci_dataset *dataset,
+                                 const size_t *rows, size_t n_rows, double *scores,
+                                 double *decision, calci_error *error)
+{
+    if (model == NULL || dataset == NULL || scores == NULL)
+        return ci_fail(error, CALCI_ERR_ARGUMENT,
+                       "calci_model_predict: model, dataset and scores must not be NULL");
+    size_t n = rows ? n_rows : dataset->n_cases;
+    size_t *column = malloc((model->n_features + 1) * sizeof *column);
+    double *raw = malloc((model->n_features + 1) * sizeof *raw);
+    calci_status status = CALCI_OK;
+
+    if (column == NULL || raw == NULL) {
+        status = ci_fail(error, CALCI_ERR_NO_MEMORY, "predict: out of memory");
+        goto done;
+    }
+    for (size_t c = 0; c < model->n_features; c++) {
+        column[c] = SIZE_MAX;
+        for (size_t j = 0; j < dataset->n_features && column[c] == SIZE_MAX; j++)
+            if (strcmp(dataset->feature_names[j], model->feature_names[c]) == 0)
+                column[c] = j;
+        if (column[c] == SIZE_MAX) {
+            status = ci_fail(error, CALCI_ERR_NOT_FOUND,
+                             "predict: feature '%s' of the model is not in the dataset",
+                             model->feature_names[c]);
+            goto done;
+        }
+    }
+    for (size_t r = 0; r < n; r++) {
+        size_t i = rows ? rows[r] : r;
+        if (i >= dataset->n_cases) {
+            status = ci_fail(error, CALCI_ERR_ARGUMENT,
+                             "predict: row %zu is out of range (the dataset has %zu cases)", i,
+                             dataset->n_cases);
+            goto done;
+        }
+        for (size_t c = 0; c < model->n_features; c++) {
+            raw[c] = ci_value(dataset, i, column[c]);
+            if (!isfinite(raw[c])) {
+                status = ci_fail(error, CALCI_ERR_DATA,
+                                 "predict: feature '%s' is %g in case '%s', expected a finite "
+                                 "value",
+                                 model->feature_names[c], raw[c], dataset->case_ids[i]);
+                goto done;
+            }
+        }
+    }
+    /* Outputs are written only after every row passed the checks. */
+    for (size_t r = 0; r < n; r++) {
+        size_t i = rows ? rows[r] : r;
+        double f;
+        for (size_t c = 0; c < model->n_features; c++)
+            raw[c] = ci_value(dataset, i, column[c]);
+        ci_model_score_row(model, raw, &scores[r], &f);
+        if (decision)
+            decision[r] = f;
+    }
+
+done:
+    free(column);
+    free(raw);
+    return status;
+}
+
+/* ---- accessors ---- */
+
+const char *calci_model_classifier(const calci_model *model)
+{
+    if (model == NULL)
+        return NULL;
+    return model->classifier == CI_CLASSIFIER_LR ? "lr" : "svm";
+}
+
+size_t calci_model_feature_count(const calci_model *model)
+{
+    return model ? model->n_features : 0;
+}
+
+const char *calci_model_feature_name(const calci_model *model, size_t i)
+{
+    return model && i < model->n_features ? model->feature_names[i] : NULL;
+}
+
+double calci_model_coefficient(const calci_model *model, size_t i)
+{
+    return model && i < model->n_features ? model->coef[i] : NAN;
+}
+
+double calci_model_intercept(const calci_model *model)
+{
+    return model ? model->intercept : NAN;
+}
+
+double calci_model_cv_auc(const calci_model *model)
+{
+    return model ? model->cv_auc : NAN;
+}
+
+size_t calci_model_cv_k_max(const calci_model *model)
+{
+    return model ? model->cv_k_max : 0;
+}
+
+double calci_model_cv_auc_at(const calci_model *model, size_t k)
+{
+    return model && k >= 1 && k <= model->cv_k_max ? model->cv_auc_k[k - 1] : NAN;
+}
+
+double calci_model_threshold_high_sensitivity(const calci_model *model)
+{
+    return model ? model->threshold_sens : NAN;
+}
+
+double calci_model_threshold_high_specificity(const calci_model *model)
+{
+    return model ? model->threshold_spec : NAN;
+}

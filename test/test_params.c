@@ -1,0 +1,186 @@
+/*
+ * test_params.c - extraction parameters: presets, settings by name and the
+ * error messages for unknown keys and bad values.
+ */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static size_t enabled_count(const rad_params *p, ri_feature_class c)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < ri_feature_table_of(c)->count; i++)
+        n += p->s.enabled[c][i];
+    return n;
+}
+
+/* The study's feature set: 774 = 9 images x 86 features, 86 = first-order 18
+ * + GLCM 22 + GLRLM 16 + GLSZM 16 + GLDM 14 (Yu et al. 2021 and the
+ * pyradiomics release of that time). */
+START_TEST(yu2021_counts)
+{
+    rad_params *p = NULL;
+
+    ck_assert_int_eq(rad_params_create("yu2021", &p, NULL), RAD_OK);
+    ck_assert_uint_eq(enabled_count(p, RI_CLASS_FIRSTORDER), 18);
+    ck_assert_uint_eq(enabled_count(p, RI_CLASS_GLCM), 22);
+    ck_assert_uint_eq(enabled_count(p, RI_CLASS_GLRLM), 16);
+    ck_assert_uint_eq(enabled_count(p, RI_CLASS_GLSZM), 16);
+    ck_assert_uint_eq(enabled_count(p, RI_CLASS_GLDM), 14);
+    ck_assert_int_eq(p->s.wavelet_enabled, 1);
+    ck_assert_int_eq(p->s.original_enabled, 1);
+    ck_assert_int_eq(p->s.resample, 1);
+    ck_assert_double_eq(p->s.resampled_spacing[0], 1.0);
+    ck_assert_double_eq(p->s.remove_outliers, 3.0);
+    ck_assert_str_eq(p->s.wavelet_name, "coif1");
+    rad_params_free(p);
+}
+END_TEST
+
+/* pyradiomics' defaults: today's 24 default-on GLCM features, bin width 25. */
+START_TEST(pyradiomics_defaults)
+{
+    rad_params *p = NULL;
+    char buf[64];
+
+    ck_assert_int_eq(rad_params_create(NULL, &p, NULL), RAD_OK);
+    ck_assert_uint_eq(enabled_count(p, RI_CLASS_GLCM), 24);
+    ck_assert_int_eq(rad_params_get(p, "binWidth", buf, sizeof buf, NULL), RAD_OK);
+    ck_assert_str_eq(buf, "25");
+    ck_assert_int_eq(rad_params_get(p, "resampledPixelSpacing", buf, sizeof buf, NULL), RAD_OK);
+    ck_assert_str_eq(buf, "none");
+    ck_assert_int_eq(p->s.wavelet_enabled, 0);
+    rad_params_free(p);
+}
+END_TEST
+
+START_TEST(unknown_key_suggests)
+{
+    rad_params *p = NULL;
+    rad_error *e = rad_error_create();
+
+    ck_assert_int_eq(rad_params_create("yu2021", &p, e), RAD_OK);
+    ck_assert_int_eq(rad_params_set(p, "binwidht", "10", e), RAD_ERR_PARAMETER);
+    ck_assert_ptr_nonnull(strstr(rad_error_message(e), "\"binwidht\""));
+    ck_assert_ptr_nonnull(strstr(rad_error_message(e), "\"binWidth\""));
+    rad_params_free(p);
+    rad_error_free(e);
+}
+END_TEST
+
+START_TEST(bad_value_names_range)
+{
+    rad_params *p = NULL;
+    rad_error *e = rad_error_create();
+
+    ck_assert_int_eq(rad_params_create(NULL, &p, e), RAD_OK);
+    ck_assert_int_eq(rad_params_set(p, "binWidth", "-3", e), RAD_ERR_PARAMETER);
+    ck_assert_ptr_nonnull(strstr(rad_error_message(e), "\"-3\""));
+    ck_assert_ptr_nonnull(strstr(rad_error_message(e), "> 0"));
+    ck_assert_int_eq(rad_params_set(p, "interpolator", "cubic", e), RAD_ERR_PARAMETER);
+    ck_assert_ptr_nonnull(strstr(rad_error_message(e), "sitkBSpline"));
+    ck_assert_int_eq(rad_params_set(p, "resampledPixelSpacing", "1,1", e), RAD_ERR_PARAMETER);
+    ck_assert_int_eq(rad_params_set(p, "binWidth", "12abc", e), RAD_ERR_PARAMETER);
+    /* A failed set leaves the old value. */
+    ck_assert_double_eq(p->s.bin_width, 25.0);
+    rad_params_free(p);
+    rad_error_free(e);
+}
+END_TEST
+
+START_TEST(set_and_get_round_trip)
+{
+    rad_params *p = NULL, *copy;
+    char buf[128];
+
+    ck_assert_int_eq(rad_params_create(NULL, &p, NULL), RAD_OK);
+    ck_assert_int_eq(rad_params_set(p, "resampledPixelSpacing", "[2, 2, 0]", NULL), RAD_OK);
+    ck_assert_int_eq(rad_params_get(p, "resampledPixelSpacing", buf, sizeof buf, NULL), RAD_OK);
+    ck_assert_str_eq(buf, "2,2,0");
+    ck_assert_int_eq(rad_params_set(p, "removeOutliers", "none", NULL), RAD_OK);
+    ck_assert_int_eq(rad_params_get(p, "removeOutliers", buf, sizeof buf, NULL), RAD_OK);
+    ck_assert_str_eq(buf, "none");
+    ck_assert_int_eq(rad_params_set(p, "distances", "1,2,3", NULL), RAD_OK);
+    ck_assert_int_eq(rad_params_get(p, "distances", buf, sizeof buf, NULL), RAD_OK);
+    ck_assert_str_eq(buf, "1,2,3");
+
+    copy = rad_params_copy(p);
+    ck_assert_ptr_nonnull(copy);
+    ck_assert_int_eq(rad_params_set(p, "distances", "4", NULL), RAD_OK);
+    ck_assert_int_eq(rad_params_get(copy, "distances", buf, sizeof buf, NULL), RAD_OK);
+    ck_assert_str_eq(buf, "1,2,3");
+    rad_params_free(copy);
+    rad_params_free(p);
+}
+END_TEST
+
+START_TEST(feature_selection_by_name)
+{
+    rad_params *p = NULL;
+    rad_error *e = rad_error_create();
+    const char *const names[] = {"Contrast", "JointEnergy", NULL};
+    const char *const bad[] = {"Contrast", "Contrst", NULL};
+
+    ck_assert_int_eq(rad_params_create(NULL, &p, e), RAD_OK);
+    ck_assert_int_eq(rad_params_enable_features(p, "glcm", names, 1, e), RAD_OK);
+    ck_assert_uint_eq(enabled_count(p, RI_CLASS_GLCM), 2);
+    ck_assert_int_eq(rad_params_enable_features(p, "glcm", bad, 1, e), RAD_ERR_PARAMETER);
+    ck_assert_ptr_nonnull(strstr(rad_error_message(e), "Contrst"));
+    ck_assert_uint_eq(enabled_count(p, RI_CLASS_GLCM), 2);
+    ck_assert_int_eq(rad_params_enable_features(p, "shape", NULL, 1, e), RAD_ERR_PARAMETER);
+    ck_assert_int_eq(rad_params_enable_image_type(p, "LoG", 1, e), RAD_ERR_PARAMETER);
+    ck_assert_int_eq(rad_params_enable_features(p, "glcm", NULL, 0, e), RAD_OK);
+    ck_assert_uint_eq(enabled_count(p, RI_CLASS_GLCM), 0);
+    rad_params_free(p);
+    rad_error_free(e);
+}
+END_TEST
+
+START_TEST(unknown_preset)
+{
+    rad_params *p = NULL;
+    rad_error *e = rad_error_create();
+
+    ck_assert_int_eq(rad_params_create("yu2020", &p, e), RAD_ERR_PARAMETER);
+    ck_assert_ptr_null(p);
+    ck_assert_ptr_nonnull(strstr(rad_error_message(e), "yu2020"));
+    rad_error_free(e);
+}
+END_TEST
+
+START_TEST(status_names)
+{
+    ck_assert_str_eq(rad_status_name(RAD_OK), "RAD_OK");
+    ck_assert_str_eq(rad_status_name(RAD_ERR_GEOMETRY), "RAD_ERR_GEOMETRY");
+    ck_assert_str_eq(rad_status_name((rad_status)999), "RAD_STATUS_UNKNOWN");
+    ck_assert_int_eq(RAD_ERR_OUTSIDE, 11);
+    ck_assert_str_eq(rad_version_string(), RAD_VERSION_STRING);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("params");
+    TCase *tc = tcase_create("params");
+    SRunner *runner;
+    int failed;
+
+    tcase_add_test(tc, yu2021_counts);
+    tcase_add_test(tc, pyradiomics_defaults);
+    tcase_add_test(tc, unknown_key_suggests);
+    tcase_add_test(tc, bad_value_names_range);
+    tcase_add_test(tc, set_and_get_round_trip);
+    tcase_add_test(tc, feature_selection_by_name);
+    tcase_add_test(tc, unknown_preset);
+    tcase_add_test(tc, status_names);
+    suite_add_tcase(s, tc);
+    runner = srunner_create(s);
+    srunner_run_all(runner, CK_NORMAL);
+    failed = srunner_ntests_failed(runner);
+    srunner_free(runner);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
