@@ -124,9 +124,10 @@ $(B)/pkgconfig/%.pc: pkgconfig/%.pc.in Makefile
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@
 
 deps:
-	@sh tools/deps.sh
+	@sh tools/deps.sh build
 
-check: deps
+check:
+	@sh tools/deps.sh check
 	@$(MAKE) --no-print-directory all tests
 	@REFDATA="$(REFDATA)" CALCI="$(CURDIR)/$(CALCI_PROG)" sh tools/run-tests.sh $(TEST_BINS) $(sort $(wildcard test/*.sh))
 

@@ -12,11 +12,12 @@
  * seed gives the same files. Prints nothing unless an error occurs.
  *
  * Volume: 100 x 100 x 40 voxels of 1 x 1 x 2.5 mm, a limb along z: air
- * (-1000), skin (2 mm, +30..+50 HU), subcutaneous fat (-100 HU, 10-20 mm),
+ * (-1000), skin (2 mm, +30..+50 HU), subcutaneous fat (-120..-80 HU, 10-20 mm),
  * fascia (+60 HU, 1 mm), muscle (+40 HU), bone cortex (+1000 HU) and marrow
- * (-60 HU), plus Gaussian noise of about 12 HU smoothed over neighbouring
- * voxels. The lesion: calcified small vessels (thin branching tubes, +300 to
- * +1000 HU), a net of fat stranding (+20..+60 HU) and 1-2 mm skin thickening.
+ * (-60 HU), plus Gaussian noise of 8-18 HU (per patient) smoothed over neighbouring
+ * voxels. The lesion, scaled by a strength s in [0.05, 1]: up to 8 calcified
+ * small vessels (thin branching tubes, up to +850 HU), a net of fat stranding
+ * raised by up to 5 + 50 s HU, and skin thickening of up to 2 s mm.
  */
 #include <errno.h>
 #include <math.h>
@@ -73,6 +74,8 @@ typedef struct patient {
     double bone_dx, bone_dy; /* bone centre offset from the axis, mm */
     double bone_radius, cortex;
     double skin_hu;
+    double fat_hu;          /* mean HU of this patient's fat */
+    double noise_hu;        /* image noise SD of this patient's scans */
 } patient;
 
 /* One box: its centre and, for a lesion, its parameters. */
@@ -99,7 +102,7 @@ static double tissue_hu(const patient *p, double x, double y)
     if (r > p->skin_radius - 2.0)
         return p->skin_hu;
     if (r > fat_inner)
-        return -100.0;
+        return p->fat_hu;
     if (r > fat_inner - 1.0)
         return 60.0; /* fascia */
     if (rb < p->bone_radius - p->cortex)
@@ -155,13 +158,19 @@ static void draw_vessel(const patient *p, double *data, rng *r, double x, double
     }
 }
 
-/* Calciphylaxis-like changes in the fat within 18 mm of the box centre. */
+/*
+ * Calciphylaxis-like changes in the fat around the box centre. A strength s
+ * drawn from [0.05, 1] scales every component, from subtle (faint stranding,
+ * no calcified vessel) to obvious, so that the demo study is not trivially
+ * separable.
+ */
 static void add_lesion(const patient *p, const box *b, double *data, rng *r)
 {
-    double radius = 18.0, amplitude = rng_range(r, 20.0, 60.0);
+    double strength = rng_range(r, 0.05, 1.0);
+    double radius = 10.0 + 10.0 * strength, amplitude = 5.0 + 50.0 * strength;
     double fx = rng_range(r, 0.25, 0.5), fy = rng_range(r, 0.25, 0.5), fz = rng_range(r, 0.2, 0.4);
     double px = rng_range(r, 0, 6.3), py = rng_range(r, 0, 6.3), pz = rng_range(r, 0, 6.3);
-    double thickening = rng_range(r, 1.0, 2.0);
+    double thickening = 2.0 * strength;
 
     /* stranding: thin sheets where a sum of waves is near zero; skin thickening */
     for (size_t k = 0; k < NZ; k++)
@@ -179,17 +188,18 @@ static void add_lesion(const patient *p, const box *b, double *data, rng *r)
                 if (r_axis > p->skin_radius - 2.0 - thickening)
                     data[v] = p->skin_hu - 5.0;
                 else if (fabs(g) < 0.25)
-                    data[v] = -100.0 + (amplitude + 100.0) * (1.0 - fabs(g) / 0.25);
+                    data[v] = p->fat_hu + amplitude * (1.0 - fabs(g) / 0.25);
             }
 
-    int vessels = 3 + (int)(rng_uniform(r) * 6);
+    int vessels = (int)(strength * 8.0 + rng_uniform(r));
     for (int n = 0; n < vessels; n++) {
         double a = b->angle + rng_range(r, -0.35, 0.35);
         double depth = rng_range(r, 3.0, p->fat_thickness - 2.0);
         double rr = p->skin_radius - 2.0 - depth;
         draw_vessel(p, data, r, p->cx + rr * cos(a), p->cy + rr * sin(a),
                     b->center[2] + rng_range(r, -12, 12), rng_range(r, 10, 30),
-                    rng_range(r, 0.5, 1.0), rng_range(r, 300, 1000), 0);
+                    rng_range(r, 0.5, 1.0), 150.0 + 700.0 * strength * rng_range(r, 0.7, 1.0),
+                    0);
     }
 }
 
@@ -256,7 +266,7 @@ static int write_case(const char *outdir, const char *case_id, const patient *p,
     }
     if (b->label)
         add_lesion(p, b, data, r);
-    if (add_noise(data, r, 12.0) != 0) {
+    if (add_noise(data, r, p->noise_hu * rng_range(r, 0.9, 1.1)) != 0) {
         fprintf(stderr, "make_demo_cohort: out of memory\n");
     } else {
         snprintf(path, sizeof path, "%s/images/%s.nii.gz", outdir, case_id);
@@ -281,6 +291,8 @@ static void make_patient(patient *p, rng *r)
     p->bone_dx = rng_range(r, -4, 4);
     p->bone_dy = rng_range(r, -4, 4);
     p->skin_hu = rng_range(r, 30, 50);
+    p->fat_hu = rng_range(r, -120, -80);
+    p->noise_hu = rng_range(r, 8, 18);
 }
 
 /* A box centre in the middle of the fat, the 50 mm box inside the volume:
@@ -302,7 +314,7 @@ static void place_box(const patient *p, box *b, rng *r, double z_mm)
 static int usage(void)
 {
     fprintf(stderr, "usage: make_demo_cohort OUTDIR [--cases N] [--seed S]\n"
-                    "  --cases N  number of boxes, 4..10000 (default 40)\n"
+                    "  --cases N  number of boxes, 4..10000 (default 60)\n"
                     "  --seed S   seed of the generator (default 1)\n");
     return 1;
 }
@@ -310,7 +322,7 @@ static int usage(void)
 int main(int argc, char **argv)
 {
     const char *outdir = NULL;
-    long cases = 40;
+    long cases = 60;
     unsigned long long seed = 1;
     char path[4096];
 

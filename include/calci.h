@@ -335,6 +335,105 @@ CALCI_API calci_status calci_roc_test_delong(const calci_roc *a, const calci_roc
                                              double *z, double *p, double *diff_lower,
                                              double *diff_upper, calci_error *error);
 
+/*
+ * Partial AUC over a range of specificity (CALCI_FOCUS_SPECIFICITY) or
+ * sensitivity (CALCI_FOCUS_SENSITIVITY), as pROC 1.18's auc(partial.auc =
+ * c(from, to), partial.auc.focus): the trapezoidal area of the curve points
+ * whose focus rate lies in [min(from, to), max(from, to)], with the curve
+ * interpolated linearly at each bound that is not a point. With correct set,
+ * McClish's correction (pROC's partial.auc.correct) maps the area A to
+ * (1 + (A - min) / (max - min)) / 2, where max = hi - lo is the area of a
+ * perfect curve and min = (2 - hi - lo) (hi - lo) / 2 that of the diagonal;
+ * a corrected area is NaN when A < min (pROC returns NA). Errors:
+ * CALCI_ERR_ARGUMENT for a NULL roc or auc, an unknown focus, or bounds
+ * outside [0, 1] or equal. Since 0.1.
+ */
+typedef enum calci_focus {
+    CALCI_FOCUS_SPECIFICITY = 0,
+    CALCI_FOCUS_SENSITIVITY = 1
+} calci_focus;
+
+CALCI_API calci_status calci_roc_partial_auc(const calci_roc *roc, calci_focus focus,
+                                             double from, double to, int correct, double *auc,
+                                             calci_error *error);
+
+/*
+ * Youden's best thresholds (pROC coords(x = "best", best.method = "youden")
+ * with the default weights): the curve points whose sensitivity +
+ * specificity, summed in double precision, equals the maximum. Writes up to
+ * capacity point indices (for calci_roc_point) in curve order to indices,
+ * which may be NULL when capacity is 0, and returns how many points tie at
+ * the maximum (0 for a NULL roc). Since 0.1.
+ */
+CALCI_API size_t calci_roc_youden_points(const calci_roc *roc, size_t *indices,
+                                         size_t capacity);
+
+/*
+ * Stratified bootstrap confidence interval of the AUC, as pROC 1.18's
+ * ci.auc(method = "bootstrap", boot.stratified = TRUE): each of replicates
+ * resamples (pROC's default is 2000) draws the controls, then the cases,
+ * with replacement within their class from the valid entries in input order
+ * (label 0 or 1 and a non-NaN score), keeps the direction of the full curve
+ * (AUTO is resolved once on all entries) and computes the AUC; lower and
+ * upper are R's type-7 quantiles of the replicate AUCs at (1 -/+ level) / 2.
+ * The draws come from the library's xoshiro256** generator seeded with seed,
+ * so the interval is reproducible on every platform but differs from R's.
+ * lower and upper are untouched on failure. Errors: as calci_roc_create,
+ * and CALCI_ERR_ARGUMENT when level is outside (0, 1), replicates is 0, or
+ * lower or upper is NULL. Since 0.1.
+ */
+CALCI_API calci_status calci_roc_ci_bootstrap(const double *scores, const int *labels, size_t n,
+                                              calci_direction direction, double level,
+                                              size_t replicates, uint64_t seed, double *lower,
+                                              double *upper, calci_error *error);
+
+/*
+ * DeLong's test for two unpaired ROC curves (pROC 1.18 roc.test(method =
+ * "delong", paired = FALSE)): t = (AUC_a - AUC_b) / sqrt(V_a + V_b) with
+ * V the DeLong variances, Welch-type degrees of freedom
+ * df = (V_a + V_b)^2 / (V_a^2 / (N_a - 1) + V_b^2 / (N_b - 1)) where N is
+ * the number of entries of a curve, and the two-sided p-value of Student's
+ * t with df degrees of freedom. pROC gives no confidence interval for this
+ * test. Any output pointer may be NULL; outputs are NaN when a variance is
+ * NaN (a class with one entry). Errors: CALCI_ERR_ARGUMENT for a NULL
+ * curve. Since 0.1.
+ */
+CALCI_API calci_status calci_roc_test_delong_unpaired(const calci_roc *a, const calci_roc *b,
+                                                      double *t, double *df, double *p,
+                                                      calci_error *error);
+
+/*
+ * Bootstrap test for two ROC curves (pROC 1.18 roc.test(method =
+ * "bootstrap", boot.stratified = TRUE)): D = (AUC_a - AUC_b) / sd, where sd
+ * is the sample standard deviation of AUC_a - AUC_b over replicates
+ * stratified resamples, and p = 2 Q(|D|) with Q the standard normal upper
+ * tail. D is 0 when every difference and the AUC difference are 0, as in
+ * pROC. Each curve keeps the direction of its full data (AUTO resolved on
+ * all entries). Resamples draw as calci_roc_ci_bootstrap: controls then
+ * cases of curve a; for a paired test the same draws index the entries of
+ * curve b, otherwise curve b draws its own controls then cases. pROC gives
+ * no confidence interval for this test.
+ *
+ * calci_roc_test_bootstrap_paired takes two scores of the same entries and
+ * skips, for both curves, every entry where either score is NaN;
+ * calci_roc_test_bootstrap_unpaired takes two separate samples. Any output
+ * pointer may be NULL and outputs are untouched on failure. Errors: as
+ * calci_roc_create for each sample, and CALCI_ERR_ARGUMENT when replicates
+ * is below 2. Since 0.1.
+ */
+CALCI_API calci_status calci_roc_test_bootstrap_paired(const double *scores_a,
+                                                       const double *scores_b,
+                                                       const int *labels, size_t n,
+                                                       calci_direction direction_a,
+                                                       calci_direction direction_b,
+                                                       size_t replicates, uint64_t seed,
+                                                       double *d, double *p,
+                                                       calci_error *error);
+CALCI_API calci_status calci_roc_test_bootstrap_unpaired(
+    const double *scores_a, const int *labels_a, size_t n_a, calci_direction direction_a,
+    const double *scores_b, const int *labels_b, size_t n_b, calci_direction direction_b,
+    size_t replicates, uint64_t seed, double *d, double *p, calci_error *error);
+
 /* ------------------------------------------------------------------ */
 /* Binary decisions                                                     */
 
@@ -347,6 +446,46 @@ CALCI_API void calci_confusion(const double *scores, const int *labels, size_t n
  * denominator is zero), in that order in out[0..3]. */
 CALCI_API void calci_diagnostic_rates(size_t tp, size_t fp, size_t tn, size_t fn,
                                       double out[4]);
+
+/* ------------------------------------------------------------------ */
+/* Proportion confidence intervals                                      */
+
+typedef enum calci_interval {
+    /* Clopper-Pearson exact interval from beta quantiles, as R's
+     * binom.test: lower = Beta^-1(alpha/2; x, n - x + 1) (0 when x = 0),
+     * upper = Beta^-1(1 - alpha/2; x + 1, n - x) (1 when x = n). */
+    CALCI_INTERVAL_CLOPPER_PEARSON = 0,
+    /* Wilson score interval without continuity correction, as R's
+     * prop.test(x, n, correct = FALSE). */
+    CALCI_INTERVAL_WILSON = 1,
+    /* Wilson score interval with Yates' continuity correction, as R's
+     * prop.test(x, n) (correct = TRUE, its default): the estimate moves by
+     * c / n towards each bound with c = min(0.5, |x - n / 2|), so the
+     * correction vanishes at x = n / 2 as in R. */
+    CALCI_INTERVAL_WILSON_CORRECTED = 2
+} calci_interval;
+
+/*
+ * Confidence interval at level (0.95) of a binomial proportion with
+ * successes out of trials. Errors: CALCI_ERR_ARGUMENT when lower or upper
+ * is NULL, trials is 0, successes > trials, level is outside (0, 1) or the
+ * method is unknown; lower and upper are untouched on failure. Since 0.1.
+ */
+CALCI_API calci_status calci_proportion_ci(size_t successes, size_t trials, double level,
+                                           calci_interval method, double *lower,
+                                           double *upper, calci_error *error);
+
+/*
+ * Sensitivity TP/(TP+FN), specificity TN/(TN+FP), PPV TP/(TP+FP), NPV
+ * TN/(TN+FN) and accuracy (TP+TN)/total, in that order in estimate[0..4],
+ * with their confidence intervals by calci_proportion_ci in lower[0..4] and
+ * upper[0..4]. A rate whose denominator is zero gets NaN in all three.
+ * Errors: as calci_proportion_ci. Since 0.1.
+ */
+CALCI_API calci_status calci_diagnostic_rates_ci(size_t tp, size_t fp, size_t tn, size_t fn,
+                                                 double level, calci_interval method,
+                                                 double estimate[5], double lower[5],
+                                                 double upper[5], calci_error *error);
 
 #ifdef __cplusplus
 }

@@ -7,6 +7,8 @@
 #     real lung-metastasis labels: the study must finish and report AUCs.
 # Prints PASS/FAIL/SKIP lines that tools/run-tests.sh counts.
 refdata=${RADIOMICS_REFDATA:-${REFDATA:-../shared/data}}
+# Manifest paths are relative to the manifest's folder, so make refdata absolute.
+[ -d "$refdata" ] && refdata=$(cd "$refdata" && pwd)
 calci=${CALCI:-build/bin/calci}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -1,8 +1,14 @@
 #!/bin/sh
 # Installs the Debian packages the build and the tests need, when missing.
 # As root it runs apt-get itself; otherwise it prints the command to run.
+#   tools/deps.sh build   what building the libraries and programs needs
+#   tools/deps.sh check   that, plus the reference tools the tests run
+#                         (R's pROC, scikit-learn, PyWavelets, valgrind)
 set -e
 packages="build-essential pkg-config libnifti2-dev libgsl-dev libopenblas-dev liblapacke-dev zlib1g-dev check"
+if [ "${1:-build}" = check ]; then
+    packages="$packages python3 python3-numpy python3-pywt python3-sklearn r-base-core r-cran-proc valgrind"
+fi
 missing=""
 for p in $packages; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

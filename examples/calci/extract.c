@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -183,6 +184,22 @@ static double seconds_since(const struct timespec *start)
     return (double)(now.tv_sec - start->tv_sec) + 1e-9 * (double)(now.tv_nsec - start->tv_nsec);
 }
 
+/* Prints "case i of n" with the elapsed and estimated remaining time: in
+ * place on a terminal, otherwise one line about every 10 % of the cases. */
+static void report_progress(work_queue *q)
+{
+    size_t n = q->m->n_cases, done = q->finished;
+    double elapsed = seconds_since(&q->start);
+    double remaining = elapsed / (double)done * (double)(n - done);
+    int terminal = isatty(fileno(stderr));
+
+    if (!terminal && done != n && done % (n / 10 + 1) != 0)
+        return;
+    fprintf(stderr, "%scalci: extracted case %zu of %zu, %.1f s elapsed, %.1f s left%s",
+            terminal ? "\r" : "", done, n, elapsed, remaining,
+            terminal && done != n ? "  " : "\n");
+}
+
 static void *extract_worker(void *arg)
 {
     work_queue *q = arg;
@@ -206,13 +223,7 @@ static void *extract_worker(void *arg)
             q->failed = 1;
             cli_error("case %s (manifest line %zu) failed", c->case_id, c->line);
         } else if (q->progress) {
-            double elapsed = seconds_since(&q->start);
-            double remaining = elapsed / (double)q->finished *
-                               (double)(q->m->n_cases - q->finished);
-            fprintf(stderr, "\rcalci: extracted case %zu of %zu, %.1f s elapsed, %.1f s left  ",
-                    q->finished, q->m->n_cases, elapsed, remaining);
-            if (q->finished == q->m->n_cases)
-                fputc('\n', stderr);
+            report_progress(q);
         }
         pthread_mutex_unlock(&q->lock);
     }

@@ -205,6 +205,13 @@ static void compare_with(model_result *r, const calci_dataset *d, const size_t *
     }
     c->auc_model = calci_roc_auc(a);
     c->auc_comparator = calci_roc_auc(b);
+    if (!isfinite(c->p)) {
+        snprintf(c->reason, sizeof c->reason,
+                 "DeLong's variance needs at least 2 cases of each class (%zu positive, %zu "
+                 "negative)",
+                 positives, n - positives);
+        goto done;
+    }
     c->done = 1;
 
 done:

@@ -58,6 +58,37 @@ uint64_t ci_rng_below(ci_rng *rng, uint64_t n);
 /* Fisher-Yates shuffle of n size_t values. */
 void ci_rng_shuffle(ci_rng *rng, size_t *items, size_t n);
 
+/*
+ * Valid entries of one ROC sample reduced to what a bootstrap replicate
+ * needs: the score group of each control and case in input order, groups
+ * numbered from the control side (lowest score for HIGHER, highest for
+ * LOWER), so that the AUC of a resample depends only on group counts.
+ * Built and used by roc_bootstrap.c and roc_tests.c.
+ */
+typedef struct ci_boot_sample {
+    size_t n_cases;
+    size_t n_controls;
+    size_t n_groups;
+    size_t *case_groups;       /* n_cases */
+    size_t *control_groups;    /* n_controls */
+    uint64_t *case_counts;     /* n_groups, scratch for one replicate */
+    uint64_t *control_counts;  /* n_groups, scratch for one replicate */
+} ci_boot_sample;
+
+/* Fills sample from the entries with label 0 or 1 and a non-NaN score,
+ * ordered for direction (HIGHER or LOWER, not AUTO). Callers validate the
+ * input with calci_roc_create first. */
+calci_status ci_boot_sample_init(ci_boot_sample *sample, const double *scores, const int *labels,
+                                 size_t n, calci_direction direction, calci_error *error);
+void ci_boot_sample_free(ci_boot_sample *sample);
+/* AUC of the resample that takes control control_draws[k] and case
+ * case_draws[k] (indices in input order, n_controls and n_cases of them);
+ * tied pairs count one half. */
+double ci_boot_sample_auc(ci_boot_sample *sample, const size_t *control_draws,
+                          const size_t *case_draws);
+/* Draws count indices uniformly from [0, count) into draws. */
+void ci_boot_draw(ci_rng *rng, size_t *draws, size_t count);
+
 /* Model options (calci_options_*). Defaults in calci.h; the fields keep the
  * parsed, checked values so that the fitting code reads them directly. */
 typedef enum ci_classifier {

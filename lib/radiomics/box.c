@@ -44,7 +44,8 @@ void ri_box_defaults(ri_settings *s)
     s->box_bone_min_volume = 1500.0;
     s->box_bone_core_mm = 2.0;
     s->box_bone_reach_mm = 8.0;
-    s->box_skin_edge_min = -900.0;
+    s->box_skin_edge_min = -750.0;
+    s->box_vessel_fat_fraction = 0.3;
 }
 
 /* The work region and its scratch arrays. */
@@ -593,11 +594,14 @@ static void reach_from_core(box_work *w, const uint8_t *bright, const uint8_t *c
 
 /*
  * Bone. Bright voxels are body voxels >= box_bone_min, in 6-connected
- * components. Bone is every bright voxel within box_bone_reach_mm of a thick
- * part (what survives an in-plane erosion by box_bone_core_mm), plus every
- * remaining bright piece of at least box_bone_min_volume (thin cortex).
- * Smaller pieces are calcified vessels and stay. The bone's partial-volume
- * rim and its in-plane holes (marrow) are removed with it.
+ * components. A component with a thick part (what survives an in-plane
+ * erosion by box_bone_core_mm) is bone within box_bone_reach_mm of that part.
+ * Beyond the reach, each 6-connected piece stays only when it looks like a
+ * vessel branch: at least box_vessel_fat_fraction of its non-bright
+ * 6-neighbours lie below box_muscle_min, and it is smaller than
+ * box_bone_min_volume. A component without a thick part is bone when it has
+ * at least box_bone_min_volume (thin cortex), else a calcified vessel. The
+ * bone's partial-volume rim and its in-plane holes (marrow) are removed with it.
  */
 static rad_status mark_bone(const ri_settings *s, box_work *w, rad_error *error)
 {
@@ -638,18 +642,39 @@ static rad_status mark_bone(const ri_settings *s, box_work *w, rad_error *error)
             if (has_core && near_core[u])
                 w->flags[u] |= F_BONE;
             else
-                rest[u] = 1;
+                rest[u] = has_core ? 2 : 1;
         }
     }
 
-    /* What lies beyond the reach of a thick part, or has none, is bone when
-     * its own 6-connected pieces are large (thin cortex). */
+    /* rest = 2 marks pieces beyond the reach of a thick part, rest = 1 the
+     * components without one. */
     memset(w->seen, 0, w->count);
     for (size_t v = 0; v < w->count; v++) {
         if (!rest[v] || w->seen[v])
             continue;
         size_t len = grow(w, rest, v, 6);
-        if ((double)len * w->voxel_mm3 >= s->box_bone_min_volume)
+        size_t around = 0, fat = 0;
+        for (size_t k = 0; k < len; k++) {
+            size_t u = w->queue[k], x = u % nx, y = (u / nx) % w->n[1], z = u / plane;
+            size_t next[6];
+            int m = 0;
+            if (x > 0) next[m++] = u - 1;
+            if (x + 1 < nx) next[m++] = u + 1;
+            if (y > 0) next[m++] = u - nx;
+            if (y + 1 < w->n[1]) next[m++] = u + nx;
+            if (z > 0) next[m++] = u - plane;
+            if (z + 1 < w->n[2]) next[m++] = u + plane;
+            for (int i = 0; i < m; i++) {
+                if (bright[next[i]])
+                    continue;
+                around++;
+                fat += w->hu[next[i]] < s->box_muscle_min;
+            }
+        }
+        double fat_fraction = around ? (double)fat / (double)around : 0.0;
+        int is_bone = (double)len * w->voxel_mm3 >= s->box_bone_min_volume ||
+                      (rest[v] == 2 && fat_fraction < s->box_vessel_fat_fraction);
+        if (is_bone)
             for (size_t k = 0; k < len; k++)
                 w->flags[w->queue[k]] |= F_BONE;
     }
@@ -761,15 +786,59 @@ static rad_status check_settings(const ri_settings *s, rad_error *error)
     return RAD_OK;
 }
 
+/*
+ * Runs every segmentation step on the work region of the cube. On success the
+ * mask is the voxels whose w->flags contain F_CUBE and F_KEPT. The caller frees w.
+ */
+static rad_status box_segment(const ri_settings *settings, const rad_volume *image,
+                              const double center[3], double size_mm, box_work *w,
+                              rad_error *error)
+{
+    double half = size_mm / 2;
+    double center_ijk[3];
+    size_t center_voxel = (size_t)-1;
+    rad_status st;
+
+    st = work_region(image, center, half, settings->box_margin_mm, w, error);
+    if (st != RAD_OK)
+        return st;
+    if (mark_cube(image, center, half, w) == 0)
+        return ri_fail(error, RAD_ERR_OUTSIDE, "box mask: no voxel centre lies in the %g mm "
+                       "cube centred on (%g, %g, %g) mm", size_mm, center[0], center[1],
+                       center[2]);
+    rad_volume_world_to_index(image, center, center_ijk);
+    {
+        double r[3];
+        int inside = 1;
+        for (int a = 0; a < 3; a++) {
+            r[a] = floor(center_ijk[a] + 0.5) - (double)w->lo[a];
+            inside &= r[a] >= 0 && r[a] < (double)w->n[a];
+        }
+        if (inside)
+            center_voxel = (size_t)r[0] + w->n[0] * ((size_t)r[1] + w->n[1] * (size_t)r[2]);
+    }
+
+    smooth_in_plane(w);
+    mark_nodata_and_air(settings, w);
+    mark_body(settings, center_voxel, w);
+    compute_depth(w);
+    st = mark_muscle(settings, w, error);
+    if (st == RAD_OK)
+        st = mark_bone(settings, w, error);
+    if (st != RAD_OK)
+        return st;
+    mark_kept(settings, w);
+    mark_skin_edge(settings, w);
+    return RAD_OK;
+}
+
 rad_status ri_box_mask(const ri_settings *settings, const rad_volume *image,
                        const double center[3], double size_mm, rad_volume **out,
                        rad_error *error)
 {
     box_work w = {0};
     rad_volume *mask = NULL;
-    double half = size_mm / 2;
-    double center_ijk[3];
-    size_t center_voxel = (size_t)-1, kept = 0;
+    size_t kept = 0;
     rad_status st;
 
     if (settings == NULL || image == NULL || center == NULL || out == NULL)
@@ -784,39 +853,9 @@ rad_status ri_box_mask(const ri_settings *settings, const rad_volume *image,
     if (st != RAD_OK)
         return st;
 
-    st = work_region(image, center, half, settings->box_margin_mm, &w, error);
+    st = box_segment(settings, image, center, size_mm, &w, error);
     if (st != RAD_OK)
         goto done;
-    if (mark_cube(image, center, half, &w) == 0) {
-        st = ri_fail(error, RAD_ERR_OUTSIDE, "box mask: no voxel centre lies in the %g mm "
-                     "cube centred on (%g, %g, %g) mm", size_mm, center[0], center[1],
-                     center[2]);
-        goto done;
-    }
-    rad_volume_world_to_index(image, center, center_ijk);
-    {
-        double r[3];
-        int inside = 1;
-        for (int a = 0; a < 3; a++) {
-            r[a] = floor(center_ijk[a] + 0.5) - (double)w.lo[a];
-            inside &= r[a] >= 0 && r[a] < (double)w.n[a];
-        }
-        if (inside)
-            center_voxel = (size_t)r[0] + w.n[0] * ((size_t)r[1] + w.n[1] * (size_t)r[2]);
-    }
-
-    smooth_in_plane(&w);
-    mark_nodata_and_air(settings, &w);
-    mark_body(settings, center_voxel, &w);
-    compute_depth(&w);
-    st = mark_muscle(settings, &w, error);
-    if (st == RAD_OK)
-        st = mark_bone(settings, &w, error);
-    if (st != RAD_OK)
-        goto done;
-    mark_kept(settings, &w);
-    mark_skin_edge(settings, &w);
-
     st = ri_volume_like(image, &mask, error);
     if (st != RAD_OK)
         goto done;

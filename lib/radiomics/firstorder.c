@@ -70,26 +70,108 @@ static const ri_feature_def firstorder_defs[FO_COUNT] = {
 
 const ri_feature_table ri_firstorder_table = {"firstorder", firstorder_defs, FO_COUNT};
 
-static int compare_double(const void *a, const void *b)
+/* Swaps x[a] and x[b]. */
+static inline void swap_values(double *x, size_t a, size_t b)
 {
-    double x = *(const double *)a, y = *(const double *)b;
+    double t = x[a];
 
-    return (x > y) - (x < y);
+    x[a] = x[b];
+    x[b] = t;
 }
 
-/* numpy.percentile with linear interpolation on sorted x[0..n-1], q in [0, 100]. */
-static double percentile(const double *x, size_t n, double q)
+/*
+ * Rearranges x[0..n-1] so that x[k] is the value a full sort would put
+ * there, every x[i] with i < k is <= x[k] and every x[i] with i > k is >=
+ * x[k] (quickselect with a median-of-three pivot and a three-way partition,
+ * so runs of equal values cost one pass). Expected time O(n).
+ */
+static void select_rank(double *x, size_t n, size_t k)
 {
-    double position = q / 100.0 * (double)(n - 1);
-    size_t below = (size_t)floor(position);
-    double fraction = position - (double)below;
+    size_t lo = 0, hi = n; /* the rank-k value lies in x[lo..hi-1] */
 
-    if (below + 1 >= n)
-        return x[n - 1];
-    return x[below] + (x[below + 1] - x[below]) * fraction;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        double a = x[lo], b = x[mid], c = x[hi - 1];
+        double pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+        size_t lt = lo, i = lo, gt = hi;
+
+        /* Dutch national flag: [lo, lt) < pivot, [lt, gt) == pivot, [gt, hi) > pivot. */
+        while (i < gt) {
+            if (x[i] < pivot)
+                swap_values(x, lt++, i++);
+            else if (x[i] > pivot)
+                swap_values(x, i, --gt);
+            else
+                i++;
+        }
+        if (k < lt)
+            hi = lt;
+        else if (k >= gt)
+            lo = gt;
+        else
+            return;
+    }
 }
 
-/* Mean absolute deviation from the mean of the sorted x with lo <= x <= hi. */
+/* Moves the smallest value of x[0..n-1] (n >= 1) to x[0]. */
+static void select_minimum(double *x, size_t n)
+{
+    size_t smallest = 0;
+
+    for (size_t i = 1; i < n; i++)
+        if (x[i] < x[smallest])
+            smallest = i;
+    swap_values(x, 0, smallest);
+}
+
+/* The quantiles first-order features use, in increasing order. */
+#define N_QUANTILES 5
+enum { Q10, Q25, Q50, Q75, Q90 };
+static const double quantiles[N_QUANTILES] = {10.0, 25.0, 50.0, 75.0, 90.0};
+
+/*
+ * numpy.percentile with linear interpolation for the quantiles above, on x
+ * (reordered in place). With position = q / 100 (n - 1), below its floor
+ * and s the sorted x, the result is s[below] + (s[below + 1] - s[below]) *
+ * (position - below), or s[n - 1] when below + 1 = n. lower[q] and upper[q]
+ * receive s[below] and s[below + 1] (s[below] when below + 1 = n). Each
+ * order statistic comes from a selection in the part of x above the
+ * previous one, so the values equal those of a full sort.
+ */
+static void percentiles(double *x, size_t n, double result[N_QUANTILES],
+                        double lower[N_QUANTILES], double upper[N_QUANTILES])
+{
+    size_t done = 0; /* x[0..done-1] are the done smallest values, x[done-1] the largest of them */
+
+    for (int q = 0; q < N_QUANTILES; q++) {
+        double position = quantiles[q] / 100.0 * (double)(n - 1);
+        size_t below = (size_t)floor(position);
+        double fraction = position - (double)below;
+
+        for (size_t rank = below; rank <= below + 1 && rank < n; rank++) {
+            if (rank >= done) {
+                if (rank == done)
+                    select_minimum(x + done, n - done);
+                else
+                    select_rank(x + done, n - done, rank - done);
+                done = rank + 1;
+            }
+            /* rank is one of the ranks selected so far, so x[rank] holds s[rank]. */
+            if (rank == below)
+                lower[q] = x[rank];
+            else
+                upper[q] = x[rank];
+        }
+        if (below + 1 >= n) {
+            upper[q] = lower[q];
+            result[q] = lower[q];
+        } else {
+            result[q] = lower[q] + (upper[q] - lower[q]) * fraction;
+        }
+    }
+}
+
+/* Mean absolute deviation from the mean of the x with lo <= x <= hi. */
 static double robust_mad(const double *x, size_t n, double lo, double hi)
 {
     double sum = 0.0, deviation = 0.0;
@@ -208,14 +290,26 @@ rad_status ri_firstorder(const ri_roi *roi, const ri_settings *settings, double 
 
     moment_features(x, n, out);
 
-    qsort(x, n, sizeof *x, compare_double);
-    out[FO_MINIMUM] = x[0];
-    out[FO_MAXIMUM] = x[n - 1];
-    out[FO_RANGE] = x[n - 1] - x[0];
-    out[FO_P10] = percentile(x, n, 10.0);
-    out[FO_P90] = percentile(x, n, 90.0);
-    out[FO_MEDIAN] = n % 2 ? x[n / 2] : 0.5 * (x[n / 2 - 1] + x[n / 2]);
-    out[FO_IQR] = percentile(x, n, 75.0) - percentile(x, n, 25.0);
+    {
+        double minimum = x[0], maximum = x[0];
+        double q[N_QUANTILES], lower[N_QUANTILES], upper[N_QUANTILES];
+
+        for (size_t i = 1; i < n; i++) {
+            if (x[i] < minimum)
+                minimum = x[i];
+            if (x[i] > maximum)
+                maximum = x[i];
+        }
+        out[FO_MINIMUM] = minimum;
+        out[FO_MAXIMUM] = maximum;
+        out[FO_RANGE] = maximum - minimum;
+        percentiles(x, n, q, lower, upper);
+        out[FO_P10] = q[Q10];
+        out[FO_P90] = q[Q90];
+        /* numpy.median: the middle value, or the mean of the two middle values. */
+        out[FO_MEDIAN] = n % 2 ? lower[Q50] : 0.5 * (lower[Q50] + upper[Q50]);
+        out[FO_IQR] = q[Q75] - q[Q25];
+    }
     out[FO_RMAD] = robust_mad(x, n, out[FO_P10], out[FO_P90]);
     free(x);
 

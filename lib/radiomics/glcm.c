@@ -115,6 +115,9 @@ typedef struct glcm_work {
     double *px, *py;    /* marginals */
     double *sum_k;      /* p_{x+y}(k), k = 0..2 ng */
     double *diff_k;     /* p_{x-y}(k), k = 0..ng - 1 */
+    double *log_pxpy;   /* n x n: log2(px(i) py(j) + eps) where px(i) py(j) > 0 */
+    int symmetric;      /* p is symmetric, so px = py and log_pxpy is symmetric */
+    int with_mcc;       /* MCC enabled: q, eigen and eigen_work are allocated */
     gsl_matrix *q;      /* MCC matrix, n x n */
     gsl_vector *eigen;
     gsl_eigen_symm_workspace *eigen_work;
@@ -276,13 +279,15 @@ static void direction_features(glcm_work *w, double *f)
     memset(w->sum_k, 0, (size_t)(2 * ng + 1) * sizeof *w->sum_k);
     memset(w->diff_k, 0, (size_t)ng * sizeof *w->diff_k);
 
-    /* Marginals, means, sums and differences. */
+    /* Marginals, means, sums and differences; empty cells add 0 to every sum. */
     for (int i = 0; i < n; i++) {
         for (int j = 0; j < n; j++) {
             double p = w->p[i * n + j];
 
             w->px[i] += p;
             w->py[j] += p;
+            if (p == 0.0)
+                continue;
             ux += p * g[i];
             uy += p * g[j];
             autocorr += p * g[i] * g[j];
@@ -295,22 +300,47 @@ static void direction_features(glcm_work *w, double *f)
         }
     }
 
-    /* Central moments around (mu_x, mu_y). */
+    /*
+     * log2(px(i) py(j) + eps), used by HXY1 and HXY2. For a symmetric p the
+     * marginals are equal sums in the same order, so the table is symmetric
+     * and half of it is computed. Cells with px(i) py(j) = 0 add 0 to both
+     * entropies and are not filled.
+     */
     for (int i = 0; i < n; i++) {
-        for (int j = 0; j < n; j++) {
-            double p = w->p[i * n + j];
-            double t = g[i] + g[j] - ux - uy;
+        for (int j = w->symmetric ? i : 0; j < n; j++) {
             double pxpy = w->px[i] * w->py[j];
 
-            var_x += p * (g[i] - ux) * (g[i] - ux);
-            var_y += p * (g[j] - uy) * (g[j] - uy);
-            cov += p * (g[i] - ux) * (g[j] - uy);
+            if (pxpy > 0.0) {
+                w->log_pxpy[i * n + j] = log2(pxpy + EPSILON);
+                if (w->symmetric)
+                    w->log_pxpy[j * n + i] = w->log_pxpy[i * n + j];
+            }
+        }
+    }
+
+    /* Central moments around (mu_x, mu_y). */
+    for (int i = 0; i < n; i++) {
+        double di = g[i] - ux;
+
+        for (int j = 0; j < n; j++) {
+            double p = w->p[i * n + j];
+            double pxpy = w->px[i] * w->py[j];
+
+            if (pxpy > 0.0)
+                hxy2 -= pxpy * w->log_pxpy[i * n + j];
+            if (p == 0.0)
+                continue;
+            double t = g[i] + g[j] - ux - uy;
+            double dj = g[j] - uy;
+
+            var_x += p * di * di;
+            var_y += p * dj * dj;
+            cov += p * di * dj;
             contrast += p * (g[i] - g[j]) * (g[i] - g[j]);
             c2 += p * t * t;
             c3 += p * t * t * t;
             c4 += p * t * t * t * t;
-            hxy1 -= p * log2(pxpy + EPSILON);
-            hxy2 -= pxpy * log2(pxpy + EPSILON);
+            hxy1 -= p * w->log_pxpy[i * n + j];
         }
     }
     hx = entropy(w->px, n);
@@ -356,7 +386,8 @@ static void direction_features(glcm_work *w, double *f)
     else
         f[CM_IMC2] = hxy2 > hxy ? sqrt(1.0 - exp(-2.0 * (hxy2 - hxy))) : NAN;
     f[CM_IDM] = idm;
-    f[CM_MCC] = mcc_value(w);
+    /* The eigen solve is the costliest step, so it runs only when MCC is enabled. */
+    f[CM_MCC] = w->with_mcc ? mcc_value(w) : NAN;
     f[CM_IDMN] = idmn;
     f[CM_ID] = id;
     f[CM_IDN] = idn;
@@ -378,6 +409,7 @@ static void work_free(glcm_work *w)
     free(w->py);
     free(w->sum_k);
     free(w->diff_k);
+    free(w->log_pxpy);
     if (w->q)
         gsl_matrix_free(w->q);
     if (w->eigen)
@@ -386,21 +418,26 @@ static void work_free(glcm_work *w)
         gsl_eigen_symm_free(w->eigen_work);
 }
 
-static int work_alloc(glcm_work *w, int n, int ng)
+static int work_alloc(glcm_work *w, int n, int ng, int with_mcc)
 {
     memset(w, 0, sizeof *w);
     w->n = n;
     w->ng = ng;
+    w->with_mcc = with_mcc;
     w->p = malloc((size_t)n * (size_t)n * sizeof *w->p);
     w->px = malloc((size_t)n * sizeof *w->px);
     w->py = malloc((size_t)n * sizeof *w->py);
     w->sum_k = malloc((size_t)(2 * ng + 1) * sizeof *w->sum_k);
     w->diff_k = malloc((size_t)ng * sizeof *w->diff_k);
+    w->log_pxpy = malloc((size_t)n * (size_t)n * sizeof *w->log_pxpy);
+    if (!(w->p && w->px && w->py && w->sum_k && w->diff_k && w->log_pxpy))
+        return 0;
+    if (!with_mcc)
+        return 1;
     w->q = gsl_matrix_alloc((size_t)n, (size_t)n);
     w->eigen = gsl_vector_alloc((size_t)n);
     w->eigen_work = gsl_eigen_symm_alloc((size_t)n);
-    return w->p && w->px && w->py && w->sum_k && w->diff_k && w->q && w->eigen &&
-           w->eigen_work;
+    return w->q && w->eigen && w->eigen_work;
 }
 
 /*
@@ -541,7 +578,7 @@ rad_status ri_glcm(const ri_roi *roi, const ri_settings *settings, double *out,
     double sums[CM_COUNT] = {0};
     int valid[CM_COUNT] = {0};
     glcm_work w;
-    int n, n_offsets, n_used;
+    int n, n_offsets, n_used, with_mcc;
     rad_status status;
 
     memset(&w, 0, sizeof w);
@@ -570,12 +607,15 @@ rad_status ri_glcm(const ri_roi *roi, const ri_settings *settings, double *out,
         goto done;
     }
     counts = malloc((size_t)n * (size_t)n * sizeof *counts);
-    if (counts == NULL || !work_alloc(&w, n, roi->max_level)) {
+    /* Without an enabled list (settings from tests) every feature is computed. */
+    with_mcc = settings->enabled[RI_CLASS_GLCM] == NULL || settings->enabled[RI_CLASS_GLCM][CM_MCC];
+    if (counts == NULL || !work_alloc(&w, n, roi->max_level, with_mcc)) {
         status = ri_fail(error, RAD_ERR_NO_MEMORY,
                          "glcm: out of memory for a %d x %d matrix", n, n);
         goto done;
     }
     w.grey = grey;
+    w.symmetric = settings->symmetrical_glcm != 0;
 
     n_used = accumulate_directions(roi, settings, compact, offsets, n_offsets, counts, &w,
                                    sums, valid);

@@ -140,6 +140,7 @@ typedef struct ri_settings {
     double box_bone_core_mm;     /* in-plane erosion radius a bone component survives */
     double box_bone_reach_mm;    /* bone extends this far (path in mm) from its thick part */
     double box_skin_edge_min;    /* non-body voxels above this (HU) next to kept skin are kept */
+    double box_vessel_fat_fraction; /* share of a far bright piece's neighbours < muscle min: vessel */
 } ri_settings;
 
 struct rad_params {
