@@ -4,6 +4,10 @@
 #   make check      build and run every test suite
 #   make demo       make a synthetic cohort and run `calci study` on it
 #   make install    install into $(DESTDIR)$(PREFIX)
+#   make check-asan     build in build-asan with ASan and UBSan, run every test
+#   make check-valgrind run every Check suite under valgrind (CK_FORK=no)
+#   make fuzz           build the libFuzzer targets (clang) and run each for
+#                       FUZZ_SECONDS seconds
 #
 # `make demo` and `make check` first install missing Debian packages when
 # run as root (tools/deps.sh), or print the apt-get line to run otherwise.
@@ -28,6 +32,11 @@ BASEFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -Iincl
 SANITIZE ?=
 
 B := build
+
+# --no-undefined makes the shared libraries fail to link when a symbol is
+# missing. Set LINK_NO_UNDEFINED= for a sanitizer build with clang, whose
+# shared libraries leave the sanitizer runtime undefined (gcc links it).
+LINK_NO_UNDEFINED ?= -Wl,--no-undefined
 
 NIFTI_CFLAGS := -I/usr/include/nifti
 NIFTI_LIBS   := -lnifti2 -lznz -lz
@@ -80,14 +89,14 @@ $(B)/lib/calci/%.o: lib/calci/%.c $(wildcard lib/calci/*.h) include/calci.h
 $(RAD_SO): $(RAD_OBJS) lib/radiomics.map
 	@mkdir -p $(dir $@)
 	$(CC) -shared $(SANITIZE) -Wl,-soname,$(RAD_SONAME) -Wl,--version-script=lib/radiomics.map \
-	    -Wl,--no-undefined -o $@ $(RAD_OBJS) $(RAD_DEPLIBS)
+	    $(LINK_NO_UNDEFINED) -o $@ $(RAD_OBJS) $(RAD_DEPLIBS)
 	ln -sf libradiomics.so.$(VERSION) $(B)/lib/$(RAD_SONAME)
 	ln -sf $(RAD_SONAME) $(B)/lib/libradiomics.so
 
 $(CALCI_SO): $(CALCI_OBJS) lib/calci.map $(RAD_SO)
 	@mkdir -p $(dir $@)
 	$(CC) -shared $(SANITIZE) -Wl,-soname,$(CALCI_SONAME) -Wl,--version-script=lib/calci.map \
-	    -Wl,--no-undefined -o $@ $(CALCI_OBJS) -L$(B)/lib -lradiomics $(CALCI_DEPLIBS)
+	    $(LINK_NO_UNDEFINED) -o $@ $(CALCI_OBJS) -L$(B)/lib -lradiomics $(CALCI_DEPLIBS)
 	ln -sf libcalci.so.$(VERSION) $(B)/lib/$(CALCI_SONAME)
 	ln -sf $(CALCI_SONAME) $(B)/lib/libcalci.so
 
@@ -129,7 +138,7 @@ deps:
 check:
 	@sh tools/deps.sh check
 	@$(MAKE) --no-print-directory all tests
-	@REFDATA="$(REFDATA)" CALCI="$(CURDIR)/$(CALCI_PROG)" sh tools/run-tests.sh $(TEST_BINS) $(sort $(wildcard test/*.sh))
+	@B="$(B)" REFDATA="$(REFDATA)" CALCI="$(CURDIR)/$(CALCI_PROG)" sh tools/run-tests.sh $(TEST_BINS) $(sort $(wildcard test/*.sh)) tools/check-abi.sh
 
 .PHONY: tests
 tests: $(TEST_BINS)
@@ -138,8 +147,14 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@sh tools/demo.sh "$(CURDIR)/$(B)"
 
-bench: all
-	@echo "no benchmark yet"
+# The benchmark links the static archive to time internal kernels too.
+$(B)/bench/bench: bench/bench.c $(RAD_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) $(CFLAGS) -Ilib/radiomics $(NIFTI_CFLAGS) -o $@ $< $(RAD_A) \
+	    $(RAD_DEPLIBS) -lpthread
+
+bench: all $(B)/bench/bench
+	@$(B)/bench/bench "$(REFDATA)"
 
 install: all
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(BINDIR)
@@ -166,3 +181,72 @@ uninstall:
 
 clean:
 	rm -rf $(B)
+
+# ------------------------------------------------------------------
+# Sanitizers, valgrind and fuzzing. Each uses its own build folder, so the
+# default build is left alone. `make check` runs none of them.
+
+ASAN_B        := build-asan
+ASAN_SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+VALGRIND_B    := build-valgrind
+VALGRIND      := valgrind -q --leak-check=full --error-exitcode=99
+
+.PHONY: check-asan check-valgrind
+# Test scripts (test/*.sh) run too, with the sanitized calci program.
+check-asan: deps
+	@$(MAKE) --no-print-directory B=$(ASAN_B) SANITIZE="$(ASAN_SANITIZE)" OPT="-O1 -g" all tests
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 CK_TIMEOUT_MULTIPLIER=5 \
+	    REFDATA="$(REFDATA)" CALCI="$(CURDIR)/$(ASAN_B)/bin/calci" \
+	    sh tools/run-tests.sh $(TEST_SRCS:test/%.c=$(ASAN_B)/test/%) $(sort $(wildcard test/*.sh))
+
+# CK_TIMEOUT_MULTIPLIER stretches Check's per-test timeouts for the slower
+# sanitized and valgrind runs. CK_FORK=no runs a suite in one process when
+# its main leaves the fork mode to Check. Suites that force CK_FORK still
+# work: valgrind follows the forked children, and a child with an error or
+# leak exits with 99, which Check counts as a test error.
+check-valgrind: deps
+	@command -v valgrind >/dev/null || { echo "check-valgrind: valgrind is not installed (apt-get install valgrind)" >&2; exit 1; }
+	@$(MAKE) --no-print-directory B=$(VALGRIND_B) OPT="-O1 -g" tests
+	@CK_FORK=no CK_TIMEOUT_MULTIPLIER=30 REFDATA="$(REFDATA)" TEST_WRAPPER="$(VALGRIND)" \
+	    sh tools/run-tests.sh $(TEST_SRCS:test/%.c=$(VALGRIND_B)/test/%)
+
+FUZZ_B        := build-fuzz
+FUZZ_CC       := clang
+FUZZ_SECONDS  ?= 60
+FUZZ_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_TARGETS  := $(patsubst fuzz/fuzz_%.c,%,$(sort $(wildcard fuzz/fuzz_*.c)))
+
+.PHONY: fuzz fuzz-build fuzz-targets fuzz-corpus
+# Builds the static libraries with coverage instrumentation for libFuzzer,
+# then the targets build-fuzz/fuzz/fuzz_<name>.
+fuzz-build:
+	@$(MAKE) --no-print-directory B=$(FUZZ_B) CC=$(FUZZ_CC) OPT="-O1 -g" \
+	    SANITIZE="$(FUZZ_SANITIZE) -fsanitize=fuzzer-no-link" fuzz-targets
+
+fuzz-targets: $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
+
+$(B)/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_file.h $(RAD_A) $(CALCI_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) $(CFLAGS) $(FUZZ_SANITIZE) -fsanitize=fuzzer -Ifuzz -o $@ $< \
+	    $(CALCI_A) $(RAD_A) $(RAD_DEPLIBS) $(CALCI_DEPLIBS)
+
+# Runs every target for FUZZ_SECONDS on a working corpus in build-fuzz/corpus
+# seeded from fuzz/corpus; crashes go to build-fuzz/artifacts.
+fuzz: fuzz-build
+	@mkdir -p $(FUZZ_B)/artifacts
+	@for t in $(FUZZ_TARGETS); do \
+	    mkdir -p $(FUZZ_B)/corpus/$$t; \
+	    echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+	    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	    ./$(FUZZ_B)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=20 -rss_limit_mb=2048 \
+	        -print_final_stats=1 -artifact_prefix=$(FUZZ_B)/artifacts/$$t- \
+	        $(FUZZ_B)/corpus/$$t fuzz/corpus/$$t < /dev/null > $(FUZZ_B)/fuzz_$$t.log 2>&1 \
+	        || { tail -n 60 $(FUZZ_B)/fuzz_$$t.log; echo "fuzz: $$t failed; see $(FUZZ_B)/fuzz_$$t.log"; exit 1; }; \
+	    grep -E '^stat::(number_of_executed_units|new_units_added)' $(FUZZ_B)/fuzz_$$t.log; \
+	done
+
+# Regenerates the seed files in fuzz/corpus from fuzz/make_corpus.c.
+fuzz-corpus: $(RAD_A)
+	@mkdir -p $(B)/fuzz
+	$(CC) $(BASEFLAGS) $(CFLAGS) -o $(B)/fuzz/make_corpus fuzz/make_corpus.c $(RAD_A) $(RAD_DEPLIBS)
+	./$(B)/fuzz/make_corpus fuzz/corpus

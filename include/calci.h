@@ -181,15 +181,31 @@ typedef struct calci_options calci_options;
 
 /*
  * Creates options with these defaults, each settable by calci_options_set:
- *   classifier  lr      "lr" (L2 logistic regression) or "svm" (linear SVM)
+ *   classifier  lr      "lr" (L2 logistic regression), "lr_l1" (L1 logistic
+ *                       regression, unpenalised intercept), "lr_none" (unpenalised
+ *                       logistic regression; CALCI_ERR_DATA from calci_model_fit when
+ *                       the classes are perfectly or quasi-perfectly separated) or
+ *                       "svm" (linear SVM, Platt-scaled probabilities)
  *   C           1       inverse regularisation strength (> 0)
  *   pcc         0.99    Pearson filter threshold in (0,1], or "none"
- *   select      relief  "relief" (classic Relief ranking) or "all"
+ *   select      relief  "relief" (classic Relief ranking), "relieff" (ReliefF with
+ *                       relieff_k nearest hits and misses), "anova" (ANOVA F, as
+ *                       scikit-learn's f_classif) or "all"
+ *   relieff_k   10      neighbours of each class in ReliefF (>= 1)
  *   k           auto    number of features kept, or "auto" (cross-validated)
  *   k_max       20      largest k tried by "auto"
  *   k_rule      max     "max" (best CV AUC) or "1se" (one-standard-error rule)
  *   folds       5       cross-validation folds, stratified and grouped by patient
  *   seed        1       seed for the fold assignment
+ *   cv          kfold   "kfold" (one stratified grouped k-fold split), "repeated"
+ *                       (repeats splits with seeds seed, seed + 1, ...; k chosen on
+ *                       the mean pooled AUC), "lopo" (leave one patient out) or
+ *                       "nested" (kfold, plus an outer k-fold around the whole fit
+ *                       for calci_model_cv_auc_nested)
+ *   repeats     10      repetitions of "repeated" (>= 1)
+ *   study_compatible false  "true" fits z-score, Pearson filter and ranking on the
+ *                       whole training set before cross-validation, as FAE 0.2.5
+ *                       did: its CV AUC is optimistic and shows the leak
  *   sens_target 0.90    high-sensitivity operating point target
  *   spec_target 0.90    high-specificity operating point target
  */
@@ -241,7 +257,7 @@ CALCI_API calci_status calci_model_save(const calci_model *model, const char *pa
 CALCI_API calci_status calci_model_load(const char *path, calci_model **out,
                                         calci_error *error);
 
-/* "lr" or "svm". */
+/* "lr", "lr_l1", "lr_none" or "svm". */
 CALCI_API const char *calci_model_classifier(const calci_model *model);
 /* Number of selected features, their names, coefficients (on z-scored
  * values) and the intercept. */
@@ -254,6 +270,26 @@ CALCI_API double calci_model_cv_auc(const calci_model *model);
 /* CV AUC of k = 1 .. calci_model_cv_k_max(); NaN for k not evaluated. */
 CALCI_API size_t calci_model_cv_k_max(const calci_model *model);
 CALCI_API double calci_model_cv_auc_at(const calci_model *model, size_t k);
+/* Sample SD over repetitions of the chosen k's pooled out-of-fold AUC with
+ * cv = "repeated" (calci_model_cv_auc is then the mean); NaN otherwise and
+ * for a loaded model. Since 0.1. */
+CALCI_API double calci_model_cv_auc_sd(const calci_model *model);
+/* Pooled outer-fold AUC of the whole fitting procedure, k chosen inside each
+ * outer training part, with cv = "nested"; NaN otherwise and for a loaded
+ * model. Since 0.1. */
+CALCI_API double calci_model_cv_auc_nested(const calci_model *model);
+/* Number of training cases with an out-of-fold score (the rows given to
+ * calci_model_fit, in that order); 0 for a loaded model. Since 0.1. */
+CALCI_API size_t calci_model_oof_count(const calci_model *model);
+/*
+ * Copies the pooled out-of-fold scores of the chosen k (the first repetition
+ * with cv = "repeated"), on which the operating points were fixed, into
+ * scores (n = calci_model_oof_count values, in training-row order).
+ * Errors: CALCI_ERR_ARGUMENT (NULL or n differs), CALCI_ERR_DATA for a
+ * loaded model. Since 0.1.
+ */
+CALCI_API calci_status calci_model_oof_scores(const calci_model *model, double *scores, size_t n,
+                                              calci_error *error);
 /* Operating-point thresholds on the score scale (a case is called positive
  * when score >= threshold). */
 CALCI_API double calci_model_threshold_high_sensitivity(const calci_model *model);
@@ -486,6 +522,167 @@ CALCI_API calci_status calci_diagnostic_rates_ci(size_t tp, size_t fp, size_t tn
                                                  double level, calci_interval method,
                                                  double estimate[5], double lower[5],
                                                  double upper[5], calci_error *error);
+
+/* ------------------------------------------------------------------ */
+/* Tests of a cohort table (patient characteristics)                    */
+
+/* Alternative hypothesis of a test, as R's alternative argument. For the
+ * 2x2 Fisher test "greater" means an odds ratio above 1; for the
+ * Mann-Whitney and t tests it means the first sample lies above the second. */
+typedef enum calci_alternative {
+    CALCI_TWO_SIDED = 0,
+    CALCI_LESS = 1,
+    CALCI_GREATER = 2
+} calci_alternative;
+
+/*
+ * Pearson's chi-square test of independence on a rows x cols table of
+ * counts (row-major, counts[i * cols + j]), as R 4.2's chisq.test(x,
+ * correct): with expected counts E_ij = r_i c_j / n,
+ *   X^2 = sum_ij (|O_ij - E_ij| - Y)^2 / E_ij,
+ * where Y = min(0.5, min_ij |O_ij - E_ij|) (Yates' continuity correction)
+ * for a 2x2 table with correct set and Y = 0 otherwise;
+ * df = (rows - 1)(cols - 1) and p = P(chi^2_df > X^2). Any output pointer
+ * may be NULL; outputs are untouched on failure. Errors: CALCI_ERR_ARGUMENT
+ * for a NULL table or fewer than 2 rows or columns, CALCI_ERR_DATA when a
+ * row or column sums to 0 (R returns NaN there). Since 0.1.
+ */
+CALCI_API calci_status calci_chisq_test(const size_t *counts, size_t rows, size_t cols,
+                                        int correct, double *statistic, double *df, double *p,
+                                        calci_error *error);
+
+/*
+ * Fisher's exact test on the 2x2 table [a b; c d], as R 4.2's fisher.test:
+ * with x = a and the hypergeometric probabilities d(t) of the tables with
+ * the same margins (t over the support of a), the two-sided p is the sum
+ * of d(t) over the tables with d(t) <= d(x) (1 + 1e-7); "less" sums
+ * t <= x and "greater" t >= x. odds_ratio (may be NULL) receives the
+ * conditional maximum-likelihood estimate of the odds ratio: the t with
+ * E[a] = x under the noncentral hypergeometric distribution, 0 when x is the
+ * smallest value of the support and +Inf when it is the largest (R finds
+ * the same root with uniroot's looser default tolerance, about 1e-4).
+ * p and odds_ratio are untouched on failure. Errors: CALCI_ERR_ARGUMENT for
+ * a NULL p or an unknown alternative, CALCI_ERR_DATA for an empty table.
+ * Since 0.1.
+ */
+CALCI_API calci_status calci_fisher_test_2x2(size_t a, size_t b, size_t c, size_t d,
+                                             calci_alternative alternative, double *p,
+                                             double *odds_ratio, calci_error *error);
+
+/* Largest number of tables that calci_fisher_test enumerates. */
+#define CALCI_FISHER_MAX_TABLES 100000000
+
+/*
+ * Two-sided Fisher's exact test on a rows x cols table of counts
+ * (row-major): the sum of the probabilities of all tables with the
+ * observed margins that are no more likely than the observed one, with the
+ * relative tolerance 1 + 3.45254e-7 of R's network algorithm (FEXACT). A
+ * 2x2 table gives calci_fisher_test_2x2's two-sided p. This call
+ * enumerates the tables, which suits the small tables of a cohort: it
+ * stops with CALCI_ERR_DATA once it has visited CALCI_FISHER_MAX_TABLES
+ * tables (a few seconds of work), where R's network algorithm may still
+ * finish. p is untouched on failure. Errors: CALCI_ERR_ARGUMENT for a NULL
+ * table or p or fewer than 2 rows or columns, CALCI_ERR_DATA for an empty
+ * table or too many tables, CALCI_ERR_NO_MEMORY. Since 0.1.
+ */
+CALCI_API calci_status calci_fisher_test(const size_t *counts, size_t rows, size_t cols,
+                                         double *p, calci_error *error);
+
+/*
+ * Mann-Whitney U test (Wilcoxon rank-sum) of x against y, as R 4.2's
+ * wilcox.test(x, y, alternative, correct): NaN values are skipped; W is the
+ * rank sum of x (average ranks for ties) minus nx (nx + 1) / 2. The p-value
+ * is exact (the null distribution of W) when both samples have fewer than
+ * 50 values and no value is tied; otherwise it uses the normal
+ * approximation with variance
+ *   nx ny / 12 ((nx + ny + 1) - sum_t (t^3 - t) / ((nx + ny)(nx + ny - 1)))
+ * over the tie groups t, and, when correct is set, a continuity correction
+ * of 0.5 towards the null. exact (may be NULL) receives 1 when the exact
+ * p was used. Any output pointer may be NULL; outputs are untouched on
+ * failure. Errors: CALCI_ERR_ARGUMENT for a NULL sample with a nonzero
+ * size or an unknown alternative, CALCI_ERR_DATA when a sample has no
+ * value or, for the normal approximation, when all values are tied (R
+ * returns NaN there), CALCI_ERR_NO_MEMORY. Since 0.1.
+ */
+CALCI_API calci_status calci_mann_whitney_test(const double *x, size_t nx, const double *y,
+                                               size_t ny, calci_alternative alternative,
+                                               int correct, double *w, double *p, int *exact,
+                                               calci_error *error);
+
+/*
+ * Welch's two-sample t test, as R 4.2's t.test(x, y, alternative): NaN
+ * values are skipped; with sample means m, variances s^2 (denominator
+ * n - 1) and v = s^2 / n for each sample,
+ *   t = (m_x - m_y) / sqrt(v_x + v_y),
+ *   df = (v_x + v_y)^2 / (v_x^2 / (n_x - 1) + v_y^2 / (n_y - 1)),
+ * and p from Student's t with df degrees of freedom. Any output pointer may
+ * be NULL; outputs are untouched on failure. Errors: CALCI_ERR_ARGUMENT for
+ * a NULL sample with a nonzero size or an unknown alternative,
+ * CALCI_ERR_DATA when a sample has fewer than 2 values or the standard
+ * error is below 10 DBL_EPSILON max(|m_x|, |m_y|) (R: "data are
+ * essentially constant"), or a value is infinite. Since 0.1.
+ */
+CALCI_API calci_status calci_welch_t_test(const double *x, size_t nx, const double *y,
+                                          size_t ny, calci_alternative alternative, double *t,
+                                          double *df, double *p, calci_error *error);
+
+/* ------------------------------------------------------------------ */
+/* Calibration                                                          */
+
+/*
+ * The calibration functions take predicted probabilities scores[0..n) and
+ * labels[0..n) (1, 0 or -1), and skip entries with label -1 or a NaN score.
+ * Errors: CALCI_ERR_ARGUMENT for NULL arrays, a score outside [0, 1] or a
+ * label other than -1, 0, 1; CALCI_ERR_DATA when no entry (or, where
+ * stated, not both classes) remains.
+ */
+
+/* Brier score: mean of (score - label)^2 over the valid entries. Since 0.1. */
+CALCI_API calci_status calci_brier_score(const double *scores, const int *labels, size_t n,
+                                         double *brier, calci_error *error);
+
+/*
+ * Logistic recalibration on the logit of the predicted probability,
+ * lp = log(p / (1 - p)): slope is b of the maximum-likelihood fit
+ * logit P(y = 1) = a + b lp (R: glm(y ~ lp, binomial)); intercept is the
+ * calibration-in-the-large a of logit P(y = 1) = a + lp with the slope fixed
+ * at 1 (R: glm(y ~ offset(lp), binomial)). A perfectly calibrated model has
+ * intercept 0 and slope 1. Either output may be NULL. Errors, besides the
+ * above: CALCI_ERR_DATA with a score of exactly 0 or 1 (infinite logit),
+ * one class only, or equal scores for all entries (no slope);
+ * CALCI_ERR_NUMERIC when the fit diverges (the logits separate the classes).
+ * Since 0.1.
+ */
+CALCI_API calci_status calci_calibration(const double *scores, const int *labels, size_t n,
+                                         double *intercept, double *slope, calci_error *error);
+
+/*
+ * Reliability table in n_bins groups of equal size by predicted probability
+ * (n_bins = 10: deciles of risk): the valid entries are sorted by score
+ * (ties by input position) and group g takes ranks [floor(g m / n_bins),
+ * floor((g + 1) m / n_bins)) of the m entries, so tied scores may fall into
+ * two groups. counts[g] receives the group size, mean_score[g] its mean
+ * predicted probability and observed[g] its fraction of positives (NaN for
+ * an empty group). Errors, besides the above: CALCI_ERR_ARGUMENT when
+ * n_bins is 0 or an output is NULL. Since 0.1.
+ */
+CALCI_API calci_status calci_reliability_table(const double *scores, const int *labels, size_t n,
+                                               size_t n_bins, size_t *counts,
+                                               double *mean_score, double *observed,
+                                               calci_error *error);
+
+/*
+ * Decision-curve net benefit (Vickers and Elkin 2006) at each threshold
+ * probability t = thresholds[j] in (0, 1): a case is treated when its score
+ * is >= t, and net_benefit[j] = TP / m - FP / m * t / (1 - t) over the m
+ * valid entries. treat_all (may be NULL) receives the benefit of treating
+ * everyone, prevalence - (1 - prevalence) t / (1 - t). Errors, besides the
+ * above: CALCI_ERR_ARGUMENT for a threshold outside (0, 1). Since 0.1.
+ */
+CALCI_API calci_status calci_net_benefit(const double *scores, const int *labels, size_t n,
+                                         const double *thresholds, size_t n_thresholds,
+                                         double *net_benefit, double *treat_all,
+                                         calci_error *error);
 
 #ifdef __cplusplus
 }

@@ -7,7 +7,7 @@
 set -e
 packages="build-essential pkg-config libnifti2-dev libgsl-dev libopenblas-dev liblapacke-dev zlib1g-dev check"
 if [ "${1:-build}" = check ]; then
-    packages="$packages python3 python3-numpy python3-pywt python3-sklearn r-base-core r-cran-proc valgrind"
+    packages="$packages python3 python3-numpy python3-pywt python3-sklearn python3-pytest python3-pandas python3-setuptools python3-venv python3-nibabel r-base-dev r-cran-proc r-cran-testthat valgrind"
 fi
 missing=""
 for p in $packages; do

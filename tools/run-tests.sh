@@ -2,12 +2,14 @@
 # Runs each test program or script given as an argument and prints a total.
 # Check suites report "N%: Checks: C, Failures: F, Errors: E"; a test script
 # prints "PASS name", "FAIL name" or "SKIP name: reason" lines.
+# TEST_WRAPPER, when set, is a command put before each test program (not
+# before scripts), for example "valgrind --error-exitcode=99".
 passed=0 failed=0 skipped=0 broken=""
 for t in "$@"; do
     out=$(mktemp)
     case "$t" in
         *.sh) sh "$t" >"$out" 2>&1 ;;
-        *) "$t" >"$out" 2>&1 ;;
+        *) $TEST_WRAPPER "$t" >"$out" 2>&1 ;;
     esac
     rc=$?
     cat "$out"

@@ -106,6 +106,7 @@ void json_bool(json_writer *w, const char *key, int value);
 int command_study(int argc, char **argv);
 int command_extract(int argc, char **argv);
 int command_predict(int argc, char **argv);
+int command_roc(int argc, char **argv);
 
 /* ------------------------------------------------------------------ */
 /* Study results shared by the summary and the report (study.c, report.c) */

@@ -23,6 +23,9 @@ static const char usage_text[] =
     "                               one row of features per case of a manifest\n"
     "  predict MODEL INPUT --out FILE\n"
     "                               score a manifest or a features CSV with a saved model\n"
+    "  roc FILE --label COL --score COL [--score COL ...]\n"
+    "                               AUC with a DeLong or bootstrap CI per score, and a\n"
+    "                               test for each pair of scores (as R's pROC)\n"
     "  version                      print the program and library versions\n"
     "\n"
     "Run `calci COMMAND --help` for the options of a command.\n";
@@ -83,6 +86,8 @@ int main(int argc, char **argv)
         return command_extract(argc - 1, argv + 1);
     if (strcmp(argv[1], "predict") == 0)
         return command_predict(argc - 1, argv + 1);
+    if (strcmp(argv[1], "roc") == 0)
+        return command_roc(argc - 1, argv + 1);
     if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
         printf("calci %s (libcalci %s, libradiomics %s)\n", CALCI_VERSION_STRING,
                calci_version_string(), rad_version_string());

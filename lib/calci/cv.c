@@ -1,4 +1,5 @@
-/* cv.c - cross-validation folds, stratified and grouped by patient. */
+/* cv.c - cross-validation folds, stratified and grouped by patient, and
+ * leave-one-patient-out folds. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,4 +161,14 @@ done:
     free(fold_pos);
     free(fold_neg);
     return status;
+}
+
+calci_status ci_folds_by_patient(const char *const *patient_ids, size_t n, size_t *fold_of_case,
+                                 size_t *n_folds, calci_error *error)
+{
+    size_t count = number_patients(patient_ids, n, fold_of_case);
+    if (count == SIZE_MAX)
+        return ci_fail(error, CALCI_ERR_NO_MEMORY, "folds: out of memory");
+    *n_folds = count;
+    return CALCI_OK;
 }

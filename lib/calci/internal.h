@@ -93,13 +93,24 @@ void ci_boot_draw(ci_rng *rng, size_t *draws, size_t count);
  * parsed, checked values so that the fitting code reads them directly. */
 typedef enum ci_classifier {
     CI_CLASSIFIER_LR = 0,   /* "lr": L2 logistic regression */
-    CI_CLASSIFIER_SVM = 1   /* "svm": linear SVM */
+    CI_CLASSIFIER_SVM = 1,  /* "svm": linear SVM */
+    CI_CLASSIFIER_LR_L1 = 2, /* "lr_l1": L1 logistic regression */
+    CI_CLASSIFIER_LR_NONE = 3 /* "lr_none": unpenalised logistic regression */
 } ci_classifier;
 
 typedef enum ci_select {
     CI_SELECT_RELIEF = 0,   /* "relief": classic Relief ranking */
-    CI_SELECT_ALL = 1       /* "all": keep every feature, in column order */
+    CI_SELECT_ALL = 1,      /* "all": keep every feature, in column order */
+    CI_SELECT_RELIEFF = 2,  /* "relieff": ReliefF with k nearest hits and misses */
+    CI_SELECT_ANOVA = 3     /* "anova": ANOVA F statistic (scikit-learn's f_classif) */
 } ci_select;
+
+typedef enum ci_cv {
+    CI_CV_KFOLD = 0,        /* "kfold": one stratified grouped k-fold split */
+    CI_CV_REPEATED = 1,     /* "repeated": k-fold repeated with seeds seed, seed + 1, ... */
+    CI_CV_LOPO = 2,         /* "lopo": leave one patient out */
+    CI_CV_NESTED = 3        /* "nested": outer k-fold around the whole fit, k chosen inside */
+} ci_cv;
 
 typedef enum ci_k_rule {
     CI_K_RULE_MAX = 0,      /* "max": k with the best CV AUC */
@@ -119,6 +130,16 @@ struct calci_options {
     uint64_t seed;            /* default 1 */
     double sens_target;       /* in (0,1], default 0.90 */
     double spec_target;       /* in (0,1], default 0.90 */
+    size_t relieff_k;         /* >= 1, default 10: neighbours per class in ReliefF */
+    ci_cv cv;                 /* default CI_CV_KFOLD */
+    size_t repeats;           /* >= 1, default 10: repetitions of "repeated" */
+    int study_compatible;     /* 1: z-score and selection fitted before CV (FAE 0.2.5) */
 };
+
+/* 1 for the three logistic-regression classifiers (scored by the logistic function). */
+static inline int ci_classifier_is_lr(ci_classifier c)
+{
+    return c != CI_CLASSIFIER_SVM;
+}
 
 #endif /* CALCI_INTERNAL_H */

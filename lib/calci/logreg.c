@@ -1,5 +1,6 @@
 /*
- * logreg.c - L2-penalised logistic regression by Newton's method (IRLS).
+ * logreg.c - L2-penalised and unpenalised logistic regression by Newton's
+ * method (IRLS). The unpenalised fit drops the 0.5 ||w||^2 term and uses C = 1.
  *
  * Objective (scikit-learn's LogisticRegression, penalty='l2', with the
  * intercept not penalised):
@@ -21,6 +22,19 @@
 
 #define MAX_NEWTON_ITERATIONS 200
 #define MAX_HALVINGS 60
+
+/*
+ * Separation test of the unpenalised fit. When the classes are perfectly or
+ * quasi-perfectly separated, the likelihood has no maximum: Newton's iterates
+ * grow along the separating direction until the gradient tolerance stops
+ * them, with the separated cases at margins y_i f_i of about 23 + log(n).
+ * A finite maximum-likelihood fit almost never puts a case beyond a margin
+ * of 15 (fitted probability of its observed class above 1 - 3.1e-7), so a
+ * fit with such a case is rejected as diverging.
+ * NOTE: a heuristic, not a linear-programming separation check: a genuine
+ * outlier fitted beyond the margin is also rejected.
+ */
+#define SEPARATION_MARGIN 15.0
 
 double ci_logistic(double f)
 {
@@ -44,6 +58,7 @@ struct problem {
     const double *y; /* +1 / -1 */
     const double *s; /* sample weights */
     double C;
+    double ridge;    /* 1: 0.5 ||w||^2 penalty; 0: unpenalised */
 };
 
 /* theta = (w[0..p), b); f receives the n decision values. */
@@ -61,7 +76,7 @@ static double objective(const struct problem *pr, const double *theta, double *f
         f[i] = fi;
         loss += pr->s[i] * log1p_exp_neg(pr->y[i] * fi);
     }
-    return 0.5 * penalty + pr->C * loss;
+    return 0.5 * pr->ridge * penalty + pr->C * loss;
 }
 
 /* Gradient g and Hessian h (q x q, q = p + 1, full symmetric) at theta with
@@ -73,8 +88,8 @@ static double gradient_hessian(const struct problem *pr, const double *theta, co
 
     memset(h, 0, q * q * sizeof *h);
     for (size_t j = 0; j < p; j++) {
-        g[j] = theta[j];
-        h[j * q + j] = 1.0;
+        g[j] = pr->ridge * theta[j];
+        h[j * q + j] = pr->ridge;
     }
     g[p] = 0.0;
 
@@ -125,9 +140,10 @@ static int solve_newton(double *h, double *d, const double *g, size_t q, double 
                          1) != 0;
 }
 
-calci_status ci_logreg_fit(const double *x, size_t n, size_t p, size_t ld, const int *labels,
-                           const double *weights, double C, double *w, double *b,
-                           calci_error *error)
+/* Newton's method on the objective with penalty factor ridge (1 or 0). */
+static calci_status newton_fit(const double *x, size_t n, size_t p, size_t ld,
+                               const int *labels, const double *weights, double C, double ridge,
+                               double *w, double *b, calci_error *error)
 {
     size_t q = p + 1;
 
@@ -167,7 +183,7 @@ calci_status ci_logreg_fit(const double *x, size_t n, size_t p, size_t ld, const
         sample_total += sw[i];
     }
 
-    struct problem pr = {x, n, p, ld, y, sw, C};
+    struct problem pr = {x, n, p, ld, y, sw, C, ridge};
     double tol = 1e-10 * (1.0 + C * sample_total);
     calci_status status = CALCI_ERR_NUMERIC;
 
@@ -211,10 +227,23 @@ calci_status ci_logreg_fit(const double *x, size_t n, size_t p, size_t ld, const
         value = trial_value;
     }
 
+    if (ridge == 0.0) {
+        size_t extreme = 0;
+        for (size_t i = 0; i < n; i++)
+            extreme += y[i] * f[i] > SEPARATION_MARGIN;
+        if (status != CALCI_OK || extreme > 0) {
+            status = ci_fail(error, CALCI_ERR_DATA,
+                             "unpenalised logistic regression: the coefficients diverge (%zu of "
+                             "%zu cases fitted with probability numerically 0 or 1): the classes "
+                             "are perfectly or quasi-perfectly separated; use classifier lr or "
+                             "lr_l1, or fewer features",
+                             extreme, n);
+        }
+    }
     if (status == CALCI_OK) {
         memcpy(w, theta, p * sizeof *w);
         *b = theta[p];
-    } else {
+    } else if (ridge != 0.0) {
         ci_fail(error, CALCI_ERR_NUMERIC,
                 "logistic regression: Newton's method did not converge (%zu cases, %zu features, "
                 "C = %g)",
@@ -224,4 +253,18 @@ calci_status ci_logreg_fit(const double *x, size_t n, size_t p, size_t ld, const
     free(buf);
     free(ipiv);
     return status;
+}
+
+calci_status ci_logreg_fit(const double *x, size_t n, size_t p, size_t ld, const int *labels,
+                           const double *weights, double C, double *w, double *b,
+                           calci_error *error)
+{
+    return newton_fit(x, n, p, ld, labels, weights, C, 1.0, w, b, error);
+}
+
+calci_status ci_logreg_fit_unpenalised(const double *x, size_t n, size_t p, size_t ld,
+                                       const int *labels, const double *weights, double *w,
+                                       double *b, calci_error *error)
+{
+    return newton_fit(x, n, p, ld, labels, weights, 1.0, 0.0, w, b, error);
 }

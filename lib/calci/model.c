@@ -71,8 +71,14 @@ static calci_status rank_features(const calci_options *opt, const double *x, siz
         memcpy(kept, candidates, n_candidates * sizeof *kept);
     }
 
-    if (opt->select == CI_SELECT_RELIEF && n_kept > 0) {
-        status = ci_relief(z, n, p_all, labels, kept, n_kept, NULL, order, error);
+    if (opt->select != CI_SELECT_ALL && n_kept > 0) {
+        if (opt->select == CI_SELECT_RELIEF)
+            status = ci_relief(z, n, p_all, labels, kept, n_kept, NULL, order, error);
+        else if (opt->select == CI_SELECT_RELIEFF)
+            status = ci_relieff(z, n, p_all, labels, kept, n_kept, opt->relieff_k, NULL, order,
+                                error);
+        else
+            status = ci_anova_f(z, n, p_all, labels, kept, n_kept, NULL, order, error);
         if (status != CALCI_OK)
             goto done;
         for (size_t r = 0; r < n_kept; r++)
@@ -115,8 +121,8 @@ struct fitted {
 
 static double fitted_score(const calci_options *opt, const struct fitted *m, double f)
 {
-    return opt->classifier == CI_CLASSIFIER_LR ? ci_logistic(f)
-                                               : ci_platt_score(f, m->platt_a, m->platt_b);
+    return ci_classifier_is_lr(opt->classifier) ? ci_logistic(f)
+                                                 : ci_platt_score(f, m->platt_a, m->platt_b);
 }
 
 /* Work space for the classifier fits of one fold (or of the final refit). */
@@ -142,6 +148,12 @@ static calci_status fit_classifier(const calci_options *opt, struct fold_data *f
     if (opt->classifier == CI_CLASSIFIER_LR)
         return ci_logreg_fit(fd->z_train, n, k, ld, fd->y_train, NULL, opt->C, m->w, &m->b,
                              error);
+    if (opt->classifier == CI_CLASSIFIER_LR_L1)
+        return ci_logreg_l1_fit(fd->z_train, n, k, ld, fd->y_train, NULL, opt->C, m->w, &m->b,
+                                error);
+    if (opt->classifier == CI_CLASSIFIER_LR_NONE)
+        return ci_logreg_fit_unpenalised(fd->z_train, n, k, ld, fd->y_train, NULL, m->w, &m->b,
+                                         error);
 
     /* Stopping gap 1e-3, the default of libsvm and scikit-learn's SVC. */
     status = ci_svm_solve_dual(fd->kernel, n, fd->y_train, NULL, opt->C, 1e-3, warm_start,
@@ -216,6 +228,7 @@ struct training {
     double *x;      /* n x p_all */
     int *labels;    /* n */
     size_t k_first, k_last; /* range of k evaluated */
+    const struct ranking *before_cv; /* study_compatible: ranking fitted on all n rows */
 };
 
 /*
@@ -250,20 +263,25 @@ static calci_status run_fold(const struct training *t, const size_t *fold_of_cas
             train_rows[n_train++] = i;
         }
     }
-    x_train = malloc(n_train * t->p_all * sizeof *x_train + 1);
-    if (x_train == NULL) {
-        status = ci_fail(error, CALCI_ERR_NO_MEMORY, "model fit: out of memory");
-        goto done;
+    /* study_compatible reuses the ranking fitted on all rows before CV (the
+     * leak FAE 0.2.5 has); otherwise the fold's training part is ranked. */
+    const struct ranking *rk = t->before_cv;
+    if (rk == NULL) {
+        x_train = malloc(n_train * t->p_all * sizeof *x_train + 1);
+        if (x_train == NULL) {
+            status = ci_fail(error, CALCI_ERR_NO_MEMORY, "model fit: out of memory");
+            goto done;
+        }
+        for (size_t i = 0; i < n_train; i++)
+            memcpy(x_train + i * t->p_all, t->x + train_rows[i] * t->p_all,
+                   t->p_all * sizeof *x_train);
+        status = rank_features(t->opt, x_train, n_train, t->p_all, train_labels, &r, error);
+        if (status != CALCI_OK)
+            goto done;
+        rk = &r;
     }
-    for (size_t i = 0; i < n_train; i++)
-        memcpy(x_train + i * t->p_all, t->x + train_rows[i] * t->p_all,
-               t->p_all * sizeof *x_train);
 
-    status = rank_features(t->opt, x_train, n_train, t->p_all, train_labels, &r, error);
-    if (status != CALCI_OK)
-        goto done;
-
-    size_t k_cols = t->k_last < r.n_ranked ? t->k_last : r.n_ranked;
+    size_t k_cols = t->k_last < rk->n_ranked ? t->k_last : rk->n_ranked;
     *k_reached = k_cols;
     if (k_cols < t->k_first)
         goto done;
@@ -273,8 +291,8 @@ static calci_status run_fold(const struct training *t, const size_t *fold_of_cas
         goto done;
     have_fold_data = 1;
     memcpy(fd.y_train, train_labels, n_train * sizeof *train_labels);
-    gather_top(t->x, t->p_all, train_rows, n_train, &r, k_cols, fd.z_train);
-    gather_top(t->x, t->p_all, test_rows, n_test, &r, k_cols, fd.z_test);
+    gather_top(t->x, t->p_all, train_rows, n_train, rk, k_cols, fd.z_train);
+    gather_top(t->x, t->p_all, test_rows, n_test, rk, k_cols, fd.z_test);
     m.w = malloc((k_cols + 1) * sizeof *m.w);
     if (m.w == NULL) {
         status = ci_fail(error, CALCI_ERR_NO_MEMORY, "model fit: out of memory");
@@ -344,9 +362,9 @@ static size_t choose_k(const calci_options *opt, const double *auc_k, const doub
 
 /* Standard error of the per-fold AUCs of one k: sample SD / sqrt(folds). */
 static calci_status fold_auc_se(const struct training *t, const size_t *fold_of_case,
-                                const double *scores, double *se, calci_error *error)
+                                size_t folds, const double *scores, double *se,
+                                calci_error *error)
 {
-    size_t folds = t->opt->folds;
     double *s = malloc((t->n + 1) * sizeof *s);
     int *y = malloc((t->n + 1) * sizeof *y);
     double *auc = malloc(folds * sizeof *auc);
@@ -512,49 +530,194 @@ done:
     return status;
 }
 
-/* Cross-validates k over [k_first, k_last]: fills auc_k (NaN where not
- * evaluated), the chosen k and the pooled out-of-fold scores of all k. */
-static calci_status cross_validate(const struct training *t, const size_t *fold_of_case,
-                                   double *oof, double *auc_k, size_t *chosen,
-                                   calci_error *error)
+/* Standard error of a pooled AUC from DeLong's variance, for the one-SE
+ * rule when folds hold single patients (leave-one-patient-out), where
+ * per-fold AUCs do not exist. */
+static calci_status delong_se(const struct training *t, const double *scores, double *se,
+                              calci_error *error)
 {
-    size_t k_eval = t->k_last;
-    calci_status status = CALCI_OK;
+    calci_roc *roc = NULL;
+    calci_status status = calci_roc_create(scores, t->labels, t->n, CALCI_DIRECTION_HIGHER,
+                                           &roc, error);
+    if (status != CALCI_OK)
+        return status;
+    *se = sqrt(calci_roc_delong_variance(roc));
+    calci_roc_free(roc);
+    return CALCI_OK;
+}
 
-    for (size_t f = 0; f < t->opt->folds; f++) {
+/* Runs every fold of one fold assignment, writing pooled out-of-fold scores
+ * to oof; *k_eval receives the smallest k that every fold reached. */
+static calci_status run_folds(const struct training *t, const size_t *fold_of_case,
+                              size_t n_folds, double *oof, size_t *k_eval, calci_error *error)
+{
+    *k_eval = t->k_last;
+    for (size_t i = 0; i < t->k_last * t->n; i++)
+        oof[i] = NAN;
+    for (size_t f = 0; f < n_folds; f++) {
         size_t reached = 0;
-        status = run_fold(t, fold_of_case, f, oof, &reached, error);
+        calci_status status = run_fold(t, fold_of_case, f, oof, &reached, error);
         if (status != CALCI_OK)
             return status;
-        if (reached < k_eval)
-            k_eval = reached;
+        if (reached < *k_eval)
+            *k_eval = reached;
     }
-    if (k_eval < t->k_first)
+    if (*k_eval < t->k_first)
         return ci_fail(error, CALCI_ERR_DATA,
                        "model fit: a cross-validation fold has %zu features left after the "
                        "filters, expected at least k = %zu",
-                       k_eval, t->k_first);
+                       *k_eval, t->k_first);
+    return CALCI_OK;
+}
 
-    double *se = malloc(t->k_last * sizeof *se);
-    if (se == NULL)
-        return ci_fail(error, CALCI_ERR_NO_MEMORY, "model fit: out of memory");
-    for (size_t k = 1; k <= t->k_last; k++) {
-        auc_k[k - 1] = NAN;
-        se[k - 1] = NAN;
-        if (k < t->k_first || k > k_eval)
-            continue;
-        const double *scores = oof + (k - 1) * t->n;
-        status = auc_of(scores, t->labels, t->n, &auc_k[k - 1], error);
-        if (status == CALCI_OK && t->opt->k_rule == CI_K_RULE_1SE)
-            status = fold_auc_se(t, fold_of_case, scores, &se[k - 1], error);
-        if (status != CALCI_OK)
-            break;
+/* Fold assignment of repetition r: stratified grouped k-fold with seed
+ * seed + r, or one fold per patient for leave-one-patient-out. */
+static calci_status assign_folds(const struct training *t, const char *const *patients,
+                                 size_t r, size_t *fold_of_case, size_t *n_folds,
+                                 calci_error *error)
+{
+    if (t->opt->cv == CI_CV_LOPO)
+        return ci_folds_by_patient(patients, t->n, fold_of_case, n_folds, error);
+    *n_folds = t->opt->folds;
+    return ci_folds_assign(patients, t->labels, t->n, t->opt->folds, t->opt->seed + r,
+                           fold_of_case, error);
+}
+
+/* Result of cross-validating k over [k_first, k_last]. */
+struct cv_result {
+    double *oof;     /* k_last x n: pooled out-of-fold scores of the first repetition */
+    double *auc_k;   /* k_last: mean over repetitions of the pooled AUC, NaN if not evaluated */
+    double *auc_sd;  /* k_last: sample SD over repetitions (NaN with one repetition) */
+    size_t chosen;   /* chosen k */
+};
+
+/*
+ * Cross-validates k: one stratified grouped k-fold split ("kfold", "nested"),
+ * "repeats" splits with seeds seed, seed + 1, ... ("repeated"), or one fold
+ * per patient ("lopo"). Each repetition pools its out-of-fold scores into
+ * one AUC per k; k is chosen on the mean over repetitions. The one-SE rule
+ * uses the mean over repetitions of the per-fold SE, or DeLong's SE of the
+ * pooled AUC for leave-one-patient-out.
+ */
+static calci_status cross_validate(const struct training *t, const char *const *patients,
+                                   struct cv_result *cv, calci_error *error)
+{
+    size_t n = t->n, k_last = t->k_last, k_eval = k_last;
+    size_t repeats = t->opt->cv == CI_CV_REPEATED ? t->opt->repeats : 1;
+    size_t *fold_of_case = malloc((n + 1) * sizeof *fold_of_case);
+    double *scratch = repeats > 1 ? malloc(k_last * n * sizeof *scratch) : NULL;
+    double *sum = calloc(k_last, sizeof *sum), *sum_sq = calloc(k_last, sizeof *sum_sq);
+    double *se_sum = calloc(k_last, sizeof *se_sum), *se = malloc(k_last * sizeof *se);
+    calci_status status = CALCI_OK;
+
+    if (!fold_of_case || (repeats > 1 && !scratch) || !sum || !sum_sq || !se_sum || !se) {
+        status = ci_fail(error, CALCI_ERR_NO_MEMORY, "model fit: out of memory");
+        goto done;
+    }
+
+    for (size_t r = 0; r < repeats && status == CALCI_OK; r++) {
+        double *oof = r == 0 ? cv->oof : scratch;
+        size_t n_folds = 0, reached = 0;
+        status = assign_folds(t, patients, r, fold_of_case, &n_folds, error);
+        if (status == CALCI_OK)
+            status = run_folds(t, fold_of_case, n_folds, oof, &reached, error);
+        if (reached < k_eval)
+            k_eval = reached;
+        for (size_t k = t->k_first; k <= k_eval && status == CALCI_OK; k++) {
+            const double *scores = oof + (k - 1) * n;
+            double auc = NAN, k_se = NAN;
+            status = auc_of(scores, t->labels, n, &auc, error);
+            if (status == CALCI_OK && t->opt->k_rule == CI_K_RULE_1SE)
+                status = t->opt->cv == CI_CV_LOPO
+                             ? delong_se(t, scores, &k_se, error)
+                             : fold_auc_se(t, fold_of_case, n_folds, scores, &k_se, error);
+            sum[k - 1] += auc;
+            sum_sq[k - 1] += auc * auc;
+            se_sum[k - 1] += k_se;
+        }
+    }
+    if (status != CALCI_OK)
+        goto done;
+
+    for (size_t k = 1; k <= k_last; k++) {
+        int evaluated = k >= t->k_first && k <= k_eval;
+        double mean = sum[k - 1] / (double)repeats;
+        double var = repeats > 1 ? (sum_sq[k - 1] - repeats * mean * mean) / (double)(repeats - 1)
+                                 : NAN;
+        cv->auc_k[k - 1] = evaluated ? mean : NAN;
+        cv->auc_sd[k - 1] = evaluated && repeats > 1 ? sqrt(fmax(var, 0.0)) : NAN;
+        se[k - 1] = evaluated ? se_sum[k - 1] / (double)repeats : NAN;
+    }
+    cv->chosen = choose_k(t->opt, cv->auc_k, se, t->k_first, k_eval);
+    if (cv->chosen == 0)
+        status = ci_fail(error, CALCI_ERR_DATA, "model fit: no k has a cross-validated AUC");
+
+done:
+    free(fold_of_case);
+    free(scratch);
+    free(sum);
+    free(sum_sq);
+    free(se_sum);
+    free(se);
+    return status;
+}
+
+/*
+ * Nested cross-validation: the dataset rows of the fit (row_list) are split
+ * into outer stratified grouped folds (folds, seed); in each outer fold the
+ * whole fit, including the choice of k by an inner k-fold CV, runs on the
+ * outer training part and scores the held-out part. The pooled outer AUC
+ * estimates the performance of the whole procedure.
+ */
+static calci_status nested_auc(const struct training *t, const calci_dataset *d,
+                               const size_t *row_list, const char *const *patients,
+                               double *auc, calci_error *error)
+{
+    size_t n = t->n, n_folds = t->opt->folds;
+    size_t *fold_of_case = malloc((n + 1) * sizeof *fold_of_case);
+    size_t *train_rows = malloc((n + 1) * sizeof *train_rows);
+    size_t *test_rows = malloc((n + 1) * sizeof *test_rows);
+    size_t *test_pos = malloc((n + 1) * sizeof *test_pos);
+    double *scores = malloc((n + 1) * sizeof *scores), *outer = malloc((n + 1) * sizeof *outer);
+    calci_options *inner = calci_options_copy(t->opt);
+    calci_status status = CALCI_OK;
+
+    if (!fold_of_case || !train_rows || !test_rows || !test_pos || !scores || !outer || !inner) {
+        status = ci_fail(error, CALCI_ERR_NO_MEMORY, "model fit: out of memory");
+        goto done;
+    }
+    inner->cv = CI_CV_KFOLD;
+    status = ci_folds_assign(patients, t->labels, n, n_folds, t->opt->seed, fold_of_case, error);
+
+    for (size_t f = 0; f < n_folds && status == CALCI_OK; f++) {
+        size_t n_train = 0, n_test = 0;
+        calci_model *m = NULL;
+        for (size_t i = 0; i < n; i++) {
+            if (fold_of_case[i] == f) {
+                test_pos[n_test] = i;
+                test_rows[n_test++] = row_list[i];
+            } else {
+                train_rows[n_train++] = row_list[i];
+            }
+        }
+        status = calci_model_fit(inner, d, train_rows, n_train, &m, error);
+        if (status == CALCI_OK)
+            status = calci_model_predict(m, d, test_rows, n_test, scores, NULL, error);
+        for (size_t r = 0; r < n_test && status == CALCI_OK; r++)
+            outer[test_pos[r]] = scores[r];
+        calci_model_free(m);
     }
     if (status == CALCI_OK)
-        *chosen = choose_k(t->opt, auc_k, se, t->k_first, k_eval);
-    free(se);
-    if (status == CALCI_OK && *chosen == 0)
-        status = ci_fail(error, CALCI_ERR_DATA, "model fit: no k has a cross-validated AUC");
+        status = auc_of(outer, t->labels, n, auc, error);
+
+done:
+    calci_options_free(inner);
+    free(fold_of_case);
+    free(train_rows);
+    free(test_rows);
+    free(test_pos);
+    free(scores);
+    free(outer);
     return status;
 }
 
@@ -567,9 +730,10 @@ calci_status calci_model_fit(const calci_options *options, const calci_dataset *
                        "must not be NULL");
 
     struct training t = {0};
-    size_t *row_list = NULL, *fold_of_case = NULL, chosen = 0;
+    struct ranking before_cv = {0};
+    struct cv_result cv = {0};
+    size_t *row_list = NULL, chosen = 0;
     const char **patients = NULL;
-    double *oof = NULL;
     calci_model *model = NULL;
     calci_roc *roc = NULL;
 
@@ -580,43 +744,60 @@ calci_status calci_model_fit(const calci_options *options, const calci_dataset *
     if (status != CALCI_OK)
         goto done;
 
-    fold_of_case = malloc(t.n * sizeof *fold_of_case);
     patients = malloc(t.n * sizeof *patients);
     if (t.k_last > SIZE_MAX / sizeof(double) / t.n) {
         status = ci_fail(error, CALCI_ERR_ARGUMENT, "model fit: k_max = %zu is too large",
                          t.k_last);
         goto done;
     }
-    oof = malloc(t.k_last * t.n * sizeof *oof);
-    if (fold_of_case == NULL || patients == NULL || oof == NULL) {
+    cv.oof = malloc(t.k_last * t.n * sizeof *cv.oof);
+    if (patients == NULL || cv.oof == NULL) {
         status = ci_fail(error, CALCI_ERR_NO_MEMORY, "model fit: out of memory");
         goto done;
     }
-    for (size_t i = 0; i < t.k_last * t.n; i++)
-        oof[i] = NAN;
     for (size_t r = 0; r < t.n; r++)
         patients[r] = dataset->patient_ids[row_list[r]];
 
-    status = ci_folds_assign(patients, t.labels, t.n, options->folds, options->seed,
-                             fold_of_case, error);
-    if (status != CALCI_OK)
-        goto done;
+    if (options->study_compatible) {
+        status = rank_features(options, t.x, t.n, t.p_all, t.labels, &before_cv, error);
+        if (status != CALCI_OK)
+            goto done;
+        t.before_cv = &before_cv;
+    }
 
     status = ci_model_alloc(0, t.k_last, &model, error);
     if (status != CALCI_OK)
         goto done;
-    status = cross_validate(&t, fold_of_case, oof, model->cv_auc_k, &chosen, error);
+    cv.auc_k = model->cv_auc_k;
+    cv.auc_sd = malloc(t.k_last * sizeof *cv.auc_sd);
+    model->oof_scores = malloc(t.n * sizeof *model->oof_scores);
+    if (cv.auc_sd == NULL || model->oof_scores == NULL) {
+        status = ci_fail(error, CALCI_ERR_NO_MEMORY, "model fit: out of memory");
+        goto done;
+    }
+    status = cross_validate(&t, patients, &cv, error);
     if (status != CALCI_OK)
         goto done;
+    chosen = cv.chosen;
 
-    /* Operating points from the pooled out-of-fold scores of the chosen k. */
-    status = calci_roc_create(oof + (chosen - 1) * t.n, t.labels, t.n, CALCI_DIRECTION_HIGHER,
-                              &roc, error);
+    /* Operating points from the pooled out-of-fold scores of the chosen k
+     * (of the first repetition with "repeated"). */
+    const double *chosen_oof = cv.oof + (chosen - 1) * t.n;
+    status = calci_roc_create(chosen_oof, t.labels, t.n, CALCI_DIRECTION_HIGHER, &roc, error);
     if (status != CALCI_OK)
         goto done;
     model->cv_auc = model->cv_auc_k[chosen - 1];
+    model->cv_auc_sd = cv.auc_sd[chosen - 1];
     model->threshold_sens = calci_roc_threshold_for_sensitivity(roc, options->sens_target);
     model->threshold_spec = calci_roc_threshold_for_specificity(roc, options->spec_target);
+    memcpy(model->oof_scores, chosen_oof, t.n * sizeof *chosen_oof);
+    model->n_oof = t.n;
+
+    if (options->cv == CI_CV_NESTED) {
+        status = nested_auc(&t, dataset, row_list, patients, &model->cv_auc_nested, error);
+        if (status != CALCI_OK)
+            goto done;
+    }
 
     /* Refit on all training rows with the chosen k. */
     model->classifier = options->classifier;
@@ -639,12 +820,13 @@ done:
     }
     calci_model_free(model);
     calci_roc_free(roc);
+    ranking_free(&before_cv);
     free(t.x);
     free(t.labels);
     free(row_list);
-    free(fold_of_case);
     free(patients);
-    free(oof);
+    free(cv.oof);
+    free(cv.auc_sd);
     return status;
 }
 
@@ -659,6 +841,8 @@ calci_status ci_model_alloc(size_t n_features, size_t cv_k_max, calci_model **ou
     m->n_features = n_features;
     m->cv_k_max = cv_k_max;
     m->cv_auc = NAN;
+    m->cv_auc_sd = NAN;
+    m->cv_auc_nested = NAN;
     m->threshold_sens = NAN;
     m->threshold_spec = NAN;
     if (n_features > 0) {
@@ -691,6 +875,7 @@ void calci_model_free(calci_model *model)
     free(model->sd);
     free(model->coef);
     free(model->cv_auc_k);
+    free(model->oof_scores);
     for (size_t i = 0; i < model->n_info; i++) {
         free(model->info_keys[i]);
         free(model->info_values[i]);
@@ -707,7 +892,7 @@ void ci_model_score_row(const calci_model *model, const double *raw, double *sco
     for (size_t c = 0; c < model->n_features; c++)
         f += model->coef[c] * ((raw[c] - model->mean[c]) / model->sd[c]);
     *decision = f;
-    *score = model->classifier == CI_CLASSIFIER_LR
+    *score = ci_classifier_is_lr(model->classifier)
                  ? ci_logistic(f)
                  : ci_platt_score(f, model->platt_a, model->platt_b);
 }
@@ -782,7 +967,8 @@ const char *calci_model_classifier(const calci_model *model)
 {
     if (model == NULL)
         return NULL;
-    return model->classifier == CI_CLASSIFIER_LR ? "lr" : "svm";
+    static const char *const names[] = {"lr", "svm", "lr_l1", "lr_none"};
+    return names[model->classifier];
 }
 
 size_t calci_model_feature_count(const calci_model *model)
@@ -828,4 +1014,37 @@ double calci_model_threshold_high_sensitivity(const calci_model *model)
 double calci_model_threshold_high_specificity(const calci_model *model)
 {
     return model ? model->threshold_spec : NAN;
+}
+
+double calci_model_cv_auc_sd(const calci_model *model)
+{
+    return model ? model->cv_auc_sd : NAN;
+}
+
+double calci_model_cv_auc_nested(const calci_model *model)
+{
+    return model ? model->cv_auc_nested : NAN;
+}
+
+size_t calci_model_oof_count(const calci_model *model)
+{
+    return model ? model->n_oof : 0;
+}
+
+calci_status calci_model_oof_scores(const calci_model *model, double *scores, size_t n,
+                                    calci_error *error)
+{
+    if (model == NULL || scores == NULL)
+        return ci_fail(error, CALCI_ERR_ARGUMENT,
+                       "calci_model_oof_scores: model and scores must not be NULL");
+    if (model->n_oof == 0)
+        return ci_fail(error, CALCI_ERR_DATA,
+                       "calci_model_oof_scores: the model has no out-of-fold scores (a loaded "
+                       "model does not keep them)");
+    if (n != model->n_oof)
+        return ci_fail(error, CALCI_ERR_ARGUMENT,
+                       "calci_model_oof_scores: n = %zu, expected %zu (the training cases)", n,
+                       model->n_oof);
+    memcpy(scores, model->oof_scores, n * sizeof *scores);
+    return CALCI_OK;
 }

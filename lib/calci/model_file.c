@@ -90,7 +90,7 @@ const char *calci_model_info(const calci_model *model, const char *key)
 static void write_model(FILE *fp, const calci_model *m)
 {
     fprintf(fp, "calci-model %d\n", FORMAT_MAJOR);
-    fprintf(fp, "classifier %s\n", m->classifier == CI_CLASSIFIER_LR ? "lr" : "svm");
+    fprintf(fp, "classifier %s\n", calci_model_classifier(m));
     fprintf(fp, "C %.17g\n", m->C);
     fprintf(fp, "intercept %.17g\n", m->intercept);
     fprintf(fp, "platt %.17g %.17g\n", m->platt_a, m->platt_b);
@@ -225,8 +225,12 @@ static calci_status parse_line(struct reader *rd, char *line, calci_model *m,
             m->classifier = CI_CLASSIFIER_LR;
         else if (strcmp(value, "svm") == 0)
             m->classifier = CI_CLASSIFIER_SVM;
+        else if (strcmp(value, "lr_l1") == 0)
+            m->classifier = CI_CLASSIFIER_LR_L1;
+        else if (strcmp(value, "lr_none") == 0)
+            m->classifier = CI_CLASSIFIER_LR_NONE;
         else
-            return damaged(rd, "classifier lr or svm");
+            return damaged(rd, "classifier lr, lr_l1, lr_none or svm");
         have[0] = 1;
     } else if (strcmp(line, "C") == 0) {
         if (!parse_double(&value, &m->C) || *value)
@@ -288,6 +292,8 @@ static calci_status parse_line(struct reader *rd, char *line, calci_model *m,
             return damaged(rd, "feature <mean> <sd> <coefficient> <name>");
         if (!(b > 0.0) || !isfinite(a) || !isfinite(b) || !isfinite(c))
             return damaged(rd, "finite mean, SD > 0 and finite coefficient");
+        if (!one_line(value)) /* calci_model_save rejects such a name */
+            return damaged(rd, "a feature name without a carriage return");
         size_t i = (*features_seen)++;
         m->mean[i] = a;
         m->sd[i] = b;

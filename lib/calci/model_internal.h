@@ -57,6 +57,39 @@ calci_status ci_relief(const double *x, size_t n, size_t ld, const int *labels,
                        const size_t *cols, size_t n_cols, double *weights, size_t *order,
                        calci_error *error);
 
+/*
+ * ReliefF (Kononenko 1994) for two classes on the columns cols[0..n_cols) of
+ * x (n rows, labels 0/1). Each column's difference is range-normalised,
+ * diff_c(i, j) = |x_ic - x_jc| / (max_c - min_c) (0 for a constant column),
+ * and the distance between cases is the sum of these over the columns
+ * (Manhattan). For every case i the k_h = min(k, n_same - 1) nearest hits
+ * H and k_m = min(k, n_other) nearest misses M are taken (the lower row index
+ * winning a distance tie), and
+ *   w_c = (1/n) sum_i [ sum_{m in M} diff_c(i, m) / k_m - sum_{h in H} diff_c(i, h) / k_h ].
+ * With k <= both class sizes - 1 this is Kononenko's update divided by m k
+ * (every case visited, two classes, so the prior factor is 1). weights
+ * receives w and order the positions sorted by w descending (not by |w| as
+ * in classic Relief), the lower position winning a tie. Either may be NULL.
+ * Needs k >= 1 and at least two cases of each class.
+ */
+calci_status ci_relieff(const double *x, size_t n, size_t ld, const int *labels,
+                        const size_t *cols, size_t n_cols, size_t k, double *weights,
+                        size_t *order, calci_error *error);
+
+/*
+ * ANOVA F statistic of each column against the labels 0/1, as
+ * scikit-learn's f_classif: F = (SSB / (g - 1)) / (SSW / (n - g)) with g = 2
+ * groups, SSB = sum_g n_g (mean_g - mean)^2, SSW = sum within-group squared
+ * deviations. A column constant within both groups but not overall gets
+ * +inf; a constant column gets NaN (f_classif's values). f_values receives F
+ * and order the positions sorted by F descending (NaN last, the lower
+ * position winning a tie). Either may be NULL. Needs a case of each class
+ * and at least three cases.
+ */
+calci_status ci_anova_f(const double *x, size_t n, size_t ld, const int *labels,
+                        const size_t *cols, size_t n_cols, double *f_values, size_t *order,
+                        calci_error *error);
+
 /* ---- logreg.c ---- */
 
 /*
@@ -73,6 +106,30 @@ calci_status ci_relief(const double *x, size_t n, size_t ld, const int *labels,
 calci_status ci_logreg_fit(const double *x, size_t n, size_t p, size_t ld, const int *labels,
                            const double *weights, double C, double *w, double *b,
                            calci_error *error);
+
+/*
+ * Unpenalised logistic regression (scikit-learn's penalty=None): minimises
+ * sum_i s_i * log(1 + exp(-y_i (w.x_i + b))) by the same Newton iteration.
+ * Errors: CALCI_ERR_DATA when the coefficients diverge because the classes
+ * are perfectly or quasi-perfectly separated (the fit leaves a case with
+ * margin y_i f_i > 15, or Newton does not converge).
+ */
+calci_status ci_logreg_fit_unpenalised(const double *x, size_t n, size_t p, size_t ld,
+                                       const int *labels, const double *weights, double *w,
+                                       double *b, calci_error *error);
+
+/* ---- logreg_l1.c ---- */
+
+/*
+ * L1-penalised logistic regression with an unpenalised intercept, as
+ * scikit-learn's LogisticRegression(penalty='l1', C, solver='saga') defines
+ * it: minimises ||w||_1 + C * sum_i s_i * log(1 + exp(-y_i (w.x_i + b))) by
+ * proximal Newton steps with coordinate descent (details in logreg_l1.c).
+ * Errors: CALCI_ERR_NUMERIC when it does not converge in 500 iterations.
+ */
+calci_status ci_logreg_l1_fit(const double *x, size_t n, size_t p, size_t ld, const int *labels,
+                              const double *weights, double C, double *w, double *b,
+                              calci_error *error);
 
 /* 1 / (1 + exp(-f)), without overflow for large |f|. */
 double ci_logistic(double f);
@@ -134,6 +191,14 @@ calci_status ci_folds_assign(const char *const *patient_ids, const int *labels, 
                              size_t n_folds, uint64_t seed, size_t *fold_of_case,
                              calci_error *error);
 
+/*
+ * Leave-one-patient-out folds: fold_of_case receives each case's patient
+ * number (patients numbered 0, 1, ... in order of first appearance) and
+ * n_folds the number of patients. Errors: CALCI_ERR_NO_MEMORY.
+ */
+calci_status ci_folds_by_patient(const char *const *patient_ids, size_t n, size_t *fold_of_case,
+                                 size_t *n_folds, calci_error *error);
+
 /* ---- model.c ---- */
 
 struct calci_model {
@@ -150,6 +215,10 @@ struct calci_model {
     double cv_auc;         /* pooled out-of-fold AUC of the chosen k; NaN if unknown */
     size_t cv_k_max;       /* number of entries in cv_auc_k */
     double *cv_auc_k;      /* cv_auc_k[k-1]: pooled AUC with k features; NaN if not evaluated */
+    double cv_auc_sd;      /* SD over repeats of the chosen k's pooled AUC ("repeated"), else NaN */
+    double cv_auc_nested;  /* pooled outer-fold AUC of the whole fit ("nested"), else NaN */
+    size_t n_oof;          /* training cases with an out-of-fold score; 0 for a loaded model */
+    double *oof_scores;    /* n_oof: out-of-fold scores of the chosen k, in training-row order */
     double threshold_sens; /* high-sensitivity threshold on the score scale */
     double threshold_spec; /* high-specificity threshold on the score scale */
     size_t n_info;

@@ -64,10 +64,14 @@ static calci_status set_classifier(calci_options *o, const char *key, const char
 {
     if (strcmp(value, "lr") == 0)
         o->classifier = CI_CLASSIFIER_LR;
+    else if (strcmp(value, "lr_l1") == 0)
+        o->classifier = CI_CLASSIFIER_LR_L1;
+    else if (strcmp(value, "lr_none") == 0)
+        o->classifier = CI_CLASSIFIER_LR_NONE;
     else if (strcmp(value, "svm") == 0)
         o->classifier = CI_CLASSIFIER_SVM;
     else
-        return invalid_value(error, key, "\"lr\" or \"svm\"", value);
+        return invalid_value(error, key, "\"lr_l1\", \"lr_none\", \"lr\" or \"svm\"", value);
     return CALCI_OK;
 }
 
@@ -103,10 +107,66 @@ static calci_status set_select(calci_options *o, const char *key, const char *va
 {
     if (strcmp(value, "relief") == 0)
         o->select = CI_SELECT_RELIEF;
+    else if (strcmp(value, "relieff") == 0)
+        o->select = CI_SELECT_RELIEFF;
+    else if (strcmp(value, "anova") == 0)
+        o->select = CI_SELECT_ANOVA;
     else if (strcmp(value, "all") == 0)
         o->select = CI_SELECT_ALL;
     else
-        return invalid_value(error, key, "\"relief\" or \"all\"", value);
+        return invalid_value(error, key, "\"relieff\", \"anova\", \"relief\" or \"all\"",
+                             value);
+    return CALCI_OK;
+}
+
+static calci_status set_relieff_k(calci_options *o, const char *key, const char *value,
+                                  calci_error *error)
+{
+    uint64_t k;
+
+    if (!parse_unsigned(value, &k) || k < 1 || k > MAX_COUNT)
+        return invalid_value(error, key, "an integer in [1, 100000]", value);
+    o->relieff_k = (size_t)k;
+    return CALCI_OK;
+}
+
+static calci_status set_cv(calci_options *o, const char *key, const char *value,
+                           calci_error *error)
+{
+    if (strcmp(value, "kfold") == 0)
+        o->cv = CI_CV_KFOLD;
+    else if (strcmp(value, "repeated") == 0)
+        o->cv = CI_CV_REPEATED;
+    else if (strcmp(value, "lopo") == 0)
+        o->cv = CI_CV_LOPO;
+    else if (strcmp(value, "nested") == 0)
+        o->cv = CI_CV_NESTED;
+    else
+        return invalid_value(error, key, "\"kfold\", \"repeated\", \"lopo\" or \"nested\"",
+                             value);
+    return CALCI_OK;
+}
+
+static calci_status set_repeats(calci_options *o, const char *key, const char *value,
+                                calci_error *error)
+{
+    uint64_t repeats;
+
+    if (!parse_unsigned(value, &repeats) || repeats < 1 || repeats > MAX_COUNT)
+        return invalid_value(error, key, "an integer in [1, 100000]", value);
+    o->repeats = (size_t)repeats;
+    return CALCI_OK;
+}
+
+static calci_status set_study_compatible(calci_options *o, const char *key, const char *value,
+                                         calci_error *error)
+{
+    if (strcmp(value, "true") == 0)
+        o->study_compatible = 1;
+    else if (strcmp(value, "false") == 0)
+        o->study_compatible = 0;
+    else
+        return invalid_value(error, key, "\"true\" or \"false\"", value);
     return CALCI_OK;
 }
 
@@ -217,7 +277,8 @@ static void format_number(double value, char *buf, size_t size)
 
 static void get_classifier(const calci_options *o, char *buf, size_t size)
 {
-    snprintf(buf, size, "%s", o->classifier == CI_CLASSIFIER_SVM ? "svm" : "lr");
+    static const char *const names[] = {"lr", "svm", "lr_l1", "lr_none"};
+    snprintf(buf, size, "%s", names[o->classifier]);
 }
 
 static void get_c(const calci_options *o, char *buf, size_t size)
@@ -235,7 +296,29 @@ static void get_pcc(const calci_options *o, char *buf, size_t size)
 
 static void get_select(const calci_options *o, char *buf, size_t size)
 {
-    snprintf(buf, size, "%s", o->select == CI_SELECT_ALL ? "all" : "relief");
+    static const char *const names[] = {"relief", "all", "relieff", "anova"};
+    snprintf(buf, size, "%s", names[o->select]);
+}
+
+static void get_relieff_k(const calci_options *o, char *buf, size_t size)
+{
+    snprintf(buf, size, "%zu", o->relieff_k);
+}
+
+static void get_cv(const calci_options *o, char *buf, size_t size)
+{
+    static const char *const names[] = {"kfold", "repeated", "lopo", "nested"};
+    snprintf(buf, size, "%s", names[o->cv]);
+}
+
+static void get_repeats(const calci_options *o, char *buf, size_t size)
+{
+    snprintf(buf, size, "%zu", o->repeats);
+}
+
+static void get_study_compatible(const calci_options *o, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s", o->study_compatible ? "true" : "false");
 }
 
 static void get_k(const calci_options *o, char *buf, size_t size)
@@ -297,6 +380,10 @@ static const option_key option_keys[] = {
     {"seed", set_seed, get_seed},
     {"sens_target", set_sens_target, get_sens_target},
     {"spec_target", set_spec_target, get_spec_target},
+    {"relieff_k", set_relieff_k, get_relieff_k},
+    {"cv", set_cv, get_cv},
+    {"repeats", set_repeats, get_repeats},
+    {"study_compatible", set_study_compatible, get_study_compatible},
 };
 
 #define KEY_COUNT (sizeof option_keys / sizeof option_keys[0])
@@ -352,7 +439,8 @@ static const option_key *find_key(const char *key, calci_error *error)
     }
     ci_fail(error, CALCI_ERR_PARAMETER,
             "unknown option \"%s\"; the closest known option is \"%s\" (options: classifier, "
-            "C, pcc, select, k, k_max, k_rule, folds, seed, sens_target, spec_target)",
+            "C, pcc, select, k, k_max, k_rule, folds, seed, sens_target, spec_target, "
+            "relieff_k, cv, repeats, study_compatible)",
             key, closest->name);
     return NULL;
 }
@@ -381,6 +469,10 @@ calci_status calci_options_create(calci_options **out, calci_error *error)
     o->seed = 1;
     o->sens_target = 0.90;
     o->spec_target = 0.90;
+    o->relieff_k = 10;
+    o->cv = CI_CV_KFOLD;
+    o->repeats = 10;
+    o->study_compatible = 0;
     *out = o;
     return CALCI_OK;
 }

@@ -80,34 +80,40 @@ static inline void swap_values(double *x, size_t a, size_t b)
 }
 
 /*
- * Rearranges x[0..n-1] so that x[k] is the value a full sort would put
- * there, every x[i] with i < k is <= x[k] and every x[i] with i > k is >=
- * x[k] (quickselect with a median-of-three pivot and a three-way partition,
- * so runs of equal values cost one pass). Expected time O(n).
+ * Rearranges x[0..n-1] (finite values) so that x[k] is the value a full sort
+ * would put there, every x[i] with i < k is <= x[k] and every x[i] with
+ * i > k is >= x[k]: quickselect with a median-of-three pivot and Hoare's
+ * partition, whose scans stop at values equal to the pivot, so runs of
+ * equal values split evenly. Expected time O(n).
  */
 static void select_rank(double *x, size_t n, size_t k)
 {
-    size_t lo = 0, hi = n; /* the rank-k value lies in x[lo..hi-1] */
+    size_t lo = 0, hi = n - 1; /* the rank-k value lies in x[lo..hi] */
 
-    while (hi - lo > 1) {
+    while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        double a = x[lo], b = x[mid], c = x[hi - 1];
+        double a = x[lo], b = x[mid], c = x[hi];
         double pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
-        size_t lt = lo, i = lo, gt = hi;
+        size_t i = lo, j = hi;
 
-        /* Dutch national flag: [lo, lt) < pivot, [lt, gt) == pivot, [gt, hi) > pivot. */
-        while (i < gt) {
-            if (x[i] < pivot)
-                swap_values(x, lt++, i++);
-            else if (x[i] > pivot)
-                swap_values(x, i, --gt);
-            else
+        /* Afterwards x[lo..j] <= pivot, x[i..hi] >= pivot and x[j+1..i-1] == pivot. */
+        while (i <= j) {
+            while (x[i] < pivot)
                 i++;
+            while (x[j] > pivot)
+                j--;
+            if (i <= j) {
+                swap_values(x, i, j);
+                i++;
+                if (j == 0) /* here lo = 0, and x[0] <= pivot now */
+                    break;
+                j--;
+            }
         }
-        if (k < lt)
-            hi = lt;
-        else if (k >= gt)
-            lo = gt;
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
         else
             return;
     }

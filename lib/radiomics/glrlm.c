@@ -20,6 +20,7 @@
  * IBSI 1 defines the same 16 features with the same per-direction average.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,15 +71,24 @@ static int line_has_two_voxels(const ri_level_grid *grid, ptrdiff_t step)
     return 0;
 }
 
+/* Interleaved copies of the run histogram: consecutive runs of the same
+ * level and length then update different words, which avoids a chain of
+ * dependent read-modify-writes on one memory cell. */
+#define HISTOGRAM_LANES 4
+
 /*
- * Counts the runs along step into m. A voxel starts a run when the voxel
- * before it along step is padding, outside the ROI or of another level, and
- * the run is then walked forward. Returns 1 when two ROI voxels were adjacent
- * along step.
+ * Counts the runs along step into m, using lanes (HISTOGRAM_LANES x the
+ * cells of m, zeroed by the caller) as scratch. A voxel starts a run when
+ * the voxel before it along step is padding, outside the ROI or of another
+ * level, and the run is then walked forward. Returns 1 when two ROI voxels
+ * were adjacent along step.
  */
-static int count_runs(const ri_level_grid *grid, ptrdiff_t step, ri_size_matrix *m)
+static int count_runs(const ri_level_grid *grid, ptrdiff_t step, ri_size_matrix *m,
+                      uint32_t *lanes)
 {
     const int *cells = grid->cells;
+    const int *row_of_level = grid->row_of_level;
+    size_t n_cols = m->n_cols, lane = 0;
     int adjacent = 0;
 
     for (size_t p = 0; p < grid->count; p++) {
@@ -91,9 +101,17 @@ static int count_runs(const ri_level_grid *grid, ptrdiff_t step, ri_size_matrix 
             length++;
             q += step;
         }
-        if (length > 1 || cells[q] > 0)
-            adjacent = 1;
-        m->counts[(size_t)grid->row_of_level[level] * m->n_cols + (length - 1)] += 1.0;
+        adjacent |= length > 1 || cells[q] > 0;
+        size_t cell = (size_t)row_of_level[level] * n_cols + (length - 1);
+        lanes[cell * HISTOGRAM_LANES + lane]++;
+        lane = (lane + 1) % HISTOGRAM_LANES;
+    }
+    for (size_t cell = 0; cell < m->n_rows * n_cols; cell++) {
+        const uint32_t *h = lanes + cell * HISTOGRAM_LANES;
+        uint32_t total = 0;
+        for (int l = 0; l < HISTOGRAM_LANES; l++)
+            total += h[l];
+        m->counts[cell] = (double)total;
     }
     return adjacent;
 }
@@ -126,6 +144,13 @@ rad_status ri_glrlm_matrices(const ri_roi *roi, ri_glrlm_set *set, rad_error *er
                        n_rows, n_cols, (size_t)RI_MAX_MATRIX_CELLS);
     }
 
+    /* Run counts per cell fit in 32 bits: a grid has at most RI_MAX_VOXELS cells. */
+    uint32_t *lanes = malloc(n_rows * n_cols * HISTOGRAM_LANES * sizeof *lanes);
+    if (lanes == NULL) {
+        ri_glrlm_set_free(set);
+        return ri_fail(error, RAD_ERR_NO_MEMORY, "glrlm: no memory for a %zu x %zu matrix",
+                       n_rows, n_cols);
+    }
     for (int d = 0; d < RI_DIRECTIONS; d++) {
         ri_size_matrix *m = &set->matrices[d];
         m->n_rows = n_rows;
@@ -134,6 +159,7 @@ rad_status ri_glrlm_matrices(const ri_roi *roi, ri_glrlm_set *set, rad_error *er
         m->counts = calloc(n_rows * n_cols, sizeof *m->counts);
         m->col_value = malloc(n_cols * sizeof *m->col_value);
         if (m->counts == NULL || m->col_value == NULL) {
+            free(lanes);
             ri_glrlm_set_free(set);
             return ri_fail(error, RAD_ERR_NO_MEMORY, "glrlm: no memory for a %zu x %zu matrix",
                            n_rows, n_cols);
@@ -144,12 +170,14 @@ rad_status ri_glrlm_matrices(const ri_roi *roi, ri_glrlm_set *set, rad_error *er
         if (!direction_allowed(grid, ri_directions[d]))
             continue;
         ptrdiff_t step = ri_grid_offset(grid, ri_directions[d]);
-        int adjacent = count_runs(grid, step, m);
+        memset(lanes, 0, n_rows * n_cols * HISTOGRAM_LANES * sizeof *lanes);
+        int adjacent = count_runs(grid, step, m, lanes);
         if (adjacent || line_has_two_voxels(grid, step))
             set->valid[d] = 1;
         else
             memset(m->counts, 0, n_rows * n_cols * sizeof *m->counts);
     }
+    free(lanes);
     return RAD_OK;
 }
 

@@ -41,77 +41,92 @@ const ri_feature_table ri_glszm_table = {
     "glszm", glszm_defs, sizeof glszm_defs / sizeof glszm_defs[0],
 };
 
-/* One zone: the row of its grey level and its size in voxels. */
-typedef struct zone {
-    int row;
-    size_t size;
-} zone;
-
-static int compare_size(const void *a, const void *b)
+/* Returns the root of p's tree, halving the path on the way. */
+static inline uint32_t find_root(uint32_t *parent, uint32_t p)
 {
-    size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    return (x > y) - (x < y);
+    while (parent[p] != p) {
+        parent[p] = parent[parent[p]];
+        p = parent[p];
+    }
+    return p;
 }
 
 /*
- * Labels the zones by flood fill with an explicit stack. Each ROI voxel is
- * marked in `seen` when pushed, so the stack never contains more than n_voxels
- * entries. Writes the zones into zones[] and returns their number.
+ * Labels the zones by union-find in one scan: each ROI voxel is joined to
+ * those of its 13 earlier neighbours (the 26-neighbourhood halves that come
+ * first in memory order) with the same level. A root is the zone's first
+ * voxel in memory order. Afterwards parent[p] of each ROI voxel is its root
+ * and size[root] the zone's voxel count; returns the number of zones.
  */
-static size_t find_zones(const ri_level_grid *grid, size_t n_voxels, uint8_t *seen, size_t *stack,
-                         zone *zones)
+static size_t label_zones(const ri_level_grid *grid, uint32_t *parent, uint32_t *size)
 {
-    ptrdiff_t offsets[RI_NEIGHBOURS];
-    for (int n = 0; n < RI_NEIGHBOURS; n++)
-        offsets[n] = ri_grid_offset(grid, ri_neighbours[n]);
+    ptrdiff_t back[RI_DIRECTIONS];
+    for (int d = 0; d < RI_DIRECTIONS; d++)
+        back[d] = ri_grid_offset(grid, ri_directions[d]); /* > 0 for every direction */
 
     const int *cells = grid->cells;
     size_t n_zones = 0;
     for (size_t p = 0; p < grid->count; p++) {
         int level = cells[p];
-        if (level <= 0 || seen[p])
+        if (level <= 0)
             continue;
-        size_t top = 0, size = 0;
-        stack[top++] = p;
-        seen[p] = 1;
-        while (top > 0) {
-            size_t q = stack[--top];
-            size++;
-            for (int n = 0; n < RI_NEIGHBOURS; n++) {
-                size_t r = (size_t)((ptrdiff_t)q + offsets[n]);
-                if (cells[r] == level && !seen[r] && top < n_voxels) {
-                    seen[r] = 1;
-                    stack[top++] = r;
-                }
+        uint32_t root = (uint32_t)p;
+        parent[p] = root;
+        for (int d = 0; d < RI_DIRECTIONS; d++) {
+            size_t q = p - (size_t)back[d];
+            if (cells[q] != level)
+                continue;
+            uint32_t other = find_root(parent, (uint32_t)q);
+            if (other == root)
+                continue;
+            /* Keep the smaller index as the root, so roots stay first voxels. */
+            if (other < root) {
+                parent[root] = other;
+                root = other;
+            } else {
+                parent[other] = root;
             }
         }
-        zones[n_zones].row = grid->row_of_level[level];
-        zones[n_zones].size = size;
-        n_zones++;
+    }
+
+    for (size_t p = 0; p < grid->count; p++) {
+        if (cells[p] <= 0)
+            continue;
+        uint32_t root = find_root(parent, (uint32_t)p);
+        parent[p] = root;
+        if (root == p) {
+            size[p] = 0;
+            n_zones++;
+        }
+        size[root]++;
     }
     return n_zones;
 }
 
-/* Fills m from the zones: one column per distinct zone size, increasing. */
-static rad_status fill_matrix(const ri_level_grid *grid, const zone *zones, size_t n_zones,
-                              ri_size_matrix *m, rad_error *error)
+/*
+ * Fills m from the labelled zones: one column per distinct zone size,
+ * increasing, found by marking the sizes present in column_of_size.
+ */
+static rad_status fill_matrix(const ri_level_grid *grid, const uint32_t *parent,
+                              const uint32_t *size, size_t n_voxels, ri_size_matrix *m,
+                              rad_error *error)
 {
-    size_t *sizes = malloc(n_zones * sizeof *sizes);
-    if (sizes == NULL)
-        return ri_fail(error, RAD_ERR_NO_MEMORY, "glszm: no memory for %zu zone sizes", n_zones);
-    for (size_t z = 0; z < n_zones; z++)
-        sizes[z] = zones[z].size;
-    qsort(sizes, n_zones, sizeof *sizes, compare_size);
+    const int *cells = grid->cells;
+    uint32_t *column_of_size = calloc(n_voxels + 1, sizeof *column_of_size);
+    if (column_of_size == NULL)
+        return ri_fail(error, RAD_ERR_NO_MEMORY, "glszm: no memory for %zu zone sizes", n_voxels);
+    for (size_t p = 0; p < grid->count; p++)
+        if (cells[p] > 0 && parent[p] == p)
+            column_of_size[size[p]] = 1;
     size_t n_cols = 0;
-    for (size_t z = 0; z < n_zones; z++)
-        if (n_cols == 0 || sizes[n_cols - 1] != sizes[z])
-            sizes[n_cols++] = sizes[z];
+    for (size_t j = 1; j <= n_voxels; j++)
+        n_cols += column_of_size[j];
 
     m->n_rows = (size_t)grid->n_rows;
     m->n_cols = n_cols;
     m->row_level = grid->row_level;
     if (m->n_rows > RI_MAX_MATRIX_CELLS / n_cols) {
-        free(sizes);
+        free(column_of_size);
         return ri_fail(error, RAD_ERR_TOO_LARGE,
                        "glszm: %zu grey levels x %zu zone sizes exceeds %zu cells", m->n_rows,
                        n_cols, (size_t)RI_MAX_MATRIX_CELLS);
@@ -119,19 +134,26 @@ static rad_status fill_matrix(const ri_level_grid *grid, const zone *zones, size
     m->counts = calloc(m->n_rows * n_cols, sizeof *m->counts);
     m->col_value = malloc(n_cols * sizeof *m->col_value);
     if (m->counts == NULL || m->col_value == NULL) {
-        free(sizes);
+        free(column_of_size);
         ri_size_matrix_free(m);
         return ri_fail(error, RAD_ERR_NO_MEMORY, "glszm: no memory for a %zu x %zu matrix",
                        m->n_rows, n_cols);
     }
-    for (size_t c = 0; c < n_cols; c++)
-        m->col_value[c] = (double)sizes[c];
-
-    for (size_t z = 0; z < n_zones; z++) {
-        const size_t *found = bsearch(&zones[z].size, sizes, n_cols, sizeof *sizes, compare_size);
-        m->counts[(size_t)zones[z].row * n_cols + (size_t)(found - sizes)] += 1.0;
+    size_t c = 0;
+    for (size_t j = 1; j <= n_voxels; j++) {
+        if (!column_of_size[j])
+            continue;
+        m->col_value[c] = (double)j;
+        column_of_size[j] = (uint32_t)c++;
     }
-    free(sizes);
+
+    for (size_t p = 0; p < grid->count; p++) {
+        if (cells[p] <= 0 || parent[p] != p)
+            continue;
+        size_t row = (size_t)grid->row_of_level[cells[p]];
+        m->counts[row * n_cols + column_of_size[size[p]]] += 1.0;
+    }
+    free(column_of_size);
     return RAD_OK;
 }
 
@@ -143,19 +165,18 @@ rad_status ri_glszm_matrix(const ri_roi *roi, ri_level_grid *grid, ri_size_matri
     if (status != RAD_OK)
         return status;
 
-    uint8_t *seen = calloc(grid->count, 1);
-    size_t *stack = malloc(roi->n_voxels * sizeof *stack);
-    zone *zones = malloc(roi->n_voxels * sizeof *zones);
-    if (seen == NULL || stack == NULL || zones == NULL) {
+    /* Voxel indices fit in uint32_t because a grid has at most RI_MAX_VOXELS cells. */
+    uint32_t *parent = malloc(grid->count * sizeof *parent);
+    uint32_t *size = malloc(grid->count * sizeof *size);
+    if (parent == NULL || size == NULL) {
         status = ri_fail(error, RAD_ERR_NO_MEMORY, "glszm: no memory for zones of %zu voxels",
                          roi->n_voxels);
     } else {
-        size_t n_zones = find_zones(grid, roi->n_voxels, seen, stack, zones);
-        status = fill_matrix(grid, zones, n_zones, m, error);
+        label_zones(grid, parent, size);
+        status = fill_matrix(grid, parent, size, roi->n_voxels, m, error);
     }
-    free(seen);
-    free(stack);
-    free(zones);
+    free(parent);
+    free(size);
     if (status != RAD_OK)
         ri_level_grid_free(grid);
     return status;

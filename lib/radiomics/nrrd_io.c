@@ -513,6 +513,13 @@ static rad_status read_data(const char *path, const nrrd_header *h, long header_
         fclose(f);
         return ri_fail(error, RAD_ERR_IO, "%s: cannot stat %s", path, name);
     }
+    /* A device or pipe has no size to check the data against, and skipping
+     * lines of /dev/zero would never end. */
+    if (!S_ISREG(st.st_mode)) {
+        fclose(f);
+        return ri_fail(error, RAD_ERR_FORMAT,
+                       "%s: NRRD data file %s is not a regular file", path, name);
+    }
     offset = h->data_file[0] == '\0' ? header_end : 0;
     if (fseek(f, offset, SEEK_SET) != 0 || !skip_lines(f, h->line_skip)) {
         fclose(f);

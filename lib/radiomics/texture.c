@@ -1,6 +1,7 @@
 /* texture.c - level grid, direction tables and size-matrix sums for GLRLM, GLSZM and GLDM. */
 #include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,29 +55,44 @@ static rad_status fill_cells(const ri_roi *roi, ri_level_grid *grid, unsigned ch
     size_t n_inside = 0, index = 0;
 
     for (size_t z = 0; z < roi->size[2]; z++)
-        for (size_t y = 0; y < roi->size[1]; y++) {
+        for (size_t y = 0; y < roi->size[1]; y++, index += roi->size[0]) {
             int *row = grid->cells + 1 + grid->stride[1] * (ptrdiff_t)(y + 1) +
                        grid->stride[2] * (ptrdiff_t)(z + 1);
-            for (size_t x = 0; x < roi->size[0]; x++, index++) {
-                if (!roi->mask[index]) {
-                    row[x] = 0;
-                    continue;
-                }
-                int level = roi->levels[index];
-                if (level < 1 || level > roi->max_level)
-                    return ri_fail(error, RAD_ERR_ARGUMENT,
-                                   "texture: grey level %d at voxel (%zu, %zu, %zu) is outside 1..%d",
-                                   level, x, y, z, roi->max_level);
+            const uint8_t *mask = roi->mask + index;
+            const int *levels = roi->levels + index;
+            size_t row_lo = SIZE_MAX, row_hi = 0, row_count = 0;
+            int bad = 0;
+
+            for (size_t x = 0; x < roi->size[0]; x++) {
+                int level = mask[x] ? levels[x] : 0;
                 row[x] = level;
-                present[level] = 1;
-                n_inside++;
-                size_t position[3] = {x, y, z};
-                for (int axis = 0; axis < 3; axis++) {
-                    if (position[axis] < lo[axis])
-                        lo[axis] = position[axis];
-                    if (position[axis] > hi[axis])
-                        hi[axis] = position[axis];
-                }
+                bad |= mask[x] && (level < 1 || level > roi->max_level);
+                row_count += mask[x] != 0;
+            }
+            if (bad) {
+                for (size_t x = 0; x < roi->size[0]; x++)
+                    if (mask[x] && (levels[x] < 1 || levels[x] > roi->max_level))
+                        return ri_fail(error, RAD_ERR_ARGUMENT,
+                                       "texture: grey level %d at voxel (%zu, %zu, %zu) is outside 1..%d",
+                                       levels[x], x, y, z, roi->max_level);
+            }
+            if (row_count == 0)
+                continue;
+            for (size_t x = 0; x < roi->size[0]; x++) {
+                if (!mask[x])
+                    continue;
+                present[row[x]] = 1;
+                if (row_lo == SIZE_MAX)
+                    row_lo = x;
+                row_hi = x;
+            }
+            n_inside += row_count;
+            size_t row_range[3][2] = {{row_lo, row_hi}, {y, y}, {z, z}};
+            for (int axis = 0; axis < 3; axis++) {
+                if (row_range[axis][0] < lo[axis])
+                    lo[axis] = row_range[axis][0];
+                if (row_range[axis][1] > hi[axis])
+                    hi[axis] = row_range[axis][1];
             }
         }
     if (n_inside != roi->n_voxels)
@@ -116,8 +132,7 @@ rad_status ri_level_grid_build(const ri_roi *roi, ri_level_grid *grid, rad_error
         return ri_fail(error, RAD_ERR_NO_MEMORY, "texture: no memory for a %zu-voxel level grid",
                        grid->count);
     }
-    for (size_t i = 0; i < grid->count; i++)
-        grid->cells[i] = -1;
+    memset(grid->cells, 0xff, grid->count * sizeof *grid->cells); /* -1 in two's complement */
 
     status = fill_cells(roi, grid, present, error);
     if (status == RAD_OK) {

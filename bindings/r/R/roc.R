@@ -3,7 +3,6 @@
 # Direction codes of calci_direction and their pROC spelling.
 direction_codes <- c(auto = 0L, "<" = 1L, ">" = 2L)
 
-#' @noRd
 direction_code <- function(direction) {
   aliases <- c(auto = "auto", "<" = "<", ">" = ">", higher = "<", lower = ">")
   if (!is.character(direction) || length(direction) != 1L ||
@@ -74,14 +73,15 @@ roc_handle <- function(roc) {
   if (!inherits(roc, "calci_roc")) {
     stop("expected a calci_roc object, not ", class(roc)[1L], call. = FALSE)
   }
-  if (!identical(roc$ptr, NULL) && !pointer_is_null(roc$ptr)) {
+  if (pointer_valid(roc$ptr)) {
     return(roc$ptr)
   }
   .Call(C_roc_create, roc$scores, roc$labels, direction_codes[[roc$direction]])
 }
 
-pointer_is_null <- function(ptr) {
-  identical(ptr, new("externalptr"))
+# TRUE when ptr is an external pointer that still holds a library handle.
+pointer_valid <- function(ptr) {
+  .Call(C_pointer_valid, ptr)
 }
 
 print.calci_roc <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {

@@ -147,10 +147,19 @@ SEXP C_versions(void)
     return out;
 }
 
-#define ENTRY(name, n) {#name, (DL_FUNC)&name, n}
+SEXP C_pointer_valid(SEXP x)
+{
+    return Rf_ScalarLogical(TYPEOF(x) == EXTPTRSXP && pointer_kind(x) >= 0 &&
+                            R_ExternalPtrAddr(x) != NULL);
+}
+
+/* The cast through void (*)(void), the generic function pointer type, keeps
+ * -Wcast-function-type quiet about R's DL_FUNC. */
+#define ENTRY(name, n) {#name, (DL_FUNC)(void (*)(void))&name, n}
 
 static const R_CallMethodDef call_methods[] = {
     ENTRY(C_versions, 0),
+    ENTRY(C_pointer_valid, 1),
     ENTRY(C_roc_create, 3),
     ENTRY(C_roc_summary, 1),
     ENTRY(C_roc_ci, 2),

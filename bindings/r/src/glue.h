@@ -53,6 +53,7 @@ double glue_double(SEXP x, const char *name);
 
 /* .Call entry points. */
 SEXP C_versions(void);
+SEXP C_pointer_valid(SEXP x);
 
 SEXP C_roc_create(SEXP scores, SEXP labels, SEXP direction);
 SEXP C_roc_summary(SEXP roc);

@@ -42,10 +42,10 @@ class _BufferView:
         }
 
 
-def _doubles(values: Iterable[float], count: int, what: str) -> Any:
+def _doubles(values: Iterable[float], count: int, argument: str) -> Any:
     items = [float(v) for v in values]
     if len(items) != count:
-        raise ValueError(f"{what} needs {count} numbers, got {len(items)}")
+        raise ValueError(f"{argument} needs {count} numbers, got {len(items)}")
     return (ctypes.c_double * count)(*items)
 
 
@@ -451,8 +451,10 @@ def extract(image: Volume, mask: Volume, params: Optional[Params] = None,
     ------
     GeometryError, EmptyRoiError, NotFiniteError, ArgumentError
     """
+    if params is None:
+        params = Params("pyradiomics")
     ptr = ctypes.c_void_p()
-    rad_call(_rad.rad_extract, _params_ptr(params), image.ptr, mask.ptr, ctypes.byref(ptr))
+    rad_call(_rad.rad_extract, params.ptr, image.ptr, mask.ptr, ctypes.byref(ptr))
     handle = _lib.Handle(ptr.value, _rad.rad_features_free)
     count = _rad.rad_features_count(handle.ptr)
     result = Features()

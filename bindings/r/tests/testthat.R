@@ -1,0 +1,4 @@
+library(testthat)
+library(calci)
+
+test_check("calci")
