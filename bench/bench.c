@@ -4,9 +4,10 @@
  *   bench [REFDATA]
  *
  * REFDATA is the reference-data folder (default: the REFDATA environment
- * variable). The CT volumes come from REFDATA/calci_sim_on_sts/images and the
- * box centres from its boxes.csv. Without them the program prints a SKIP line
- * and exits with status 0.
+ * variable). The CT volumes are the cases listed in
+ * REFDATA/calci_sim_on_sts/boxes.csv, read from its images folder, and each is
+ * a crop centred on its box. Without them the program prints a SKIP line and
+ * exits with status 0.
  *
  * Every single-thread time is the median of repeated runs of the thread's
  * CPU time (CLOCK_THREAD_CPUTIME_ID); the batch speed-up uses wall-clock
@@ -259,7 +260,7 @@ static double time_wavelet(const rad_volume *block)
 }
 
 /*
- * Median time (s) of PyWavelets' swtn (coif1, level 1, periodization, the
+ * Median time (s) of PyWavelets' swtn (coif1, level 1, periodic, the
  * call pyradiomics makes) on the same block, run through /usr/bin/python3;
  * NaN when Python, numpy or pywt is missing.
  */
@@ -445,7 +446,7 @@ int main(int argc, char **argv)
 
         printf("\n2. Kernels on a %zu x %zu x %zu voxel block of %s at 1 mm, median of %d runs\n",
                block->size[0], block->size[1], block->size[2], cases[0].id, REPEATS);
-        printf("  GLCM, 13 directions, 32 grey levels (binCount), 22 features: %.2f ms "
+        printf("  GLCM features, 13 directions, 32 grey levels (binCount): %.2f ms "
                "(target: at most 1.5 ms)\n", 1e3 * glcm);
         printf("  coif1 wavelet, 8 bands:                 %.2f ms (target: at most 2 ms)\n",
                1e3 * wavelet);
@@ -480,10 +481,10 @@ int main(int argc, char **argv)
     }
 
     printf("\n5. Batch of %d cases x 2 rounds, cube ROI of 50 mm, pthreads\n", n_cases);
-    double one = time_batch(params, cases, n_cases, 1, 2);
-    double two = time_batch(params, cases, n_cases, 2, 2);
-    printf("  1 thread: %.0f ms, 2 threads: %.0f ms, speed-up %.2f\n", 1e3 * one, 1e3 * two,
-           one / two);
+    double one_thread = time_batch(params, cases, n_cases, 1, 2);
+    double two_threads = time_batch(params, cases, n_cases, 2, 2);
+    printf("  1 thread: %.0f ms, 2 threads: %.0f ms, speed-up %.2f\n", 1e3 * one_thread,
+           1e3 * two_threads, one_thread / two_threads);
 
     for (int c = 0; c < n_cases; c++)
         rad_volume_free(cases[c].ct);

@@ -1,10 +1,11 @@
 #!/bin/sh
-# `calci roc` on pROC's aSAH data (outcome Good/Poor, markers wfns, s100b,
-# ndka) compared with pROC 1.18 run at test time: AUC to 1e-12, DeLong CI
-# and paired and unpaired DeLong statistics and p-values to 1e-9, the
-# bootstrap CI within Monte-Carlo error of pROC's (0.02 with 2000
-# replicates on each side), the JSON layout, and the exit statuses for bad
-# input (1) and bad usage (2).
+# Runs `calci roc` on pROC's aSAH data (outcome Good/Poor, markers wfns,
+# s100b, ndka) and compares it with pROC 1.18 run at test time. AUC must
+# agree to 1e-12, and the DeLong CI and the paired and unpaired DeLong
+# statistics and p-values to 1e-9. The bootstrap CI must lie within
+# Monte-Carlo error of pROC's (0.02 with 2000 replicates on each side).
+# It also checks the JSON layout and the exit statuses for bad input (1)
+# and bad usage (2).
 # Prints PASS/FAIL/SKIP lines that tools/run-tests.sh counts.
 refdata=${RADIOMICS_REFDATA:-${REFDATA:-../shared/data}}
 calci=${CALCI:-build/bin/calci}

@@ -78,7 +78,7 @@ int main(void)
     tcase_add_test(tc, nrrd_data_file_device);
     tcase_add_test(tc, model_feature_name_carriage_return);
     suite_add_tcase(s, tc);
-    /* Fork mode is Check's default; CK_FORK=no (make check-valgrind) turns it off. */
+    /* Fork mode is Check's default, and CK_FORK=no (make check-valgrind) turns it off. */
     runner = srunner_create(s);
     srunner_run_all(runner, CK_NORMAL);
     failed = srunner_ntests_failed(runner);

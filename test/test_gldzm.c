@@ -51,14 +51,10 @@ START_TEST(ibsi_digital_phantom)
 END_TEST
 
 /*
- * Hand case, one 5 x 5 slice (so every voxel touches the box border above
- * and below: all distances are 1 in 3-D). Make it 5 x 5 x 3 instead with the
- * centre slice a 3 x 3 block of level 2 inside level 1: the level-1 shell is
- * one zone touching the border (distance 1); the level-2 block's centre
- * (2, 2, 1) is 2 steps from outside, but the block's other voxels touch level-1
- * voxels only, which are in the ROI, so their distance is 1 + steps to the
- * box border: block voxels at (1..3, 1..3, 1) are 1 step from z = -1 or z = 3
- * padding, hence distance 2 for all of them, and the zone distance is 2.
+ * Hand case, 5 x 5 x 3 voxels of level 1 with a 3 x 3 block of level 2 in
+ * the centre of the middle slice. The level-1 zone touches the box border:
+ * distance 1. Every block voxel is one step from the padding above or below
+ * (z = -1 or z = 3), so its distance is 2, and so is the zone's.
  * P: level 1 -> [1 0], level 2 -> [0 1].
  */
 START_TEST(hand_case)

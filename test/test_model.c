@@ -495,15 +495,196 @@ START_TEST(file_newer_version)
 }
 END_TEST
 
+START_TEST(fit_finds_signal_lr_l1) { check_end_to_end("lr_l1"); }
+END_TEST
+
+/* Unpenalised LR with k = 3 (up to 10 features some folds of this cohort are
+ * quasi-separated): the three shifted features and a CV AUC above 0.8 (the
+ * L2 fits of this cohort reach 0.91 with 8 features). */
+START_TEST(fit_finds_signal_lr_none)
+{
+    const size_t signal[] = {3, 17, 31};
+    calci_dataset *d = make_cohort(40, 40, 40, signal, 3, 1.5, 2024);
+    calci_options *o = make_options("lr_none", "10");
+    calci_model *m = NULL;
+    calci_error *error = calci_error_create();
+    ck_assert_int_eq(calci_options_set(o, "k", "3", NULL), CALCI_OK);
+    ck_assert_msg(calci_model_fit(o, d, NULL, 0, &m, error) == CALCI_OK, "%s",
+                  calci_error_message(error));
+    ck_assert_str_eq(calci_model_classifier(m), "lr_none");
+    ck_assert_uint_eq(calci_model_feature_count(m), 3);
+    for (size_t i = 0; i < 3; i++) {
+        const char *name = calci_model_feature_name(m, i);
+        ck_assert(strcmp(name, "f3") == 0 || strcmp(name, "f17") == 0 ||
+                  strcmp(name, "f31") == 0);
+    }
+    ck_assert_double_gt(calci_model_cv_auc(m), 0.8);
+    calci_model_free(m);
+    calci_options_free(o);
+    calci_dataset_free(d);
+    calci_error_free(error);
+}
+END_TEST
+
+/* Fits with one option changed from make_options("lr", "10") and returns the
+ * model (the caller frees it). */
+static calci_model *fit_with(calci_dataset *d, const char *key, const char *value,
+                             const char *key2, const char *value2)
+{
+    calci_options *o = make_options("lr", "10");
+    calci_model *m = NULL;
+    calci_error *error = calci_error_create();
+    ck_assert_int_eq(calci_options_set(o, key, value, NULL), CALCI_OK);
+    if (key2 != NULL)
+        ck_assert_int_eq(calci_options_set(o, key2, value2, NULL), CALCI_OK);
+    ck_assert_msg(calci_model_fit(o, d, NULL, 0, &m, error) == CALCI_OK, "%s=%s: %s", key, value,
+                  calci_error_message(error));
+    calci_options_free(o);
+    calci_error_free(error);
+    return m;
+}
+
+/* ReliefF and ANOVA F rank the three shifted features of the cohort of
+ * check_end_to_end first (each has a population AUC of 0.856, the 37 noise
+ * features 0.5), so the chosen model contains all three. */
+START_TEST(fit_select_relieff_anova)
+{
+    const size_t signal[] = {3, 17, 31};
+    calci_dataset *d = make_cohort(40, 40, 40, signal, 3, 1.5, 2024);
+    const char *methods[] = {"relieff", "anova"};
+    for (int s = 0; s < 2; s++) {
+        calci_model *m = fit_with(d, "select", methods[s], NULL, NULL);
+        int found = 0;
+        for (size_t i = 0; i < calci_model_feature_count(m); i++) {
+            const char *name = calci_model_feature_name(m, i);
+            found += strcmp(name, "f3") == 0 || strcmp(name, "f17") == 0 ||
+                     strcmp(name, "f31") == 0;
+        }
+        printf("select %s: k = %zu, CV AUC = %.4f\n", methods[s], calci_model_feature_count(m),
+               calci_model_cv_auc(m));
+        ck_assert_int_eq(found, 3);
+        ck_assert_double_gt(calci_model_cv_auc(m), 0.9);
+        calci_model_free(m);
+    }
+    calci_dataset_free(d);
+}
+END_TEST
+
+/* The out-of-fold scores are the ones the CV AUC pools: their AUC equals
+ * calci_model_cv_auc (1e-15). */
+START_TEST(fit_oof_scores_give_cv_auc)
+{
+    const size_t signal[] = {3, 17, 31};
+    calci_dataset *d = make_cohort(30, 30, 20, signal, 3, 1.0, 77);
+    calci_model *m = fit_with(d, "cv", "kfold", NULL, NULL);
+    size_t n = calci_model_oof_count(m);
+    ck_assert_uint_eq(n, calci_dataset_cases(d));
+    double *oof = malloc(n * sizeof *oof);
+    int *labels = malloc(n * sizeof *labels);
+    ck_assert_int_eq(calci_model_oof_scores(m, oof, n, NULL), CALCI_OK);
+    ck_assert_int_eq(calci_model_oof_scores(m, oof, n - 1, NULL), CALCI_ERR_ARGUMENT);
+    for (size_t i = 0; i < n; i++)
+        labels[i] = calci_dataset_label(d, i);
+    calci_roc *roc = NULL;
+    ck_assert_int_eq(calci_roc_create(oof, labels, n, CALCI_DIRECTION_HIGHER, &roc, NULL),
+                     CALCI_OK);
+    ck_assert_double_eq_tol(calci_roc_auc(roc), calci_model_cv_auc(m), 1e-15);
+    ck_assert(isnan(calci_model_cv_auc_sd(m)));
+    ck_assert(isnan(calci_model_cv_auc_nested(m)));
+    calci_roc_free(roc);
+    free(oof);
+    free(labels);
+    calci_model_free(m);
+    calci_dataset_free(d);
+}
+END_TEST
+
+/* Repeated CV: with 5 repeats the CV AUC is the mean of five pooled AUCs and
+ * has a positive SD; repeats = 1 is plain k-fold with the same seed, so its
+ * AUC equals the kfold fit's (1e-15). Leave-one-patient-out runs on patients
+ * with one or two cases and finds the signal (AUC > 0.7: the pooled
+ * leave-one-out AUC is biased low, because removing a case shifts the
+ * training class balance, and so the intercept, against that case's class). */
+START_TEST(fit_repeated_and_lopo)
+{
+    const size_t signal[] = {3, 17, 31};
+    calci_dataset *d = make_cohort(30, 30, 20, signal, 3, 1.0, 77);
+    calci_model *kfold = fit_with(d, "cv", "kfold", NULL, NULL);
+    calci_model *once = fit_with(d, "cv", "repeated", "repeats", "1");
+    calci_model *five = fit_with(d, "cv", "repeated", "repeats", "5");
+    calci_model *lopo = fit_with(d, "cv", "lopo", NULL, NULL);
+    calci_model *lopo_1se = fit_with(d, "cv", "lopo", "k_rule", "1se");
+
+    printf("cv: kfold %.4f, repeated x5 %.4f (SD %.4f), lopo %.4f\n", calci_model_cv_auc(kfold),
+           calci_model_cv_auc(five), calci_model_cv_auc_sd(five), calci_model_cv_auc(lopo));
+    ck_assert_double_eq_tol(calci_model_cv_auc(once), calci_model_cv_auc(kfold), 1e-15);
+    ck_assert(isnan(calci_model_cv_auc_sd(once)));
+    ck_assert_double_gt(calci_model_cv_auc_sd(five), 0.0);
+    ck_assert_double_lt(calci_model_cv_auc_sd(five), 0.2);
+    ck_assert_double_gt(calci_model_cv_auc(lopo), 0.7);
+    ck_assert_uint_le(calci_model_feature_count(lopo_1se), calci_model_feature_count(lopo));
+    calci_model_free(kfold);
+    calci_model_free(once);
+    calci_model_free(five);
+    calci_model_free(lopo);
+    calci_model_free(lopo_1se);
+    calci_dataset_free(d);
+}
+END_TEST
+
+/*
+ * Optimism of the FAE 0.2.5 workflow on pure noise (50 + 50 patients, 400
+ * N(0, 1) features, no signal; the true AUC of any model is 0.5), with the
+ * ANOVA F ranking, whose top features fit the labels' noise most. Selecting
+ * features on all cases before CV lets the CV pick features that fit the
+ * held-out cases' noise, so its CV AUC is far above 0.5; with the selection
+ * inside the folds, and with nested CV, the estimate stays near 0.5.
+ * Bounds (not tight): leaky > correct + 0.1, correct and nested < 0.7.
+ */
+START_TEST(fit_study_compatible_is_optimistic)
+{
+    calci_dataset *d = make_cohort(50, 50, 400, NULL, 0, 0.0, 99);
+    calci_model *correct = fit_with(d, "cv", "nested", "select", "anova");
+    calci_model *leaky = fit_with(d, "study_compatible", "true", "select", "anova");
+    printf("noise: CV AUC correct %.4f, nested %.4f, study-compatible %.4f\n",
+           calci_model_cv_auc(correct), calci_model_cv_auc_nested(correct),
+           calci_model_cv_auc(leaky));
+    ck_assert_double_gt(calci_model_cv_auc(leaky), calci_model_cv_auc(correct) + 0.1);
+    ck_assert_double_lt(calci_model_cv_auc(correct), 0.7);
+    ck_assert_double_lt(calci_model_cv_auc_nested(correct), 0.7);
+    calci_model_free(correct);
+    calci_model_free(leaky);
+    calci_dataset_free(d);
+}
+END_TEST
+
+/* Unpenalised LR on a cohort whose signal feature separates the classes
+ * (shift 20 SD) fails with CALCI_ERR_DATA naming the separation. */
+START_TEST(fit_lr_none_separation)
+{
+    const size_t signal[] = {0};
+    calci_dataset *d = make_cohort(20, 20, 5, signal, 1, 20.0, 3);
+    calci_options *o = make_options("lr_none", "3");
+    calci_model *m = NULL;
+    calci_error *error = calci_error_create();
+    ck_assert_int_eq(calci_model_fit(o, d, NULL, 0, &m, error), CALCI_ERR_DATA);
+    ck_assert_ptr_nonnull(strstr(calci_error_message(error), "separated"));
+    ck_assert_ptr_null(m);
+    calci_error_free(error);
+    calci_options_free(o);
+    calci_dataset_free(d);
+}
+END_TEST
+
 /* ---- timing (printed, not asserted) ---- */
 
 START_TEST(fit_timing_160x774)
 {
     const size_t signal[] = {3, 17, 31, 100, 400};
     calci_dataset *d = make_cohort(60, 60, 774, signal, 5, 1.0, 5);
-    const char *classifiers[] = {"lr", "svm"};
+    const char *classifiers[] = {"lr", "svm", "lr_l1"};
 
-    for (int c = 0; c < 2; c++) {
+    for (int c = 0; c < 3; c++) {
         calci_options *o = make_options(classifiers[c], "30");
         calci_model *m = NULL;
         struct timespec t0, t1;
@@ -538,6 +719,13 @@ int main(void)
     tcase_add_test(tc, file_hand_written);
     tcase_add_test(tc, file_damaged_names_line);
     tcase_add_test(tc, file_newer_version);
+    tcase_add_test(tc, fit_finds_signal_lr_l1);
+    tcase_add_test(tc, fit_finds_signal_lr_none);
+    tcase_add_test(tc, fit_select_relieff_anova);
+    tcase_add_test(tc, fit_oof_scores_give_cv_auc);
+    tcase_add_test(tc, fit_repeated_and_lopo);
+    tcase_add_test(tc, fit_study_compatible_is_optimistic);
+    tcase_add_test(tc, fit_lr_none_separation);
     tcase_add_test(tc, fit_timing_160x774);
     suite_add_tcase(suite, tc);
 

@@ -1,12 +1,16 @@
 /*
- * test_select.c - z-score, Pearson redundancy filter and classic Relief on
- * small matrices whose results are worked out by hand in the comments.
+ * test_select.c - z-score, Pearson redundancy filter, classic Relief and
+ * ReliefF on small matrices whose results are worked out by hand in the
+ * comments, and the ANOVA F ranking against scikit-learn's f_classif.
  */
 #include <check.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "model_internal.h"
+#include "pyref.h"
+#include "testutil.h"
 
 /* Column (1, 2, 3, 4): mean 2.5, population SD sqrt(((1.5^2 + 0.5^2) * 2) / 4)
  * = sqrt(1.25). Column (7, 7, 7, 7) is constant: SD reported as 1, flagged.
@@ -172,6 +176,141 @@ START_TEST(relief_needs_two_per_class)
 }
 END_TEST
 
+/*
+ * ReliefF hand example: cases (f0, f1, label) = (0, 0, 0), (1, 2, 0),
+ * (2, 1, 1), (4, 2, 1). Ranges 4 and 2, so the normalised columns are
+ * f0 = (0, .25, .5, 1), f1 = (0, 1, .5, 1) and the Manhattan distances
+ * d01 = 1.25, d02 = 1, d03 = 2, d12 = .75, d13 = .75, d23 = 1.
+ * With k = 10 each case has its only hit (k_h = 1) and both misses (k_m = 2):
+ *   case 0: hit 1 (.25, 1), misses mean (.75, .75) -> (+.5, -.25)
+ *   case 1: hit 0 (.25, 1), misses mean (.5, .25)  -> (+.25, -.75)
+ *   case 2: hit 3 (.5, .5), misses mean (.375, .5) -> (-.125, 0)
+ *   case 3: hit 2 (.5, .5), misses mean (.875, .5) -> (+.375, 0)
+ * so w = (1, -1) / 4 = (0.25, -0.25). With k = 1 the nearest miss is taken,
+ * case 1's tie d12 = d13 going to the lower row 2:
+ *   case 0: miss 2 (.5, .5) -> (+.25, -.5);  case 1: miss 2 (.25, .5) -> (0, -.5)
+ *   case 2: miss 1 (.25, .5) -> (-.25, 0);   case 3: miss 1 (.75, 0) -> (+.25, -.5)
+ * so w = (.25, -1.5) / 4 = (0.0625, -0.375). Tolerance 1e-15.
+ */
+START_TEST(relieff_hand_example)
+{
+    double x[] = {0, 0, 1, 2, 2, 1, 4, 2};
+    int labels[] = {0, 0, 1, 1};
+    size_t cols[] = {0, 1}, order[2];
+    double w[2];
+
+    ck_assert_int_eq(ci_relieff(x, 4, 2, labels, cols, 2, 10, w, order, NULL), CALCI_OK);
+    ck_assert_double_eq_tol(w[0], 0.25, 1e-15);
+    ck_assert_double_eq_tol(w[1], -0.25, 1e-15);
+    ck_assert_uint_eq(order[0], 0);
+    ck_assert_uint_eq(order[1], 1);
+
+    ck_assert_int_eq(ci_relieff(x, 4, 2, labels, cols, 2, 1, w, order, NULL), CALCI_OK);
+    ck_assert_double_eq_tol(w[0], 0.0625, 1e-15);
+    ck_assert_double_eq_tol(w[1], -0.375, 1e-15);
+}
+END_TEST
+
+/* Ranking by signed weight: given as (f1, f0), the weights are (-0.25, 0.25)
+ * and f0 (position 1) ranks first, although both have |w| = 0.25. */
+START_TEST(relieff_ranks_signed_weight)
+{
+    double x[] = {0, 0, 1, 2, 2, 1, 4, 2};
+    int labels[] = {0, 0, 1, 1};
+    size_t cols[] = {1, 0}, order[2];
+
+    ck_assert_int_eq(ci_relieff(x, 4, 2, labels, cols, 2, 10, NULL, order, NULL), CALCI_OK);
+    ck_assert_uint_eq(order[0], 1);
+    ck_assert_uint_eq(order[1], 0);
+}
+END_TEST
+
+START_TEST(relieff_rejects_bad_input)
+{
+    double x[] = {1, 2, 3, 4};
+    int labels[] = {1, 0, 0, 0};
+    size_t cols[] = {0};
+
+    ck_assert_int_eq(ci_relieff(x, 4, 1, labels, cols, 1, 10, NULL, NULL, NULL), CALCI_ERR_DATA);
+    labels[1] = 1;
+    ck_assert_int_eq(ci_relieff(x, 4, 1, labels, cols, 1, 0, NULL, NULL, NULL),
+                     CALCI_ERR_ARGUMENT);
+}
+END_TEST
+
+/* Hand example for ANOVA F: column (1, 2, 3 | 5, 6, 7), groups of 3 with
+ * means 2 and 6, grand mean 4: SSB = 3 * 4 + 3 * 4 = 24, SSW = 2 + 2 = 4,
+ * F = (24 / 1) / (4 / 4) = 24. Column (1, 1, 2 | 1, 1, 2) has equal group
+ * means: F = 0. Column (3, 3, 3 | 4, 4, 4) is constant within groups: +inf.
+ * Tolerance 1e-12. */
+START_TEST(anova_hand_example)
+{
+    double x[] = {1, 1, 3, 2, 1, 3, 3, 2, 3, 5, 1, 4, 6, 1, 4, 7, 2, 4};
+    int labels[] = {0, 0, 0, 1, 1, 1};
+    size_t cols[] = {0, 1, 2}, order[3];
+    double f[3];
+
+    ck_assert_int_eq(ci_anova_f(x, 6, 3, labels, cols, 3, f, order, NULL), CALCI_OK);
+    ck_assert_double_eq_tol(f[0], 24.0, 1e-12);
+    ck_assert_double_eq_tol(f[1], 0.0, 1e-12);
+    ck_assert(isinf(f[2]) && f[2] > 0);
+    ck_assert_uint_eq(order[0], 2);
+    ck_assert_uint_eq(order[1], 0);
+    ck_assert_uint_eq(order[2], 1);
+}
+END_TEST
+
+/* ANOVA F of the 30 raw breast-cancer columns against sklearn's f_classif,
+ * relative tolerance 1e-10. */
+static const char *const anova_script =
+    "import sys, numpy as np\n"
+    "from sklearn.datasets import load_breast_cancer\n"
+    "from sklearn.feature_selection import f_classif\n"
+    "out = sys.argv[1]\n"
+    "d = load_breast_cancer()\n"
+    "np.savetxt(out + '/x.txt', d.data, fmt='%.17g')\n"
+    "np.savetxt(out + '/y.txt', d.target, fmt='%d')\n"
+    "np.savetxt(out + '/f.txt', f_classif(d.data, d.target)[0], fmt='%.17g')\n";
+
+START_TEST(anova_matches_sklearn)
+{
+    const char *python = pyref_python("numpy sklearn", "ANOVA F vs scikit-learn");
+    if (python == NULL)
+        return;
+    const char *dir = test_temp_dir();
+    ck_assert_int_eq(pyref_run(python, anova_script, dir), 0);
+    size_t nx = 0, ny = 0, nf = 0;
+    double *x = pyref_read(dir, "x.txt", &nx);
+    double *yv = pyref_read(dir, "y.txt", &ny);
+    double *expected = pyref_read(dir, "f.txt", &nf);
+    ck_assert_ptr_nonnull(x);
+    ck_assert_ptr_nonnull(yv);
+    ck_assert_ptr_nonnull(expected);
+    ck_assert_uint_eq(nf, 30);
+    ck_assert_uint_eq(nx, ny * 30);
+
+    int *y = malloc(ny * sizeof *y);
+    size_t cols[30];
+    double f[30];
+    for (size_t i = 0; i < ny; i++)
+        y[i] = (int)yv[i];
+    for (size_t j = 0; j < 30; j++)
+        cols[j] = j;
+    ck_assert_int_eq(ci_anova_f(x, ny, 30, y, cols, 30, f, NULL, NULL), CALCI_OK);
+    double max_rel = 0.0;
+    for (size_t j = 0; j < 30; j++) {
+        double rel = fabs(f[j] - expected[j]) / fabs(expected[j]);
+        max_rel = fmax(max_rel, rel);
+        ck_assert_msg(rel <= 1e-10, "F[%zu] = %.17g, sklearn %.17g", j, f[j], expected[j]);
+    }
+    printf("anova: max relative deviation from f_classif = %.3g\n", max_rel);
+    free(x);
+    free(yv);
+    free(y);
+    free(expected);
+}
+END_TEST
+
 int main(void)
 {
     Suite *suite = suite_create("select");
@@ -184,6 +323,12 @@ int main(void)
     tcase_add_test(tc, relief_rank_tie_lower_wins);
     tcase_add_test(tc, relief_neighbour_tie_lower_wins);
     tcase_add_test(tc, relief_needs_two_per_class);
+    tcase_add_test(tc, relieff_hand_example);
+    tcase_add_test(tc, relieff_ranks_signed_weight);
+    tcase_add_test(tc, relieff_rejects_bad_input);
+    tcase_add_test(tc, anova_hand_example);
+    tcase_add_test(tc, anova_matches_sklearn);
+    tcase_set_timeout(tc, 60);
     suite_add_tcase(suite, tc);
 
     SRunner *runner = srunner_create(suite);

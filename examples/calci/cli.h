@@ -106,6 +106,9 @@ void json_bool(json_writer *w, const char *key, int value);
 int command_study(int argc, char **argv);
 int command_extract(int argc, char **argv);
 int command_predict(int argc, char **argv);
+int command_train(int argc, char **argv);    /* train_cmd.c */
+int command_evaluate(int argc, char **argv); /* train_cmd.c */
+int command_table1(int argc, char **argv);
 int command_roc(int argc, char **argv);
 
 /* ------------------------------------------------------------------ */
@@ -133,6 +136,7 @@ typedef struct model_result {
     calci_model *model;
     double *scores;         /* per case of the dataset */
     double cv_auc;
+    double cv_auc_study_compatible; /* CV AUC with FAE 0.2.5's leaky workflow; NaN if it failed */
     double test_auc, test_ci[2];
     size_t test_positive, test_negative;
     calci_roc *test_roc;

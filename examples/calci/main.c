@@ -23,9 +23,17 @@ static const char usage_text[] =
     "                               one row of features per case of a manifest\n"
     "  predict MODEL INPUT --out FILE\n"
     "                               score a manifest or a features CSV with a saved model\n"
+    "  train FILE --id COL --label COL --classifier lr|svm --out MODEL\n"
+    "                               fit a model on a CSV of numeric features\n"
+    "  evaluate MODEL FILE --label COL [--json]\n"
+    "                               AUC with DeLong CI, operating points, Brier score\n"
+    "                               and calibration of a saved model on a labelled CSV\n"
     "  roc FILE --label COL --score COL [--score COL ...]\n"
     "                               AUC with a DeLong or bootstrap CI per score, and a\n"
     "                               test for each pair of scores (as R's pROC)\n"
+    "  table1 CLINICAL.csv --group COL [--categorical COL ...] [--continuous COL ...]\n"
+    "                               patient characteristics of two groups with the\n"
+    "                               chi-square, Fisher or Mann-Whitney p (Table 1)\n"
     "  version                      print the program and library versions\n"
     "\n"
     "Run `calci COMMAND --help` for the options of a command.\n";
@@ -86,8 +94,14 @@ int main(int argc, char **argv)
         return command_extract(argc - 1, argv + 1);
     if (strcmp(argv[1], "predict") == 0)
         return command_predict(argc - 1, argv + 1);
+    if (strcmp(argv[1], "train") == 0)
+        return command_train(argc - 1, argv + 1);
+    if (strcmp(argv[1], "evaluate") == 0)
+        return command_evaluate(argc - 1, argv + 1);
     if (strcmp(argv[1], "roc") == 0)
         return command_roc(argc - 1, argv + 1);
+    if (strcmp(argv[1], "table1") == 0)
+        return command_table1(argc - 1, argv + 1);
     if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
         printf("calci %s (libcalci %s, libradiomics %s)\n", CALCI_VERSION_STRING,
                calci_version_string(), rad_version_string());

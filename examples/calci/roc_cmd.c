@@ -250,9 +250,9 @@ typedef struct test_result {
     double statistic, p;
 } test_result;
 
-static int fail_with(calci_error *error, const char *what)
+static int fail_with(calci_error *error, const char *context)
 {
-    cli_error("roc: %s: %s", what, calci_error_message(error));
+    cli_error("roc: %s: %s", context, calci_error_message(error));
     return -1;
 }
 

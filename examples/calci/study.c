@@ -222,6 +222,30 @@ done:
     free(labels);
 }
 
+/* CV AUC of the same fit with z-score, Pearson filter and ranking fitted on
+ * the whole training set before CV (FAE 0.2.5's workflow), to show its
+ * optimism next to the correct estimate. NaN, with a message, on failure. */
+static double study_compatible_cv_auc(const calci_options *options, const calci_dataset *d)
+{
+    calci_options *leaky = calci_options_copy(options);
+    calci_error *error = calci_error_create();
+    calci_model *m = NULL;
+    double auc = NAN;
+
+    if (leaky == NULL || error == NULL)
+        cli_error("out of memory fitting the study-compatible model");
+    else if (calci_options_set(leaky, "study_compatible", "true", error) != CALCI_OK ||
+             calci_model_fit(leaky, d, NULL, 0, &m, error) != CALCI_OK)
+        cli_error("study-compatible fit failed (leakage line left empty): %s",
+                  calci_error_message(error));
+    else
+        auc = calci_model_cv_auc(m);
+    calci_model_free(m);
+    calci_options_free(leaky);
+    calci_error_free(error);
+    return auc;
+}
+
 /* Fits one classifier and evaluates it on the test rows. Returns 0 or -1. */
 static int run_model(model_result *r, const study_args *a, const rad_params *params,
                      const calci_dataset *d, const size_t *test, size_t n_test)
@@ -264,6 +288,7 @@ static int run_model(model_result *r, const study_args *a, const rad_params *par
         calci_model_predict(r->model, d, NULL, 0, r->scores, NULL, error) != CALCI_OK)
         goto fail;
     r->cv_auc = calci_model_cv_auc(r->model);
+    r->cv_auc_study_compatible = study_compatible_cv_auc(options, d);
 
     scores = malloc((n_test + 1) * sizeof *scores);
     labels = malloc((n_test + 1) * sizeof *labels);
@@ -369,6 +394,10 @@ static void write_model_summary(json_writer *w, const model_result *r)
     json_end_array(w);
     json_number(w, "intercept", calci_model_intercept(m));
     json_number(w, "cv_auc", r->cv_auc);
+    json_begin_object(w, "leakage");
+    json_number(w, "cv_auc_correct", r->cv_auc);
+    json_number(w, "cv_auc_study_compatible", r->cv_auc_study_compatible);
+    json_end_object(w);
     json_begin_array(w, "cv_auc_by_k");
     for (size_t k = 1; k <= calci_model_cv_k_max(m); k++)
         json_number(w, NULL, calci_model_cv_auc_at(m, k));

@@ -9,6 +9,7 @@
 
 #include <gsl/gsl_cdf.h>
 
+#include "cohort_tests.h"
 #include "internal.h"
 
 /* Relative tolerance of "no more likely than the observed table": R's
@@ -280,6 +281,7 @@ typedef struct fisher_walk {
     double log_constant; /* K */
     double threshold;   /* S_obs - log(1 + tol) */
     double included;    /* sum of P over tables no more likely than observed */
+    uint64_t max_tables;
     double total;       /* sum of P over all tables */
     uint64_t visited;
 } fisher_walk;
@@ -298,14 +300,15 @@ static void fisher_add_table(fisher_walk *w, double partial)
     w->visited++;
 }
 
-/* Fills cell (i, j) with every feasible value; left is the part of column
- * j's total not yet placed and below the sum of row totals left under row i. */
+/* Fills cell (i, j) with every feasible value and recurses. left is the
+ * part of column j's total not yet placed. below is the sum of the row
+ * totals left in the rows under row i. */
 static int fisher_fill(fisher_walk *w, size_t i, size_t j, size_t left, size_t below,
                        double partial)
 {
     size_t low, high;
 
-    if (w->visited >= CALCI_FISHER_MAX_TABLES)
+    if (w->visited >= w->max_tables)
         return -1;
     if (j == w->cols - 1) {
         fisher_add_table(w, partial);
@@ -344,6 +347,12 @@ static int fisher_fill(fisher_walk *w, size_t i, size_t j, size_t left, size_t b
 calci_status calci_fisher_test(const size_t *counts, size_t rows, size_t cols, double *p,
                                calci_error *error)
 {
+    return ci_fisher_test_limited(counts, rows, cols, CALCI_FISHER_MAX_TABLES, p, error);
+}
+
+calci_status ci_fisher_test_limited(const size_t *counts, size_t rows, size_t cols,
+                                    uint64_t max_tables, double *p, calci_error *error)
+{
     fisher_walk w = {0};
     size_t *row_sums = NULL, total;
     double *lf = NULL, observed = 0.0;
@@ -377,6 +386,7 @@ calci_status calci_fisher_test(const size_t *counts, size_t rows, size_t cols, d
     }
 
     w.rows = rows;
+    w.max_tables = max_tables;
     w.cols = cols;
     w.lf = lf;
     w.log_constant = -lf[total];
@@ -393,9 +403,9 @@ calci_status calci_fisher_test(const size_t *counts, size_t rows, size_t cols, d
     if (fisher_fill(&w, 0, 0, w.col_sums[0], total - row_sums[0], 0.0) != 0) {
         status = ci_fail(error, CALCI_ERR_DATA,
                          "Fisher's exact test: the %zu x %zu table with %zu counts has more "
-                         "than %d tables with its margins, the limit of the enumeration; use "
+                         "than %llu tables with its margins, the limit of the enumeration; use "
                          "the chi-square test or merge levels",
-                         rows, cols, total, CALCI_FISHER_MAX_TABLES);
+                         rows, cols, total, (unsigned long long)max_tables);
         goto done;
     }
     /* Dividing by the total removes the rounding of the log factorials. */

@@ -19,6 +19,7 @@
  *   |g_j + sign(w_j)| (w_j != 0),  max(|g_j| - 1, 0) (w_j = 0),  |g_b|,
  * is at most 1e-10 * (1 + C sum_i s_i).
  */
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -191,12 +192,15 @@ calci_status ci_logreg_l1_fit(const double *x, size_t n, size_t p, size_t ld, co
             decrease += fabs(theta[j] + d[j]) - fabs(theta[j]);
 
         double step = 1.0, trial_value = value;
+        double rounding = 64.0 * DBL_EPSILON * (fabs(value) + 1.0);
         int accepted = 0;
         for (int halving = 0; halving < MAX_HALVINGS; halving++, step *= 0.5) {
             for (size_t j = 0; j < q; j++)
                 trial[j] = theta[j] + step * d[j];
             trial_value = l1_objective(&pr, trial, f_trial);
-            if (trial_value <= value + 0.01 * step * decrease) {
+            /* Near the optimum the decrease falls below the rounding error of
+             * the objective (a sum of n terms); a step within it is accepted. */
+            if (trial_value <= value + 0.01 * step * decrease + rounding) {
                 accepted = 1;
                 break;
             }

@@ -8,6 +8,11 @@
  * classifier is then fitted for every k on the top-k ranked features, so the
  * O(n^2 p) Relief step runs once per fold, not once per k. Out-of-fold
  * scores are pooled per k into one AUC (CALCI_DIRECTION_HIGHER).
+ *
+ * Options change this scheme: cv = "repeated" repeats the split with seeds
+ * seed, seed + 1, ..., "lopo" uses one fold per patient, "nested" adds an
+ * outer k-fold around the whole fit, and study_compatible ranks the
+ * features once on all rows before CV (FAE 0.2.5's leak).
  */
 #include <math.h>
 #include <stdint.h>

@@ -112,7 +112,7 @@ calci_status ci_logreg_fit(const double *x, size_t n, size_t p, size_t ld, const
  * sum_i s_i * log(1 + exp(-y_i (w.x_i + b))) by the same Newton iteration.
  * Errors: CALCI_ERR_DATA when the coefficients diverge because the classes
  * are perfectly or quasi-perfectly separated (the fit leaves a case with
- * margin y_i f_i > 15, or Newton does not converge).
+ * margin y_i f_i > 25, or Newton does not converge).
  */
 calci_status ci_logreg_fit_unpenalised(const double *x, size_t n, size_t p, size_t ld,
                                        const int *labels, const double *weights, double *w,

@@ -323,6 +323,9 @@ rad_status rad_extract(const rad_params *params, const rad_volume *image,
     status = prepare_grid(params, work ? work : image, mask, &grid_image, &grid_mask, error);
     if (status != RAD_OK)
         goto fail;
+    /* The filters need only the resampled grid, so the normalised whole image is freed here. */
+    rad_volume_free(work);
+    work = NULL;
     status = check_roi(params, grid_mask, error);
     if (status != RAD_OK)
         goto fail;

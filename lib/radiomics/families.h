@@ -35,13 +35,21 @@ extern const ri_feature_table ri_morphology_table;
 rad_status ri_morphology(const ri_roi *roi, const ri_settings *settings, double *out,
                          rad_error *error);
 
-/* A triangle mesh of the ROI surface in mm, relative to the centre of voxel (0,0,0). */
+/* A triangle mesh of the ROI surface in mm, origin at the centre of box voxel (-1, -1, -1). */
 typedef struct ri_mesh {
     double *vertices;  /* 3 per vertex, x y z; each vertex listed once */
     size_t n_vertices;
     double area;       /* sum of triangle areas, mm^2 */
-    double volume;     /* |sum of signed tetrahedra (origin, a, b, c)|, mm^3 */
+    double volume;     /* sum of signed tetrahedra (origin, a, b, c), mm^3 */
 } ri_mesh;
+
+/*
+ * Writes the triangles (vertex coordinates in the unit cube, x y z, facing
+ * outward) that the mesh uses for one cube whose corner c is inside when bit
+ * c of config is set; corners 0-3 are (0,0,0) (1,0,0) (1,1,0) (0,1,0) and
+ * corners 4-7 the same with z = 1. Returns the number of triangles (at most 12).
+ */
+int ri_mesh_cube_triangles(int config, double triangles[][3][3]);
 
 /* Builds the marching-cubes mesh of roi->mask (padded by one empty voxel). */
 rad_status ri_mesh_build(const ri_roi *roi, ri_mesh *mesh, rad_error *error);

@@ -79,6 +79,21 @@ static inline void swap_values(double *x, size_t a, size_t b)
     x[b] = t;
 }
 
+/* Returns the median of a, b and c. */
+static double median_of_three(double a, double b, double c)
+{
+    if (a > b) {
+        double t = a;
+
+        a = b;
+        b = t;
+    }
+    /* Now a <= b, so the median is b unless c lies below it. */
+    if (c >= b)
+        return b;
+    return c > a ? c : a;
+}
+
 /*
  * Rearranges x[0..n-1] (finite values) so that x[k] is the value a full sort
  * would put there, every x[i] with i < k is <= x[k] and every x[i] with
@@ -92,8 +107,7 @@ static void select_rank(double *x, size_t n, size_t k)
 
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        double a = x[lo], b = x[mid], c = x[hi];
-        double pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+        double pivot = median_of_three(x[lo], x[mid], x[hi]);
         size_t i = lo, j = hi;
 
         /* Afterwards x[lo..j] <= pivot, x[i..hi] >= pivot and x[j+1..i-1] == pivot. */
@@ -162,7 +176,7 @@ static void percentiles(double *x, size_t n, double result[N_QUANTILES],
                     select_rank(x + done, n - done, rank - done);
                 done = rank + 1;
             }
-            /* rank is one of the ranks selected so far, so x[rank] holds s[rank]. */
+            /* rank is one of the ranks selected so far, so x[rank] contains s[rank]. */
             if (rank == below)
                 lower[q] = x[rank];
             else

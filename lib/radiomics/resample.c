@@ -233,6 +233,129 @@ static int inside_buffer(const rad_volume *v, const double x[3])
     return 1;
 }
 
+/*
+ * B-spline resampling for an axis-aligned map (m diagonal), so that the
+ * weights along each output axis depend on that axis's index only. The 4^3
+ * sum of bspline_eval is taken in three passes (x, then y, then z) that
+ * form each partial sum with the same operations in the same order, so the
+ * values equal bspline_eval's bit for bit. Returns 0 when scratch memory is
+ * unavailable, and the caller then samples voxel by voxel.
+ */
+static int resample_bspline_separable(const rad_volume *in, const double *coef,
+                                      const index_map *map, rad_volume *out)
+{
+    size_t nx = out->size[0], ny = out->size[1], nz = out->size[2];
+    size_t sx = in->size[0], sy = in->size[1], sz = in->size[2];
+    size_t n_out[3] = {nx, ny, nz}, total = nx + ny + nz;
+    long *idx = malloc(total * 4 * sizeof *idx);
+    double *w = malloc(total * 4 * sizeof *w);
+    unsigned char *inside = malloc(total);
+    double *after_x = NULL, *after_y = NULL;
+
+    if (idx == NULL || w == NULL || inside == NULL) {
+        free(idx);
+        free(w);
+        free(inside);
+        free(after_x);
+        free(after_y);
+        return 0;
+    }
+
+    /* Per-axis positions, computed as resample_into does with the other indices 0. */
+    size_t base = 0;
+    for (int a = 0; a < 3; a++) {
+        for (size_t t = 0; t < n_out[a]; t++) {
+            double index[3] = {0, 0, 0}, x;
+            long first;
+
+            index[a] = (double)t;
+            x = map->b[a] + map->m[3 * a] * index[0] + map->m[3 * a + 1] * index[1] +
+                map->m[3 * a + 2] * index[2];
+            inside[base + t] = x >= -0.5 && x < (double)in->size[a] - 0.5;
+            bspline_weights(x, &first, w + 4 * (base + t));
+            for (int k = 0; k < 4; k++)
+                idx[4 * (base + t) + k] = mirror_index(first + k, (long)in->size[a]);
+        }
+        base += n_out[a];
+    }
+    const long *ix = idx, *iy = idx + 4 * nx, *iz = idx + 4 * (nx + ny);
+    const double *wx = w, *wy = w + 4 * nx, *wz = w + 4 * (nx + ny);
+    const unsigned char *in_x = inside, *in_y = inside + nx, *in_z = inside + nx + ny;
+
+    /* Only the source rows y0..y1 and planes z0..z1 that some tap reads are filtered. */
+    long y0 = (long)sy, y1 = -1, z0 = (long)sz, z1 = -1;
+    for (size_t t = 0; t < 4 * ny; t++) {
+        y0 = iy[t] < y0 ? iy[t] : y0;
+        y1 = iy[t] > y1 ? iy[t] : y1;
+    }
+    for (size_t t = 0; t < 4 * nz; t++) {
+        z0 = iz[t] < z0 ? iz[t] : z0;
+        z1 = iz[t] > z1 ? iz[t] : z1;
+    }
+    size_t my = (size_t)(y1 - y0 + 1), mz = (size_t)(z1 - z0 + 1);
+    after_x = malloc(nx * my * mz * sizeof *after_x);
+    after_y = malloc(nx * ny * mz * sizeof *after_y);
+    if (after_x == NULL || after_y == NULL) {
+        free(idx);
+        free(w);
+        free(inside);
+        free(after_x);
+        free(after_y);
+        return 0;
+    }
+
+    /* sx(i, y, z) = sum over the 4 x taps, for every source row read. */
+    for (size_t z = 0; z < mz; z++)
+        for (size_t y = 0; y < my; y++) {
+            const double *row = coef + (((size_t)z0 + z) * sy + (size_t)y0 + y) * sx;
+            double *dst = after_x + (z * my + y) * nx;
+            for (size_t i = 0; i < nx; i++) {
+                const long *c = ix + 4 * i;
+                const double *h = wx + 4 * i;
+                dst[i] = h[0] * row[c[0]] + h[1] * row[c[1]] + h[2] * row[c[2]] +
+                         h[3] * row[c[3]];
+            }
+        }
+    /* sy(i, j, z) = 0 + w_y[0] sx(...) + ... + w_y[3] sx(...), in tap order. */
+    for (size_t z = 0; z < mz; z++)
+        for (size_t j = 0; j < ny; j++) {
+            double *dst = after_y + (z * ny + j) * nx;
+            for (size_t i = 0; i < nx; i++)
+                dst[i] = 0;
+            for (int ky = 0; ky < 4; ky++) {
+                const double *src = after_x + (z * my + (size_t)(iy[4 * j + ky] - y0)) * nx;
+                double h = wy[4 * j + ky];
+                for (size_t i = 0; i < nx; i++)
+                    dst[i] += h * src[i];
+            }
+        }
+    /* value(i, j, k) = sum over kz of w_z sy, then truncation for integer images. */
+    for (size_t k = 0; k < nz; k++)
+        for (size_t j = 0; j < ny; j++) {
+            double *dst = out->data + (k * ny + j) * nx;
+            for (size_t i = 0; i < nx; i++)
+                dst[i] = 0;
+            for (int kz = 0; kz < 4; kz++) {
+                const double *src = after_y + ((size_t)(iz[4 * k + kz] - z0) * ny + j) * nx;
+                double h = wz[4 * k + kz];
+                for (size_t i = 0; i < nx; i++)
+                    dst[i] += h * src[i];
+            }
+            for (size_t i = 0; i < nx; i++) {
+                if (!(in_x[i] && in_y[j] && in_z[k]))
+                    dst[i] = 0;
+                else if (in->integer_valued)
+                    dst[i] = trunc(dst[i]);
+            }
+        }
+    free(idx);
+    free(w);
+    free(inside);
+    free(after_x);
+    free(after_y);
+    return 1;
+}
+
 /* Fills out (whose grid is set) by sampling in at each output voxel centre.
  * coef is the B-spline coefficient volume for RI_INTERP_BSPLINE. */
 static void resample_into(const rad_volume *in, const double *coef, ri_interpolator interp,
@@ -242,6 +365,12 @@ static void resample_into(const rad_volume *in, const double *coef, ri_interpola
     size_t n = 0;
 
     make_index_map(in, out, &map);
+    if (interp == RI_INTERP_BSPLINE && map.m[1] == 0 && map.m[2] == 0 && map.m[3] == 0 &&
+        map.m[5] == 0 && map.m[6] == 0 && map.m[7] == 0 &&
+        resample_bspline_separable(in, coef, &map, out)) {
+        out->integer_valued = in->integer_valued;
+        return;
+    }
     for (size_t k = 0; k < out->size[2]; k++)
         for (size_t j = 0; j < out->size[1]; j++)
             for (size_t i = 0; i < out->size[0]; i++, n++) {
