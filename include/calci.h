@@ -424,6 +424,30 @@ CALCI_API calci_status calci_roc_ci_bootstrap(const double *scores, const int *l
                                               double *upper, calci_error *error);
 
 /*
+ * Stratified bootstrap band of the sensitivity at fixed specificities, as
+ * pROC 1.18's ci.se(specificities, boot.stratified = TRUE) (pROC's default
+ * is 2000 replicates): each replicate draws controls then cases as
+ * calci_roc_ci_bootstrap does (same generator, seed and order), keeps the
+ * direction of the full curve, and reads the sensitivity of the resampled
+ * curve at each specificities[s] as pROC's coords(input = "specificity"):
+ * the highest sensitivity among points with exactly that specificity,
+ * else linear interpolation between the neighbouring points. lower[s],
+ * median[s] and upper[s] receive R's type-7 quantiles at (1 - level) / 2,
+ * 0.5 and (1 + level) / 2; median may be NULL. The draws differ from R's,
+ * so the band agrees with pROC's only within bootstrap error. Outputs are
+ * untouched on failure. Errors: as calci_roc_create, CALCI_ERR_ARGUMENT for
+ * a NULL array, no specificity, a specificity outside [0, 1], level
+ * outside (0, 1) or 0 replicates, CALCI_ERR_NO_MEMORY. Since 0.1.
+ */
+CALCI_API calci_status calci_roc_ci_se_bootstrap(const double *scores, const int *labels,
+                                                 size_t n, calci_direction direction,
+                                                 const double *specificities,
+                                                 size_t n_specificities, double level,
+                                                 size_t replicates, uint64_t seed,
+                                                 double *lower, double *median, double *upper,
+                                                 calci_error *error);
+
+/*
  * DeLong's test for two unpaired ROC curves (pROC 1.18 roc.test(method =
  * "delong", paired = FALSE)): t = (AUC_a - AUC_b) / sqrt(V_a + V_b) with
  * V the DeLong variances, Welch-type degrees of freedom

@@ -153,7 +153,15 @@ typedef void (*rad_log_fn)(rad_log_level level, const char *message, void *user)
  *                 coif1 wavelet sub-bands; 1 mm B-spline resampling;
  *                 normalisation with outliers clipped at 3 SD);
  *   "pyradiomics" pyradiomics' defaults (original image, all default-on
- *                 features of the implemented classes, bin width 25).
+ *                 features of firstorder, shape, glcm, glrlm, glszm, gldm and
+ *                 ngtdm, bin width 25);
+ *   "ibsi"        (since 0.1) every IBSI 1 family the library has, features
+ *                 with an IBSI tag only: firstorder, glcm, glrlm, glszm, gldm,
+ *                 ngtdm, morph, ih, stat, ivh, loc, gldzm; voxelArrayShift 0,
+ *                 ibsiBinEdges and excessKurtosis on. Not IBSI-compliant yet:
+ *                 aggregations other than GLCM/GLRLM 3D_avg and the others'
+ *                 3D; re-segmentation; intensity rounding after
+ *                 interpolation; IVH intensities use pyradiomics' bin edges.
  * NULL means "pyradiomics". Errors: RAD_ERR_PARAMETER for an unknown preset.
  */
 RAD_API rad_status rad_params_create(const char *preset, rad_params **out, rad_error *error);
@@ -166,8 +174,12 @@ RAD_API void rad_params_free(rad_params *params);
  *   interpolator (sitkBSpline, sitkLinear, sitkNearestNeighbor), padDistance
  *   (voxels), normalize (true/false), normalizeScale, removeOutliers (SD, or
  *   "none"), voxelArrayShift, label, geometryTolerance (mm),
- *   minimumROIDimensions, minimumROISize, symmetricalGLCM, distances,
- *   gldm_a, weightingNorm,
+ *   minimumROIDimensions, minimumROISize, preCrop, symmetricalGLCM,
+ *   distances, gldm_a, wavelet, level,
+ *   ibsiBinEdges (since 0.1; true: bins start at the ROI minimum,
+ *   level = floor((x - min) / binWidth) + 1, as IBSI 1; false: pyradiomics'
+ *   edges at multiples of binWidth), excessKurtosis (since 0.1; true:
+ *   firstorder Kurtosis minus 3, IBSI's stat_kurt),
  *   and the box-segmentation settings of this library: boxAirThreshold,
  *   boxMuscleMin, boxMuscleMax, boxBoneMin, boxFatMin, boxFatMax (HU).
  * Errors: RAD_ERR_PARAMETER naming the key (and the closest known key when
@@ -188,10 +200,16 @@ RAD_API rad_status rad_params_enable_image_type(rad_params *params, const char *
                                                 int enabled, rad_error *error);
 
 /*
- * Enables features of one class ("firstorder", "glcm", "glrlm", "glszm",
- * "gldm"). names is a NULL-terminated list of pyradiomics feature names, or
- * NULL for all default-on features of the class; enabled = 0 disables the
- * whole class. Errors: RAD_ERR_PARAMETER naming an unknown class or feature.
+ * Enables features of one class: pyradiomics' "firstorder", "shape", "glcm",
+ * "glrlm", "glszm", "gldm", "ngtdm", or (since 0.1) the IBSI-only "morph",
+ * "ih" (intensity histogram), "stat" (IBSI statistics pyradiomics lacks),
+ * "ivh", "loc" (local intensity) and "gldzm". names is a NULL-terminated
+ * list of feature names, or NULL for all default-on features of the class
+ * (all features for the IBSI-only classes, which have no default-on ones);
+ * enabled = 0 disables the whole class. Names are pyradiomics' ("Contrast"),
+ * and for IBSI-only classes the IBSI tag with or without its prefix
+ * ("ih_p10" or "p10"). Errors: RAD_ERR_PARAMETER naming an unknown class or
+ * feature.
  */
 RAD_API rad_status rad_params_enable_features(rad_params *params, const char *feature_class,
                                               const char *const *names, int enabled,
@@ -199,6 +217,33 @@ RAD_API rad_status rad_params_enable_features(rad_params *params, const char *fe
 
 /* Installs a log callback (NULL to remove); user is passed back unchanged. */
 RAD_API void rad_params_set_log(rad_params *params, rad_log_fn fn, void *user);
+
+/*
+ * Reads a pyradiomics YAML parameter file into new parameters that start
+ * from the "pyradiomics" preset (since 0.1). Top-level keys:
+ *   setting:      every key rad_params_set accepts; lists such as
+ *                 resampledPixelSpacing: [1, 1, 1]; an empty value or null
+ *                 keeps the preset's value. pyradiomics keys that do not
+ *                 change the features here (additionalInfo,
+ *                 enableCExtensions, correctMask, force2Ddimension) are
+ *                 accepted and ignored; force2D, resegmentRange,
+ *                 weightingNorm and binCount are accepted only at their
+ *                 defaults (false or null).
+ *   imageType:    Original: {} and Wavelet: {} or {wavelet: coif1, level: 1};
+ *                 an absent imageType keeps Original only.
+ *   featureClass: class names as rad_params_enable_features; a null or []
+ *                 value enables the class's default-on features, a list
+ *                 enables those names; classes not listed are disabled. An
+ *                 absent featureClass keeps the preset's classes.
+ * The file is read as a strict YAML subset: block mappings by indentation,
+ * flow ([a, b], {}) and block (- a) lists, plain and quoted scalars and #
+ * comments; tabs, anchors, aliases, tags and multi-line scalars are rejected.
+ * Errors: RAD_ERR_IO; RAD_ERR_FORMAT for a syntax error; RAD_ERR_PARAMETER
+ * for an unknown key (naming the closest known key) or a bad value;
+ * RAD_ERR_UNSUPPORTED for an image type or setting the library lacks, such
+ * as LoG. Every message names the file and line.
+ */
+RAD_API rad_status rad_params_read(const char *path, rad_params **out, rad_error *error);
 
 /* ------------------------------------------------------------------ */
 /* Regions of interest                                                  */
@@ -255,6 +300,20 @@ RAD_API size_t rad_features_find(const rad_features *features, const char *name)
 /* Smallest number of grey levels left by discretisation over the image
  * types, a sign of degenerate texture when below 8. */
 RAD_API int rad_features_min_grey_levels(const rad_features *features);
+
+/*
+ * IBSI 1 tag of feature i with its aggregation suffix, e.g. "stat_mean",
+ * "cm_joint_max_3D_avg", "szm_sze_3D" (since 0.1); "" when the feature has
+ * no IBSI tag; NULL when i is out of range. GLCM and GLRLM features are
+ * averaged over the 13 directions (3D_avg), GLSZM, GLDM (IBSI's NGLDM),
+ * NGTDM and GLDZM use one matrix over the volume (3D). The tag does not name
+ * the image type. Owned by features.
+ */
+RAD_API const char *rad_features_ibsi_tag(const rad_features *features, size_t i);
+
+/* IBSI 1 permanent identifier of feature i ("Q4LE" for stat_mean), "" when
+ * none, NULL when i is out of range (since 0.1). Static storage. */
+RAD_API const char *rad_features_ibsi_id(const rad_features *features, size_t i);
 
 #ifdef __cplusplus
 }

@@ -53,6 +53,8 @@ static calci_dataset *make_cohort(size_t n_pos, size_t n_neg, size_t p, const si
     ck_assert_int_eq(calci_dataset_create(p, (const char *const *)names, 0, NULL, &d, NULL),
                      CALCI_OK);
 
+    for (size_t s = 0; s < n_signal; s++)
+        ck_assert_uint_lt(signal[s], p);
     double *row = malloc(p * sizeof *row);
     test_state = seed;
     for (size_t k = 0; k < n_pos + n_neg; k++) {
@@ -574,7 +576,7 @@ END_TEST
  * calci_model_cv_auc (1e-15). */
 START_TEST(fit_oof_scores_give_cv_auc)
 {
-    const size_t signal[] = {3, 17, 31};
+    const size_t signal[] = {3, 11, 17};
     calci_dataset *d = make_cohort(30, 30, 20, signal, 3, 1.0, 77);
     calci_model *m = fit_with(d, "cv", "kfold", NULL, NULL);
     size_t n = calci_model_oof_count(m);
@@ -607,7 +609,7 @@ END_TEST
  * training class balance, and so the intercept, against that case's class). */
 START_TEST(fit_repeated_and_lopo)
 {
-    const size_t signal[] = {3, 17, 31};
+    const size_t signal[] = {3, 11, 17};
     calci_dataset *d = make_cohort(30, 30, 20, signal, 3, 1.0, 77);
     calci_model *kfold = fit_with(d, "cv", "kfold", NULL, NULL);
     calci_model *once = fit_with(d, "cv", "repeated", "repeats", "1");

@@ -119,7 +119,30 @@ typedef struct operating_point {
     double threshold;
     size_t tp, fp, tn, fn;
     double rates[4];   /* sensitivity, specificity, PPV, NPV */
+    double lower[4], upper[4]; /* Clopper-Pearson 95 % intervals of rates; NaN when 0/0 */
 } operating_point;
+
+/* Specificities of the sensitivity bands: 0, 0.05, ..., 1. */
+#define BAND_POINTS 21
+#define BAND_SPECIFICITY(s) ((double)(s) / (BAND_POINTS - 1))
+
+/* Bootstrap 95 % band of the sensitivity at the specificities
+ * BAND_SPECIFICITY(0 .. BAND_POINTS - 1) (pROC's ci.se); NaN when the
+ * bootstrap failed. */
+typedef struct roc_band {
+    double lower[BAND_POINTS], upper[BAND_POINTS];
+} roc_band;
+
+/* Test-set calibration: Brier score, logistic recalibration and the
+ * reliability table; the numbers are NaN and reason says why when a step
+ * failed (for example a score of exactly 0 or 1). */
+#define RELIABILITY_BINS 5
+typedef struct calibration_result {
+    double brier, intercept, slope;
+    size_t counts[RELIABILITY_BINS];
+    double mean_score[RELIABILITY_BINS], observed[RELIABILITY_BINS];
+    char reason[160];
+} calibration_result;
 
 typedef struct comparison {
     char *comparator;
@@ -128,6 +151,12 @@ typedef struct comparison {
     double z, p, diff_lower, diff_upper;
     int done;          /* 0 when the subset lacks a class */
     char reason[128];
+    /* 2x2 counts on the subset as {TP, TN, FN, FP}: the model at both
+     * operating points, and the comparator read as positive when it is 1
+     * (only when every read is 0 or 1, see comparator_binary). */
+    size_t model_counts[2][4];
+    size_t comparator_counts[4];
+    int comparator_binary;
 } comparison;
 
 typedef struct model_result {
@@ -140,6 +169,11 @@ typedef struct model_result {
     double test_auc, test_ci[2];
     size_t test_positive, test_negative;
     calci_roc *test_roc;
+    roc_band test_band;
+    calci_roc *cv_roc;      /* pooled out-of-fold scores of the chosen k */
+    double cv_ci[2];        /* DeLong's 95 % interval of the AUC of cv_roc */
+    roc_band cv_band;
+    calibration_result calibration; /* test set */
     operating_point points[2];
     size_t n_comparisons;
     comparison *comparisons;
@@ -147,7 +181,8 @@ typedef struct model_result {
 
 /* Writes the HTML report; returns 0 or prints the reason and returns -1. */
 int report_write(const char *path, const char *manifest_path, const calci_dataset *dataset,
-                 const model_result *results, size_t n_results, int min_grey_levels);
+                 const model_result *results, size_t n_results, int min_grey_levels,
+                 size_t bootstrap_replicates);
 
 /* Writes path through a temporary file and rename(); fn fills the file. */
 int write_atomically(const char *path, int (*fn)(FILE *file, void *user), void *user);

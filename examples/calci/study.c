@@ -25,6 +25,8 @@ static const char study_usage[] =
     "                       split column (default 0.7)\n"
     "  --option KEY=VALUE   a model option (C, pcc, select, k, k_max, k_rule, folds,\n"
     "                       sens_target, spec_target; see calci.h), for both models\n"
+    "  --bootstrap N        bootstrap replicates of the ROC sensitivity bands, drawn with\n"
+    "                       --seed (default 2000, as pROC's ci.se)\n"
     "  --quiet              no progress on stderr\n"
     "\n"
     "Writes DIR/features.csv, DIR/summary.json, DIR/lr.model, DIR/svm.model,\n"
@@ -41,6 +43,7 @@ typedef struct study_args {
     int threads;
     unsigned long long seed;
     double train_fraction;
+    size_t bootstrap;
     int quiet;
 } study_args;
 
@@ -51,6 +54,7 @@ static int parse_args(int argc, char **argv, study_args *a)
     a->threads = 1;
     a->seed = 1;
     a->train_fraction = 0.7;
+    a->bootstrap = 2000;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
@@ -93,6 +97,14 @@ static int parse_args(int argc, char **argv, study_args *a)
                 cli_error("study: --seed \"%s\" is not a non-negative integer", value);
                 return EXIT_USAGE;
             }
+        } else if (strcmp(arg, "--bootstrap") == 0) {
+            unsigned long long replicates = strtoull(value, &end, 10);
+            if (end == value || *end != '\0' || value[0] == '-' || replicates < 2 ||
+                replicates > 1000000) {
+                cli_error("study: --bootstrap \"%s\" is not a count in [2, 1000000]", value);
+                return EXIT_USAGE;
+            }
+            a->bootstrap = (size_t)replicates;
         } else if (strcmp(arg, "--train-fraction") == 0) {
             a->train_fraction = strtod(value, &end);
             if (end == value || *end != '\0' || !(a->train_fraction > 0) ||
@@ -163,6 +175,33 @@ static size_t rows_of_split(const calci_dataset *d, calci_split split, size_t *r
     return n;
 }
 
+/* 2x2 counts {TP, TN, FN, FP} on the comparator subset, for the model at
+ * both operating points and, when every read is 0 or 1, for the reads. */
+static void subset_counts(const model_result *r, const double *model_scores,
+                          const double *reads, const int *labels, size_t n, comparison *c)
+{
+    size_t tp, fp, tn, fn;
+
+    for (int k = 0; k < 2; k++) {
+        calci_confusion(model_scores, labels, n, r->points[k].threshold, &tp, &fp, &tn, &fn);
+        c->model_counts[k][0] = tp;
+        c->model_counts[k][1] = tn;
+        c->model_counts[k][2] = fn;
+        c->model_counts[k][3] = fp;
+    }
+    c->comparator_binary = n > 0;
+    for (size_t i = 0; i < n; i++)
+        if (reads[i] != 0.0 && reads[i] != 1.0)
+            c->comparator_binary = 0;
+    if (c->comparator_binary) {
+        calci_confusion(reads, labels, n, 0.5, &tp, &fp, &tn, &fn);
+        c->comparator_counts[0] = tp;
+        c->comparator_counts[1] = tn;
+        c->comparator_counts[2] = fn;
+        c->comparator_counts[3] = fp;
+    }
+}
+
 static void compare_with(model_result *r, const calci_dataset *d, const size_t *test,
                          size_t n_test, size_t j, comparison *c)
 {
@@ -189,6 +228,7 @@ static void compare_with(model_result *r, const calci_dataset *d, const size_t *
     }
     c->n_cases = n;
     c->n_positive = positives;
+    subset_counts(r, model_scores, reads, labels, n, c);
     if (positives == 0 || positives == n) {
         snprintf(c->reason, sizeof c->reason,
                  "the test cases with a %s read (%zu) do not include both classes",
@@ -244,6 +284,111 @@ static double study_compatible_cv_auc(const calci_options *options, const calci_
     calci_options_free(leaky);
     calci_error_free(error);
     return auc;
+}
+
+/* Fills band with the bootstrap band of the sensitivity (pROC's ci.se);
+ * on failure leaves NaN and prints a warning naming what. */
+static void compute_band(const double *scores, const int *labels, size_t n,
+                         const study_args *a, const char *what, roc_band *band)
+{
+    double specificities[BAND_POINTS];
+    calci_error *error = calci_error_create();
+
+    for (size_t s = 0; s < BAND_POINTS; s++) {
+        specificities[s] = BAND_SPECIFICITY(s);
+        band->lower[s] = band->upper[s] = NAN;
+    }
+    if (error == NULL ||
+        calci_roc_ci_se_bootstrap(scores, labels, n, CALCI_DIRECTION_HIGHER, specificities,
+                                  BAND_POINTS, 0.95, a->bootstrap, a->seed, band->lower, NULL,
+                                  band->upper, error) != CALCI_OK)
+        fprintf(stderr, "calci: warning: no sensitivity band for the %s: %s\n", what,
+                error ? calci_error_message(error) : "out of memory");
+    calci_error_free(error);
+}
+
+/* ROC curve, DeLong interval and band of the pooled out-of-fold scores of
+ * the chosen k. Returns 0 or -1 after a message. */
+static int evaluate_cv(model_result *r, const study_args *a, const calci_dataset *d)
+{
+    size_t n = calci_model_oof_count(r->model), t = 0;
+    double *scores = malloc((n + 1) * sizeof *scores);
+    int *labels = malloc((n + 1) * sizeof *labels);
+    calci_error *error = calci_error_create();
+    int status = -1;
+
+    if (scores == NULL || labels == NULL || error == NULL) {
+        cli_error("%s model: out of memory for the out-of-fold scores", r->title);
+        goto done;
+    }
+    /* The out-of-fold scores follow the training rows calci_model_fit used
+     * with rows = NULL: every case of the training split, in dataset order. */
+    for (size_t i = 0; i < calci_dataset_cases(d) && t < n; i++)
+        if (calci_dataset_split(d, i) == CALCI_SPLIT_TRAIN)
+            labels[t++] = calci_dataset_label(d, i);
+    if (t != n) {
+        cli_error("%s model: %zu out-of-fold scores for %zu training cases", r->title, n, t);
+        goto done;
+    }
+    if (calci_model_oof_scores(r->model, scores, n, error) != CALCI_OK ||
+        calci_roc_create(scores, labels, n, CALCI_DIRECTION_HIGHER, &r->cv_roc, error) !=
+            CALCI_OK) {
+        cli_error("%s model: cross-validated ROC curve: %s", r->title,
+                  calci_error_message(error));
+        goto done;
+    }
+    calci_roc_ci_delong(r->cv_roc, 0.95, &r->cv_ci[0], &r->cv_ci[1]);
+    compute_band(scores, labels, n, a, "cross-validated ROC curve", &r->cv_band);
+    status = 0;
+
+done:
+    free(scores);
+    free(labels);
+    calci_error_free(error);
+    return status;
+}
+
+/* Brier score, calibration intercept and slope and the reliability table of
+ * the test scores; a step that fails leaves NaN and its reason. */
+static void evaluate_calibration(calibration_result *c, const double *scores,
+                                 const int *labels, size_t n)
+{
+    calci_error *error = calci_error_create();
+
+    c->brier = c->intercept = c->slope = NAN;
+    for (size_t g = 0; g < RELIABILITY_BINS; g++) {
+        c->counts[g] = 0;
+        c->mean_score[g] = c->observed[g] = NAN;
+    }
+    c->reason[0] = '\0';
+    if (error == NULL) {
+        snprintf(c->reason, sizeof c->reason, "out of memory");
+        return;
+    }
+    if (calci_brier_score(scores, labels, n, &c->brier, error) != CALCI_OK ||
+        calci_reliability_table(scores, labels, n, RELIABILITY_BINS, c->counts, c->mean_score,
+                                c->observed, error) != CALCI_OK ||
+        calci_calibration(scores, labels, n, &c->intercept, &c->slope, error) != CALCI_OK)
+        snprintf(c->reason, sizeof c->reason, "%s", calci_error_message(error));
+    calci_error_free(error);
+}
+
+/* Clopper-Pearson 95 % intervals of the four rates of p (R's binom.test);
+ * NaN where a denominator is 0. */
+static void rates_ci(operating_point *p)
+{
+    double estimate[5], lower[5], upper[5];
+
+    for (int q = 0; q < 4; q++)
+        p->lower[q] = p->upper[q] = NAN;
+    if (calci_diagnostic_rates_ci(p->tp, p->fp, p->tn, p->fn, 0.95,
+                                  CALCI_INTERVAL_CLOPPER_PEARSON, estimate, lower, upper,
+                                  NULL) != CALCI_OK)
+        return;
+    for (int q = 0; q < 4; q++) {
+        p->lower[q] = lower[q];
+        p->upper[q] = upper[q];
+    }
 }
 
 /* Fits one classifier and evaluates it on the test rows. Returns 0 or -1. */
@@ -305,6 +450,10 @@ static int run_model(model_result *r, const study_args *a, const rad_params *par
     calci_roc_ci_delong(r->test_roc, 0.95, &r->test_ci[0], &r->test_ci[1]);
     r->test_positive = calci_roc_positives(r->test_roc);
     r->test_negative = calci_roc_negatives(r->test_roc);
+    compute_band(scores, labels, n_test, a, "test ROC curve", &r->test_band);
+    evaluate_calibration(&r->calibration, scores, labels, n_test);
+    if (evaluate_cv(r, a, d) != 0)
+        goto done;
 
     r->points[0].name = "high_sensitivity";
     r->points[0].threshold = calci_model_threshold_high_sensitivity(r->model);
@@ -314,6 +463,7 @@ static int run_model(model_result *r, const study_args *a, const rad_params *par
         operating_point *p = &r->points[k];
         calci_confusion(scores, labels, n_test, p->threshold, &p->tp, &p->fp, &p->tn, &p->fn);
         calci_diagnostic_rates(p->tp, p->fp, p->tn, p->fn, p->rates);
+        rates_ci(p);
     }
 
     r->n_comparisons = calci_dataset_comparators(d);
@@ -339,6 +489,7 @@ done:
 
 static void free_result(model_result *r)
 {
+    calci_roc_free(r->cv_roc);
     for (size_t j = 0; j < r->n_comparisons; j++)
         free(r->comparisons[j].comparator);
     free(r->comparisons);
@@ -378,7 +529,66 @@ static void write_split_counts(json_writer *w, const char *key, const calci_data
     json_end_object(w);
 }
 
-static void write_model_summary(json_writer *w, const model_result *r)
+static void write_pair(json_writer *w, const char *key, double first, double second)
+{
+    json_begin_array(w, key);
+    json_number(w, NULL, first);
+    json_number(w, NULL, second);
+    json_end_array(w);
+}
+
+static void write_band(json_writer *w, const roc_band *band, const study_args *a)
+{
+    json_begin_object(w, "sensitivity_band95");
+    json_string(w, "method", "stratified bootstrap percentile (pROC ci.se)");
+    json_integer(w, "replicates", (long long)a->bootstrap);
+    json_integer(w, "seed", (long long)a->seed);
+    json_begin_array(w, "specificity");
+    for (size_t s = 0; s < BAND_POINTS; s++)
+        json_number(w, NULL, BAND_SPECIFICITY(s));
+    json_end_array(w);
+    json_begin_array(w, "lower");
+    for (size_t s = 0; s < BAND_POINTS; s++)
+        json_number(w, NULL, band->lower[s]);
+    json_end_array(w);
+    json_begin_array(w, "upper");
+    for (size_t s = 0; s < BAND_POINTS; s++)
+        json_number(w, NULL, band->upper[s]);
+    json_end_array(w);
+    json_end_object(w);
+}
+
+static void write_calibration(json_writer *w, const calibration_result *c)
+{
+    json_begin_object(w, "calibration");
+    json_number(w, "brier", c->brier);
+    json_number(w, "intercept", c->intercept);
+    json_number(w, "slope", c->slope);
+    json_begin_array(w, "reliability");
+    for (size_t g = 0; g < RELIABILITY_BINS; g++) {
+        json_begin_object(w, NULL);
+        json_integer(w, "cases", (long long)c->counts[g]);
+        json_number(w, "mean_score", c->mean_score[g]);
+        json_number(w, "observed", c->observed[g]);
+        json_end_object(w);
+    }
+    json_end_array(w);
+    if (c->reason[0] != '\0')
+        json_string(w, "incomplete", c->reason);
+    json_end_object(w);
+}
+
+static void write_counts(json_writer *w, const char *key, const size_t counts[4])
+{
+    json_begin_object(w, key);
+    json_integer(w, "tp", (long long)counts[0]);
+    json_integer(w, "tn", (long long)counts[1]);
+    json_integer(w, "fn", (long long)counts[2]);
+    json_integer(w, "fp", (long long)counts[3]);
+    json_end_object(w);
+}
+
+static void write_model_summary(json_writer *w, const model_result *r, const study_args *a)
 {
     const calci_model *m = r->model;
 
@@ -394,6 +604,15 @@ static void write_model_summary(json_writer *w, const model_result *r)
     json_end_array(w);
     json_number(w, "intercept", calci_model_intercept(m));
     json_number(w, "cv_auc", r->cv_auc);
+    json_begin_object(w, "cv_roc");
+    json_string(w, "scores", "pooled out-of-fold scores of the chosen k");
+    json_integer(w, "positive", (long long)calci_roc_positives(r->cv_roc));
+    json_integer(w, "negative", (long long)calci_roc_negatives(r->cv_roc));
+    json_number(w, "auc", calci_roc_auc(r->cv_roc));
+    write_pair(w, "auc_ci95", r->cv_ci[0], r->cv_ci[1]);
+    json_string(w, "ci_method", "DeLong");
+    write_band(w, &r->cv_band, a);
+    json_end_object(w);
     json_begin_object(w, "leakage");
     json_number(w, "cv_auc_correct", r->cv_auc);
     json_number(w, "cv_auc_study_compatible", r->cv_auc_study_compatible);
@@ -412,6 +631,8 @@ static void write_model_summary(json_writer *w, const model_result *r)
     json_number(w, NULL, r->test_ci[1]);
     json_end_array(w);
     json_string(w, "ci_method", "DeLong");
+    write_band(w, &r->test_band, a);
+    write_calibration(w, &r->calibration);
     json_end_object(w);
 
     json_begin_array(w, "operating_points");
@@ -429,6 +650,11 @@ static void write_model_summary(json_writer *w, const model_result *r)
         json_number(w, "specificity", p->rates[1]);
         json_number(w, "ppv", p->rates[2]);
         json_number(w, "npv", p->rates[3]);
+        json_string(w, "rate_ci_method", "Clopper-Pearson");
+        write_pair(w, "sensitivity_ci95", p->lower[0], p->upper[0]);
+        write_pair(w, "specificity_ci95", p->lower[1], p->upper[1]);
+        write_pair(w, "ppv_ci95", p->lower[2], p->upper[2]);
+        write_pair(w, "npv_ci95", p->lower[3], p->upper[3]);
         json_end_object(w);
     }
     json_end_array(w);
@@ -441,6 +667,12 @@ static void write_model_summary(json_writer *w, const model_result *r)
         json_string(w, "method", "DeLong paired");
         json_integer(w, "cases", (long long)c->n_cases);
         json_integer(w, "positive", (long long)c->n_positive);
+        json_begin_object(w, "counts");
+        write_counts(w, "model_high_sensitivity", c->model_counts[0]);
+        write_counts(w, "model_high_specificity", c->model_counts[1]);
+        if (c->comparator_binary)
+            write_counts(w, "comparator", c->comparator_counts);
+        json_end_object(w);
         if (c->done) {
             json_number(w, "auc_model", c->auc_model);
             json_number(w, "auc_comparator", c->auc_comparator);
@@ -488,7 +720,7 @@ static int write_summary(FILE *file, void *user)
     json_end_object(&w);
     json_begin_array(&w, "models");
     for (size_t m = 0; m < s->n_results; m++)
-        write_model_summary(&w, &s->results[m]);
+        write_model_summary(&w, &s->results[m], s->args);
     json_end_array(&w);
     json_end_object(&w);
     return 0;
@@ -601,7 +833,8 @@ static int write_outputs(const study_args *a, const calci_dataset *d, model_resu
     }
     if (write_atomically(summary_path, write_summary, &summary) != 0)
         goto done;
-    if (report_write(report_path, a->manifest_path, d, results, n_results, min_levels) != 0)
+    if (report_write(report_path, a->manifest_path, d, results, n_results, min_levels,
+                     a->bootstrap) != 0)
         goto done;
     status = 0;
 

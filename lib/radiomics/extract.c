@@ -1,20 +1,28 @@
 /*
  * extract.c - the extraction pipeline behind rad_extract, in pyradiomics'
  * order: geometry check, normalisation of the whole image, resampling (or
- * cropping) to the ROI, filters, then per image type the crop to the ROI's
- * bounding box, discretisation and the enabled feature classes.
+ * cropping) to the ROI, shape (and IBSI morphology) once on the original
+ * image, filters, then per image type the crop to the ROI's bounding box,
+ * discretisation and the enabled feature classes.
+ *
+ * Names: "<image type>_<class>_<feature>". pyradiomics classes use
+ * pyradiomics' names ("original_shape_MeshVolume"); the IBSI-only classes
+ * morph, ih, stat, ivh, loc and gldzm use the IBSI tag without its family
+ * prefix ("original_ih_p10" for ih_p10, "original_gldzm_sde" for dzm_sde).
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "families.h"
 
 struct rad_features {
     size_t count;
     size_t capacity;
     char **names;
+    char **ibsi_tags; /* with aggregation suffix, "" when the feature has no tag */
+    const char **ibsi_ids; /* static strings of the feature tables */
     double *values;
     int min_grey_levels;
 };
@@ -27,30 +35,70 @@ static const kernel_fn kernels[RI_CLASS_COUNT] = {
     [RI_CLASS_GLRLM] = ri_glrlm,
     [RI_CLASS_GLSZM] = ri_glszm,
     [RI_CLASS_GLDM] = ri_gldm,
+    [RI_CLASS_SHAPE] = ri_shape,
+    [RI_CLASS_NGTDM] = ri_ngtdm,
+    [RI_CLASS_MORPHOLOGY] = ri_morphology,
+    [RI_CLASS_INTENSITY_HISTOGRAM] = ri_intensity_histogram,
+    [RI_CLASS_STATISTICS_EXTRA] = ri_statistics_extra,
+    [RI_CLASS_IVH] = ri_ivh,
+    [RI_CLASS_LOCAL_INTENSITY] = ri_local_intensity,
+    [RI_CLASS_GLDZM] = ri_gldzm,
 };
 
-static rad_status features_push(rad_features *f, const char *image_type,
-                                const char *class_name, const char *name, double value,
-                                rad_error *error)
-{
-    char buf[160];
+/* Size of the kernel output buffer; every feature table is checked against it. */
+#define MAX_TABLE_FEATURES 64
 
-    if (f->count == f->capacity) {
-        size_t cap = f->capacity ? 2 * f->capacity : 256;
-        char **names = realloc(f->names, cap * sizeof *names);
-        if (names == NULL)
-            return ri_fail(error, RAD_ERR_NO_MEMORY, "out of memory storing features");
-        f->names = names;
-        double *values = realloc(f->values, cap * sizeof *values);
-        if (values == NULL)
-            return ri_fail(error, RAD_ERR_NO_MEMORY, "out of memory storing features");
-        f->values = values;
-        f->capacity = cap;
-    }
-    snprintf(buf, sizeof buf, "%s_%s_%s", image_type, class_name, name);
+static rad_status features_reserve(rad_features *f, rad_error *error)
+{
+    size_t cap;
+
+    if (f->count < f->capacity)
+        return RAD_OK;
+    cap = f->capacity ? 2 * f->capacity : 256;
+    char **names = realloc(f->names, cap * sizeof *names);
+    if (names == NULL)
+        return ri_fail(error, RAD_ERR_NO_MEMORY, "out of memory storing features");
+    f->names = names;
+    char **tags = realloc(f->ibsi_tags, cap * sizeof *tags);
+    if (tags == NULL)
+        return ri_fail(error, RAD_ERR_NO_MEMORY, "out of memory storing features");
+    f->ibsi_tags = tags;
+    const char **ids = realloc(f->ibsi_ids, cap * sizeof *ids);
+    if (ids == NULL)
+        return ri_fail(error, RAD_ERR_NO_MEMORY, "out of memory storing features");
+    f->ibsi_ids = ids;
+    double *values = realloc(f->values, cap * sizeof *values);
+    if (values == NULL)
+        return ri_fail(error, RAD_ERR_NO_MEMORY, "out of memory storing features");
+    f->values = values;
+    f->capacity = cap;
+    return RAD_OK;
+}
+
+/* Appends feature i of class c computed on image_type. */
+static rad_status features_push(rad_features *f, const char *image_type, ri_feature_class c,
+                                size_t i, double value, rad_error *error)
+{
+    const ri_feature_def *def = &ri_feature_table_of(c)->defs[i];
+    char buf[160], tag[96];
+    rad_status status = features_reserve(f, error);
+
+    if (status != RAD_OK)
+        return status;
+    snprintf(buf, sizeof buf, "%s_%s_%s", image_type, ri_class_output_name(c),
+             ri_feature_output_name(c, i));
+    tag[0] = '\0';
+    if (def->ibsi_tag[0] != '\0')
+        snprintf(tag, sizeof tag, "%s%s", def->ibsi_tag, ri_class_ibsi_suffix(c));
     f->names[f->count] = strdup(buf);
     if (f->names[f->count] == NULL)
         return ri_fail(error, RAD_ERR_NO_MEMORY, "out of memory storing features");
+    f->ibsi_tags[f->count] = strdup(tag);
+    if (f->ibsi_tags[f->count] == NULL) {
+        free(f->names[f->count]);
+        return ri_fail(error, RAD_ERR_NO_MEMORY, "out of memory storing features");
+    }
+    f->ibsi_ids[f->count] = def->ibsi_id;
     f->values[f->count++] = value;
     return RAD_OK;
 }
@@ -59,9 +107,13 @@ void rad_features_free(rad_features *features)
 {
     if (features == NULL)
         return;
-    for (size_t i = 0; i < features->count; i++)
+    for (size_t i = 0; i < features->count; i++) {
         free(features->names[i]);
+        free(features->ibsi_tags[i]);
+    }
     free(features->names);
+    free(features->ibsi_tags);
+    free(features->ibsi_ids);
     free(features->values);
     free(features);
 }
@@ -94,6 +146,16 @@ size_t rad_features_find(const rad_features *features, const char *name)
 int rad_features_min_grey_levels(const rad_features *features)
 {
     return features ? features->min_grey_levels : 0;
+}
+
+const char *rad_features_ibsi_tag(const rad_features *features, size_t i)
+{
+    return features && i < features->count ? features->ibsi_tags[i] : NULL;
+}
+
+const char *rad_features_ibsi_id(const rad_features *features, size_t i)
+{
+    return features && i < features->count ? features->ibsi_ids[i] : NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -135,54 +197,212 @@ static void roi_extent(const rad_volume *mask, size_t *count, int *dimensions)
         *dimensions += hi[a] > lo[a];
 }
 
+static int class_wanted(const ri_settings *s, ri_feature_class c)
+{
+    size_t n = ri_feature_table_of(c)->count;
+
+    for (size_t i = 0; i < n; i++)
+        if (s->enabled[c][i])
+            return 1;
+    return 0;
+}
+
+/* The ROI of a cropped image and 0/1 mask, without grey levels. */
+typedef struct roi_buffers {
+    rad_volume *image, *mask;
+    uint8_t *inside;
+    int *levels;
+    ri_roi roi;
+} roi_buffers;
+
+static void roi_buffers_free(roi_buffers *b)
+{
+    free(b->levels);
+    free(b->inside);
+    rad_volume_free(b->image);
+    rad_volume_free(b->mask);
+    memset(b, 0, sizeof *b);
+}
+
+/* Crops image and mask to the ROI's bounding box grown by margin voxels and
+ * fills b->roi (no levels yet). */
+static rad_status roi_prepare(const char *image_type, const rad_volume *image,
+                              const rad_volume *mask, int margin, roi_buffers *b,
+                              rad_error *error)
+{
+    rad_status status;
+    size_t n;
+
+    memset(b, 0, sizeof *b);
+    status = ri_crop_to_mask(image, mask, 1.0, margin, &b->image, &b->mask, error);
+    if (status != RAD_OK)
+        return status;
+    n = ri_voxel_count(b->image);
+    b->inside = malloc(n);
+    if (b->inside == NULL) {
+        roi_buffers_free(b);
+        return ri_fail(error, RAD_ERR_NO_MEMORY, "out of memory extracting %s", image_type);
+    }
+    for (size_t v = 0; v < n; v++) {
+        b->inside[v] = b->mask->data[v] != 0;
+        if (b->inside[v] && !isfinite(b->image->data[v])) {
+            roi_buffers_free(b);
+            return ri_fail(error, RAD_ERR_NOT_FINITE,
+                           "%s image has a NaN or infinite value inside the ROI", image_type);
+        }
+        b->roi.n_voxels += b->inside[v];
+    }
+    memcpy(b->roi.size, b->image->size, sizeof b->roi.size);
+    memcpy(b->roi.spacing, b->image->spacing, sizeof b->roi.spacing);
+    b->roi.values = b->image->data;
+    b->roi.mask = b->inside;
+    return RAD_OK;
+}
+
 /*
- * Computes the enabled classes on one image type. image and mask are the
- * pre-processed volumes on one grid; mask is 0/1.
+ * IBSI 1's fixed bin size discretisation: level = floor((x - min) / w) + 1
+ * with min the ROI minimum, so the bin edges start at min (pyradiomics'
+ * edges are multiples of w). Outputs as ri_discretize_bin_width.
+ */
+static void discretize_from_minimum(const double *values, const uint8_t *mask, size_t n,
+                                    double bin_width, int *levels, int *max_level,
+                                    int *n_present)
+{
+    double min = INFINITY;
+    int top = 0, present = 0;
+    unsigned char *seen;
+
+    for (size_t v = 0; v < n; v++)
+        if (mask[v] && values[v] < min)
+            min = values[v];
+    for (size_t v = 0; v < n; v++) {
+        levels[v] = mask[v] ? (int)floor((values[v] - min) / bin_width) + 1 : 0;
+        if (levels[v] > top)
+            top = levels[v];
+    }
+    seen = calloc((size_t)top + 1, 1);
+    if (seen != NULL) {
+        for (size_t v = 0; v < n; v++)
+            if (mask[v] && !seen[levels[v]]) {
+                seen[levels[v]] = 1;
+                present++;
+            }
+        free(seen);
+    } else {
+        present = top; /* an upper bound, only used for the degenerate-texture warning */
+    }
+    *max_level = top;
+    *n_present = present;
+}
+
+/* Runs the kernel of class c on roi and appends its enabled features. */
+static rad_status run_class(const rad_params *params, const char *image_type,
+                            ri_feature_class c, const ri_roi *roi, rad_features *features,
+                            rad_error *error)
+{
+    const ri_settings *s = &params->s;
+    const ri_feature_table *table = ri_feature_table_of(c);
+    double out[MAX_TABLE_FEATURES];
+    rad_status status;
+
+    if (table->count > MAX_TABLE_FEATURES)
+        return ri_fail(error, RAD_ERR_ARGUMENT, "feature table %s has %zu features, more than %d",
+                       table->class_name, table->count, MAX_TABLE_FEATURES);
+    for (size_t i = 0; i < table->count; i++)
+        out[i] = NAN;
+    status = kernels[c](roi, s, out, error);
+    if (status != RAD_OK)
+        return status;
+    if (c == RI_CLASS_FIRSTORDER && s->excess_kurtosis)
+        for (size_t i = 0; i < table->count; i++)
+            if (strcmp(table->defs[i].name, "Kurtosis") == 0)
+                out[i] -= 3.0;
+    for (size_t i = 0; i < table->count; i++) {
+        if (!s->enabled[c][i])
+            continue;
+        status = features_push(features, image_type, c, i, out[i], error);
+        if (status != RAD_OK)
+            return status;
+    }
+    return RAD_OK;
+}
+
+/* Largest sphere reach of the local intensity features in voxels, over the axes. */
+static int local_intensity_margin(const double spacing[3])
+{
+    int margin = 0;
+
+    for (int a = 0; a < 3; a++) {
+        double voxels = spacing[a] > 0 ? ceil(RI_LOCAL_INTENSITY_RADIUS_MM / spacing[a]) : 0;
+        if (voxels > margin)
+            margin = voxels > 1000 ? 1000 : (int)voxels;
+    }
+    return margin;
+}
+
+/* Classes computed once on the original image: shape and IBSI morphology. */
+static int is_geometry_class(int c)
+{
+    return c == RI_CLASS_SHAPE || c == RI_CLASS_MORPHOLOGY;
+}
+
+/*
+ * Computes shape and morphology, which depend on the mask geometry (and, for
+ * morphology, the intensities), once on the pre-processed original image, as
+ * pyradiomics computes shape whatever the image types.
+ */
+static rad_status extract_geometry(const rad_params *params, const rad_volume *image,
+                                   const rad_volume *mask, rad_features *features,
+                                   rad_error *error)
+{
+    const ri_settings *s = &params->s;
+    roi_buffers b;
+    rad_status status;
+
+    if (!class_wanted(s, RI_CLASS_SHAPE) && !class_wanted(s, RI_CLASS_MORPHOLOGY))
+        return RAD_OK;
+    status = roi_prepare("original", image, mask, 0, &b, error);
+    if (status != RAD_OK)
+        return status;
+    for (int c = 0; c < RI_CLASS_COUNT && status == RAD_OK; c++)
+        if (is_geometry_class(c) && class_wanted(s, (ri_feature_class)c))
+            status = run_class(params, "original", (ri_feature_class)c, &b.roi, features, error);
+    roi_buffers_free(&b);
+    return status;
+}
+
+/*
+ * Computes the enabled per-image-type classes on one image type. image and
+ * mask are the pre-processed volumes on one grid; mask is 0/1.
  */
 static rad_status extract_image_type(const rad_params *params, const char *image_type,
                                      const rad_volume *image, const rad_volume *mask,
                                      rad_features *features, rad_error *error)
 {
     const ri_settings *s = &params->s;
-    rad_volume *crop_image = NULL, *crop_mask = NULL;
-    uint8_t *inside = NULL;
-    int *levels = NULL;
-    double *out = NULL;
+    roi_buffers b, wide;
     rad_status status;
     size_t n;
     int n_present = 0;
-    ri_roi roi;
 
-    status = ri_crop_to_mask(image, mask, 1.0, 0, &crop_image, &crop_mask, error);
+    memset(&wide, 0, sizeof wide);
+    status = roi_prepare(image_type, image, mask, 0, &b, error);
     if (status != RAD_OK)
         return status;
 
-    n = ri_voxel_count(crop_image);
-    inside = malloc(n);
-    levels = malloc(n * sizeof *levels);
-    out = malloc(64 * sizeof *out);
-    if (inside == NULL || levels == NULL || out == NULL) {
+    n = ri_voxel_count(b.image);
+    b.levels = malloc(n * sizeof *b.levels);
+    if (b.levels == NULL) {
         status = ri_fail(error, RAD_ERR_NO_MEMORY, "out of memory extracting %s", image_type);
         goto done;
     }
-
-    memset(&roi, 0, sizeof roi);
-    for (size_t v = 0; v < n; v++) {
-        inside[v] = crop_mask->data[v] != 0;
-        if (inside[v] && !isfinite(crop_image->data[v])) {
-            status = ri_fail(error, RAD_ERR_NOT_FINITE,
-                             "%s image has a NaN or infinite value inside the ROI", image_type);
-            goto done;
-        }
-        roi.n_voxels += inside[v];
-    }
-    memcpy(roi.size, crop_image->size, sizeof roi.size);
-    memcpy(roi.spacing, crop_image->spacing, sizeof roi.spacing);
-    roi.values = crop_image->data;
-    roi.mask = inside;
-    ri_discretize_bin_width(crop_image->data, inside, n, s->bin_width, levels, &roi.max_level,
-                            &n_present);
-    roi.levels = levels;
+    if (s->ibsi_bin_edges)
+        discretize_from_minimum(b.image->data, b.inside, n, s->bin_width, b.levels,
+                                &b.roi.max_level, &n_present);
+    else
+        ri_discretize_bin_width(b.image->data, b.inside, n, s->bin_width, b.levels,
+                                &b.roi.max_level, &n_present);
+    b.roi.levels = b.levels;
 
     if (features->min_grey_levels == 0 || n_present < features->min_grey_levels)
         features->min_grey_levels = n_present;
@@ -193,40 +413,27 @@ static rad_status extract_image_type(const rad_params *params, const char *image
                image_type, s->bin_width, n_present, n_present == 1 ? "" : "s");
 
     for (int c = 0; c < RI_CLASS_COUNT; c++) {
-        const ri_feature_table *table = ri_feature_table_of((ri_feature_class)c);
-        int wanted = 0;
+        const ri_roi *roi = &b.roi;
 
-        for (size_t i = 0; i < table->count; i++)
-            wanted |= s->enabled[c][i];
-        if (!wanted)
+        if (is_geometry_class(c) || !class_wanted(s, (ri_feature_class)c))
             continue;
-        if (table->count > 64) {
-            status = ri_fail(error, RAD_ERR_ARGUMENT, "feature table %s too large",
-                             table->class_name);
-            goto done;
-        }
-        for (size_t i = 0; i < table->count; i++)
-            out[i] = NAN;
-        status = kernels[c](&roi, s, out, error);
-        if (status != RAD_OK)
-            goto done;
-        for (size_t i = 0; i < table->count; i++) {
-            if (!s->enabled[c][i])
-                continue;
-            status = features_push(features, image_type, table->class_name,
-                                   table->defs[i].name, out[i], error);
+        if (c == RI_CLASS_LOCAL_INTENSITY) {
+            /* The 1 cm^3 spheres reach voxels outside the ROI: crop with a margin. */
+            status = roi_prepare(image_type, image, mask, local_intensity_margin(image->spacing),
+                                 &wide, error);
             if (status != RAD_OK)
                 goto done;
+            roi = &wide.roi;
         }
+        status = run_class(params, image_type, (ri_feature_class)c, roi, features, error);
+        if (status != RAD_OK)
+            goto done;
     }
     status = RAD_OK;
 
 done:
-    free(out);
-    free(levels);
-    free(inside);
-    rad_volume_free(crop_image);
-    rad_volume_free(crop_mask);
+    roi_buffers_free(&wide);
+    roi_buffers_free(&b);
     return status;
 }
 
@@ -236,14 +443,23 @@ static rad_status prepare_grid(const rad_params *params, const rad_volume *image
                                rad_volume **mask_out, rad_error *error)
 {
     const ri_settings *s = &params->s;
+    int pad = s->pad_distance;
 
+    if (class_wanted(s, RI_CLASS_LOCAL_INTENSITY)) {
+        /* NOTE: a larger pad also changes the border of filtered images. */
+        double spacing[3];
+        for (int a = 0; a < 3; a++)
+            spacing[a] = s->resample && s->resampled_spacing[a] > 0 ? s->resampled_spacing[a]
+                                                                    : image->spacing[a];
+        int margin = local_intensity_margin(spacing);
+        if (margin > pad)
+            pad = margin;
+    }
     if (s->resample)
         return ri_resample_pyradiomics(image, mask, s->label, s->resampled_spacing,
-                                       s->interpolator, s->pad_distance, image_out, mask_out,
-                                       error);
+                                       s->interpolator, pad, image_out, mask_out, error);
     if (s->pre_crop || !s->wavelet_enabled)
-        return ri_crop_to_mask(image, mask, s->label, s->pad_distance, image_out, mask_out,
-                               error);
+        return ri_crop_to_mask(image, mask, s->label, pad, image_out, mask_out, error);
     /* pyradiomics filters the whole image when it neither resamples nor pre-crops. */
     return ri_crop_to_mask(image, mask, s->label, (int)(image->size[0] + image->size[1] +
                                                         image->size[2]),
@@ -330,6 +546,9 @@ rad_status rad_extract(const rad_params *params, const rad_volume *image,
     if (status != RAD_OK)
         goto fail;
 
+    status = extract_geometry(params, grid_image, grid_mask, features, error);
+    if (status != RAD_OK)
+        goto fail;
     if (s->original_enabled) {
         status = extract_image_type(params, "original", grid_image, grid_mask, features, error);
         if (status != RAD_OK)

@@ -58,14 +58,26 @@ typedef enum ri_interpolator {
     RI_INTERP_BSPLINE = 2
 } ri_interpolator;
 
-/* Feature classes in output order. */
+/*
+ * Feature classes. Per image type the classes are output in this order,
+ * except that RI_CLASS_SHAPE and RI_CLASS_MORPHOLOGY are computed once, on
+ * the original image, and output first (pyradiomics' order for shape).
+ */
 typedef enum ri_feature_class {
     RI_CLASS_FIRSTORDER = 0,
     RI_CLASS_GLCM = 1,
     RI_CLASS_GLRLM = 2,
     RI_CLASS_GLSZM = 3,
     RI_CLASS_GLDM = 4,
-    RI_CLASS_COUNT = 5
+    RI_CLASS_SHAPE = 5,
+    RI_CLASS_NGTDM = 6,
+    RI_CLASS_MORPHOLOGY = 7,
+    RI_CLASS_INTENSITY_HISTOGRAM = 8,
+    RI_CLASS_STATISTICS_EXTRA = 9,
+    RI_CLASS_IVH = 10,
+    RI_CLASS_LOCAL_INTENSITY = 11,
+    RI_CLASS_GLDZM = 12,
+    RI_CLASS_COUNT = 13
 } ri_feature_class;
 
 /* One feature of the feature table. */
@@ -94,6 +106,26 @@ extern const ri_feature_table ri_gldm_table;       /* gldm.c */
 
 const ri_feature_table *ri_feature_table_of(ri_feature_class feature_class);
 
+/* 1 for the classes pyradiomics lacks, whose features are named after their
+ * IBSI tags (morph, ih, stat, ivh, loc, gldzm). */
+int ri_class_is_ibsi_only(ri_feature_class feature_class);
+
+/* Class part of the output names: the table's class_name for pyradiomics
+ * classes ("glcm"), the IBSI prefix for the others ("ih", "morph"). */
+const char *ri_class_output_name(ri_feature_class feature_class);
+
+/* Feature part of the output name of defs[i]: the pyradiomics name, or for
+ * IBSI-only classes the IBSI tag after its first '_' ("ih_p10" -> "p10"). */
+const char *ri_feature_output_name(ri_feature_class feature_class, size_t i);
+
+/* IBSI aggregation suffix of a class's tags as this library computes them:
+ * "_3D_avg" (GLCM, GLRLM: features averaged over the 13 directions), "_3D"
+ * (one matrix over the volume: GLSZM, GLDM, NGTDM, GLDZM), "" otherwise. */
+const char *ri_class_ibsi_suffix(ri_feature_class feature_class);
+
+/* Radius in mm of the 1 cm^3 sphere of the local intensity features. */
+#define RI_LOCAL_INTENSITY_RADIUS_MM 6.2035049089940
+
 #define RI_MAX_DISTANCES 8
 
 typedef struct ri_settings {
@@ -112,6 +144,8 @@ typedef struct ri_settings {
     int minimum_roi_dimensions;  /* 1..3 */
     int minimum_roi_size;        /* voxels; 0 = off */
     int pre_crop;                /* preCrop: crop before filtering when not resampling */
+    int ibsi_bin_edges;          /* ibsiBinEdges: bins from the ROI minimum, IBSI 1's FBS */
+    int excess_kurtosis;         /* excessKurtosis: firstorder Kurtosis minus 3, IBSI's stat_kurt */
     /* texture */
     int symmetrical_glcm;
     int distances[RI_MAX_DISTANCES];
@@ -148,6 +182,10 @@ struct rad_params {
     rad_log_fn log_fn;
     void *log_user;
 };
+
+/* Case-insensitive Levenshtein distance for "did you mean" hints;
+ * (size_t)-1 when a string has 64 characters or more. */
+size_t ri_edit_distance(const char *a, const char *b);
 
 /* Sends a printf-style message to the log callback of params, if any. */
 void ri_log(const rad_params *params, rad_log_level level, const char *format, ...)

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "families.h"
 
 const ri_feature_table *ri_feature_table_of(ri_feature_class feature_class)
 {
@@ -19,7 +19,63 @@ const ri_feature_table *ri_feature_table_of(ri_feature_class feature_class)
     case RI_CLASS_GLRLM: return &ri_glrlm_table;
     case RI_CLASS_GLSZM: return &ri_glszm_table;
     case RI_CLASS_GLDM: return &ri_gldm_table;
+    case RI_CLASS_SHAPE: return &ri_shape_table;
+    case RI_CLASS_NGTDM: return &ri_ngtdm_table;
+    case RI_CLASS_MORPHOLOGY: return &ri_morphology_table;
+    case RI_CLASS_INTENSITY_HISTOGRAM: return &ri_intensity_histogram_table;
+    case RI_CLASS_STATISTICS_EXTRA: return &ri_statistics_extra_table;
+    case RI_CLASS_IVH: return &ri_ivh_table;
+    case RI_CLASS_LOCAL_INTENSITY: return &ri_local_intensity_table;
+    case RI_CLASS_GLDZM: return &ri_gldzm_table;
     default: return NULL;
+    }
+}
+
+int ri_class_is_ibsi_only(ri_feature_class feature_class)
+{
+    return feature_class >= RI_CLASS_MORPHOLOGY && feature_class < RI_CLASS_COUNT;
+}
+
+const char *ri_class_output_name(ri_feature_class feature_class)
+{
+    switch (feature_class) {
+    case RI_CLASS_MORPHOLOGY: return "morph";
+    case RI_CLASS_INTENSITY_HISTOGRAM: return "ih";
+    case RI_CLASS_STATISTICS_EXTRA: return "stat";
+    case RI_CLASS_IVH: return "ivh";
+    case RI_CLASS_LOCAL_INTENSITY: return "loc";
+    case RI_CLASS_GLDZM: return "gldzm";
+    default: {
+        const ri_feature_table *table = ri_feature_table_of(feature_class);
+        return table ? table->class_name : "";
+    }
+    }
+}
+
+const char *ri_feature_output_name(ri_feature_class feature_class, size_t i)
+{
+    const ri_feature_table *table = ri_feature_table_of(feature_class);
+    const char *tag, *underscore;
+
+    if (table == NULL || i >= table->count)
+        return "";
+    if (!ri_class_is_ibsi_only(feature_class))
+        return table->defs[i].name;
+    tag = table->defs[i].ibsi_tag;
+    underscore = strchr(tag, '_');
+    return underscore ? underscore + 1 : tag;
+}
+
+const char *ri_class_ibsi_suffix(ri_feature_class feature_class)
+{
+    switch (feature_class) {
+    case RI_CLASS_GLCM:
+    case RI_CLASS_GLRLM: return "_3D_avg";
+    case RI_CLASS_GLSZM:
+    case RI_CLASS_GLDM:
+    case RI_CLASS_NGTDM:
+    case RI_CLASS_GLDZM: return "_3D";
+    default: return "";
     }
 }
 
@@ -167,6 +223,8 @@ DOUBLE_SETTING(geometry_tolerance, 0, 1e6, 0, "a distance in mm >= 0")
 INT_SETTING(minimum_roi_dimensions, 1, 3, "1, 2 or 3")
 INT_SETTING(minimum_roi_size, 0, 1000000000, "a voxel count >= 0")
 BOOL_SETTING(pre_crop)
+BOOL_SETTING(ibsi_bin_edges)
+BOOL_SETTING(excess_kurtosis)
 BOOL_SETTING(symmetrical_glcm)
 DOUBLE_SETTING(gldm_a, 0, 1e12, 0, "a number >= 0")
 INT_SETTING(wavelet_level, 1, 8, "an integer in [1, 8]")
@@ -309,6 +367,8 @@ static const setting_def settings_table[] = {
     {"minimumROIDimensions", set_minimum_roi_dimensions, get_minimum_roi_dimensions},
     {"minimumROISize", set_minimum_roi_size, get_minimum_roi_size},
     {"preCrop", set_pre_crop, get_pre_crop},
+    {"ibsiBinEdges", set_ibsi_bin_edges, get_ibsi_bin_edges},
+    {"excessKurtosis", set_excess_kurtosis, get_excess_kurtosis},
     {"symmetricalGLCM", set_symmetrical_glcm, get_symmetrical_glcm},
     {"distances", set_distances, get_distances},
     {"gldm_a", set_gldm_a, get_gldm_a},
@@ -324,8 +384,7 @@ static const setting_def settings_table[] = {
 
 #define SETTING_COUNT (sizeof settings_table / sizeof settings_table[0])
 
-/* Levenshtein distance, case-insensitive, for "did you mean" hints. */
-static size_t edit_distance(const char *a, const char *b)
+size_t ri_edit_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
     size_t row[64];
@@ -366,7 +425,7 @@ static rad_status unknown_key(rad_error *error, const char *key)
     size_t best = (size_t)-1;
 
     for (size_t i = 0; i < SETTING_COUNT; i++) {
-        size_t d = edit_distance(key, settings_table[i].key);
+        size_t d = ri_edit_distance(key, settings_table[i].key);
         if (d < best) {
             best = d;
             closest = settings_table[i].key;
@@ -387,13 +446,36 @@ static void enable_defaults(ri_settings *s, ri_feature_class c, int on)
         s->enabled[c][i] = on && table->defs[i].default_on;
 }
 
+/* 1 when name selects defs[i] of class c: the pyradiomics name, or for
+ * IBSI-only classes the output name ("p10") or the whole IBSI tag ("ih_p10"). */
+static int feature_matches(ri_feature_class c, size_t i, const char *name)
+{
+    const ri_feature_def *def = &ri_feature_table_of(c)->defs[i];
+
+    if (def->name[0] != '\0' && strcmp(def->name, name) == 0)
+        return 1;
+    if (!ri_class_is_ibsi_only(c))
+        return 0;
+    return strcmp(ri_feature_output_name(c, i), name) == 0 ||
+           (def->ibsi_tag[0] != '\0' && strcmp(def->ibsi_tag, name) == 0);
+}
+
 static void set_feature(ri_settings *s, ri_feature_class c, const char *name, int on)
 {
     const ri_feature_table *table = ri_feature_table_of(c);
 
     for (size_t i = 0; i < table->count; i++)
-        if (strcmp(table->defs[i].name, name) == 0)
+        if (feature_matches(c, i, name))
             s->enabled[c][i] = (unsigned char)on;
+}
+
+/* Enables every feature of class c that has an IBSI tag. */
+static void enable_ibsi_tagged(ri_settings *s, ri_feature_class c)
+{
+    const ri_feature_table *table = ri_feature_table_of(c);
+
+    for (size_t i = 0; i < table->count; i++)
+        s->enabled[c][i] = table->defs[i].ibsi_tag[0] != '\0';
 }
 
 /* pyradiomics' defaults (its featureextractor and imageoperations). */
@@ -412,6 +494,8 @@ static void apply_pyradiomics_defaults(ri_settings *s)
     s->minimum_roi_dimensions = 2;
     s->minimum_roi_size = 0;
     s->pre_crop = 0;
+    s->ibsi_bin_edges = 0;
+    s->excess_kurtosis = 0;
     s->symmetrical_glcm = 1;
     s->distances[0] = 1;
     s->n_distances = 1;
@@ -450,6 +534,29 @@ static void apply_yu2021(ri_settings *s)
     s->wavelet_enabled = 1;
     set_feature(s, RI_CLASS_GLCM, "MCC", 0);
     set_feature(s, RI_CLASS_GLCM, "SumAverage", 0);
+    /* The study's 774 features have no shape or NGTDM class. */
+    enable_defaults(s, RI_CLASS_SHAPE, 0);
+    enable_defaults(s, RI_CLASS_NGTDM, 0);
+}
+
+/*
+ * Every IBSI 1 family the library has, with IBSI conventions where it
+ * supports them: no voxelArrayShift, bins from the ROI minimum, excess
+ * kurtosis, and the morph_* family in place of pyradiomics' shape class.
+ * Only features with an IBSI tag are enabled. Not IBSI-compliant yet: only
+ * the 3D_avg (GLCM, GLRLM) and 3D (GLSZM, GLDM, NGTDM, GLDZM) aggregations;
+ * no re-segmentation range, no intensity rounding after interpolation.
+ */
+static void apply_ibsi(ri_settings *s)
+{
+    apply_pyradiomics_defaults(s);
+    s->voxel_array_shift = 0;
+    s->ibsi_bin_edges = 1;
+    s->excess_kurtosis = 1;
+    s->minimum_roi_dimensions = 1;
+    for (int c = 0; c < RI_CLASS_COUNT; c++)
+        enable_ibsi_tagged(s, (ri_feature_class)c);
+    enable_defaults(s, RI_CLASS_SHAPE, 0);
 }
 
 rad_status rad_params_create(const char *preset, rad_params **out, rad_error *error)
@@ -460,9 +567,10 @@ rad_status rad_params_create(const char *preset, rad_params **out, rad_error *er
         return ri_fail(error, RAD_ERR_ARGUMENT, "rad_params_create: out is NULL");
     if (preset == NULL)
         preset = "pyradiomics";
-    if (strcmp(preset, "pyradiomics") != 0 && strcmp(preset, "yu2021") != 0)
+    if (strcmp(preset, "pyradiomics") != 0 && strcmp(preset, "yu2021") != 0 &&
+        strcmp(preset, "ibsi") != 0)
         return ri_fail(error, RAD_ERR_PARAMETER,
-                       "unknown preset \"%s\": expected yu2021 or pyradiomics", preset);
+                       "unknown preset \"%s\": expected yu2021, pyradiomics or ibsi", preset);
 
     p = calloc(1, sizeof *p);
     if (p == NULL)
@@ -477,6 +585,8 @@ rad_status rad_params_create(const char *preset, rad_params **out, rad_error *er
     }
     if (strcmp(preset, "yu2021") == 0)
         apply_yu2021(&p->s);
+    else if (strcmp(preset, "ibsi") == 0)
+        apply_ibsi(&p->s);
     else
         apply_pyradiomics_defaults(&p->s);
     *out = p;
@@ -555,12 +665,24 @@ rad_status rad_params_enable_image_type(rad_params *params, const char *image_ty
     return RAD_OK;
 }
 
+/* Class by its table name ("intensity_histogram") or output name ("ih"). */
 static int class_index(const char *name)
 {
     for (int c = 0; c < RI_CLASS_COUNT; c++)
-        if (strcmp(ri_feature_table_of((ri_feature_class)c)->class_name, name) == 0)
+        if (strcmp(ri_feature_table_of((ri_feature_class)c)->class_name, name) == 0 ||
+            strcmp(ri_class_output_name((ri_feature_class)c), name) == 0)
             return c;
     return -1;
+}
+
+static int has_default_on(ri_feature_class c)
+{
+    const ri_feature_table *table = ri_feature_table_of(c);
+
+    for (size_t i = 0; i < table->count; i++)
+        if (table->defs[i].default_on)
+            return 1;
+    return 0;
 }
 
 rad_status rad_params_enable_features(rad_params *params, const char *feature_class,
@@ -574,10 +696,15 @@ rad_status rad_params_enable_features(rad_params *params, const char *feature_cl
     c = class_index(feature_class);
     if (c < 0)
         return ri_fail(error, RAD_ERR_PARAMETER,
-                       "unknown feature class \"%s\": expected firstorder, glcm, glrlm, glszm "
-                       "or gldm",
+                       "unknown feature class \"%s\": expected firstorder, shape, glcm, glrlm, "
+                       "glszm, gldm, ngtdm, morph, ih, stat, ivh, loc or gldzm",
                        feature_class);
     table = ri_feature_table_of((ri_feature_class)c);
+    if (enabled && names == NULL && !has_default_on((ri_feature_class)c)) {
+        /* IBSI-only classes have no default-on feature: NULL enables them all. */
+        memset(params->s.enabled[c], 1, table->count);
+        return RAD_OK;
+    }
     if (!enabled || names == NULL) {
         enable_defaults(&params->s, (ri_feature_class)c, enabled);
         return RAD_OK;
@@ -586,7 +713,7 @@ rad_status rad_params_enable_features(rad_params *params, const char *feature_cl
     /* Validate every name before changing anything. */
     for (const char *const *n = names; *n; n++) {
         size_t i = 0;
-        while (i < table->count && strcmp(table->defs[i].name, *n) != 0)
+        while (i < table->count && !feature_matches((ri_feature_class)c, i, *n))
             i++;
         if (i == table->count)
             return ri_fail(error, RAD_ERR_PARAMETER, "unknown %s feature \"%s\"",
