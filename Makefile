@@ -153,8 +153,14 @@ $(B)/bench/bench: bench/bench.c $(RAD_A)
 	$(CC) $(BASEFLAGS) $(CFLAGS) -Ilib/radiomics $(NIFTI_CFLAGS) -o $@ $< $(RAD_A) \
 	    $(RAD_DEPLIBS) -lpthread
 
-bench: all $(B)/bench/bench
+$(B)/bench/bench_stats: bench/bench_stats.c $(CALCI_A) $(RAD_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) $(CFLAGS) -Ilib/calci -o $@ $< $(CALCI_A) $(RAD_A) $(RAD_DEPLIBS) \
+	    $(CALCI_DEPLIBS) -lpthread
+
+bench: all $(B)/bench/bench $(B)/bench/bench_stats
 	@$(B)/bench/bench "$(REFDATA)"
+	@$(B)/bench/bench_stats
 
 install: all
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(BINDIR)

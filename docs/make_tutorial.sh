@@ -17,7 +17,7 @@ libdir="$repository/${BUILD:-build}/lib"
 python=${PYTHON:-/usr/bin/python3}
 
 if ! [ -e "$libdir/libcalci.so.0" ] || ! [ -e "$libdir/libradiomics.so.0" ]; then
-    echo "make_tutorial: libcalci.so.0 or libradiomics.so.0 not found in $libdir; run make libs" >&2
+    echo "make_tutorial: libcalci.so.0 or libradiomics.so.0 not found in $libdir. Run make libs first." >&2
     exit 1
 fi
 
@@ -40,8 +40,8 @@ output_dir = script.rsplit("/", 1)[0]
 with open(script, encoding="utf-8") as handle:
     lines = handle.read().splitlines()
 
-# Cells as (kind, first line number, lines); lines before the first marker
-# (shebang and module docstring) run but are not shown.
+# Each cell is (kind, number of its first line, lines). The lines before the
+# first marker (shebang and module docstring) run but are not shown.
 cells = [("preamble", 1, [])]
 for number, line in enumerate(lines, start=1):
     if line.startswith("# %%"):
@@ -64,7 +64,7 @@ for kind, first, body in cells:
         parts.append("\n".join(text))
         continue
 
-    # Leading newlines keep the line numbers of tracebacks those of the script.
+    # Leading newlines make traceback line numbers match the script's.
     code = compile("\n" * (first - 1) + "\n".join(body) + "\n", script, "exec")
     captured = io.StringIO()
     try:
@@ -73,12 +73,12 @@ for kind, first, body in cells:
     except SystemExit as stop:
         sys.stderr.write(captured.getvalue())
         sys.stderr.write(f"make_tutorial: {script} exited (status {stop.code}) in the cell at "
-                         f"line {first}; {markdown_path} not changed\n")
+                         f"line {first}, so {markdown_path} is unchanged\n")
         sys.exit(1)
     except BaseException:
         sys.stderr.write(captured.getvalue())
-        sys.stderr.write(f"make_tutorial: the cell at line {first} of {script} failed; "
-                         f"{markdown_path} not changed\n")
+        sys.stderr.write(f"make_tutorial: the cell at line {first} of {script} failed, so "
+                         f"{markdown_path} is unchanged\n")
         raise
     if kind == "preamble":
         continue

@@ -18,11 +18,11 @@ docs/tutorial.md.
 # # Tutorial: the study's analysis in Python, on real CT
 #
 # This page runs the analysis of Yu et al. (Quant Imaging Med Surg 2021;11:4617-4626) with
-# the Python binding `calci`: box masks on CT, the 774 `yu2021` features, a split by
-# patient, logistic regression and a linear SVM with cross-validated feature selection,
-# test-set ROC curves with DeLong intervals, a comparison with a radiograph read, and the
-# same model inside scikit-learn. `docs/study.md` describes each step of the method;
-# `calci study` runs the same steps from the command line.
+# the Python binding `calci`. The steps are box masks on CT, the 774 `yu2021` features, a
+# split by patient, logistic regression and a linear SVM with cross-validated feature
+# selection, test-set ROC curves with DeLong intervals, a comparison with a radiograph read,
+# and the same model inside scikit-learn. `docs/study.md` describes each step of the method,
+# and `calci study` runs the same steps from the command line.
 #
 # **The lesions are simulated.** The data set `calci_sim_on_sts` contains real CT (the CT of
 # FDG-PET/CT scans of soft-tissue-sarcoma patients, TCIA collection "Soft-tissue-Sarcoma",
@@ -30,8 +30,8 @@ docs/tutorial.md.
 # subcutaneous fat: calcified small vessels, fat stranding, skin thickening and swelling.
 # No patient in it has calciphylaxis. Label 1 means "a lesion was inserted in this box" and
 # label 0 "untouched tissue", and the radiograph reads are simulated too. The numbers below
-# measure how well the pipeline finds inserted lesions; they are no estimate of diagnostic
-# accuracy.
+# measure how well the pipeline finds inserted lesions, and they are no estimate of
+# diagnostic accuracy.
 #
 # ## Running it
 #
@@ -45,7 +45,7 @@ docs/tutorial.md.
 # It writes the figures to the folder given (default `docs/`) and needs the Debian packages
 # `python3-numpy`, `python3-pandas`, `python3-matplotlib` and, for step 6,
 # `python3-sklearn`. The data folder is `$RADIOMICS_REFDATA/calci_sim_on_sts`, else
-# `../shared/data/calci_sim_on_sts` beside the repository; without it the script prints a
+# `../shared/data/calci_sim_on_sts` beside the repository. Without it the script prints a
 # `SKIP` line and exits 0.
 
 # %%
@@ -67,17 +67,18 @@ import calci
 pd.set_option("display.width", 100)
 pd.set_option("display.max_columns", 12)
 pd.set_option("display.precision", 3)
+pd.set_option("display.max_colwidth", 60)
 
 REPOSITORY = Path(__file__).resolve().parent.parent
-OUTPUT_DIR = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent
-OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
-
 data_root = os.environ.get("RADIOMICS_REFDATA") or REPOSITORY.parent / "shared" / "data"
 DATA = Path(data_root) / "calci_sim_on_sts"
 if not (DATA / "manifest.csv").is_file():
-    print(f"SKIP tutorial: {DATA / 'manifest.csv'} not found; set RADIOMICS_REFDATA to the "
-          f"folder that contains calci_sim_on_sts")
+    print(f"SKIP tutorial: {DATA / 'manifest.csv'} not found. Set RADIOMICS_REFDATA to the "
+          f"folder that contains calci_sim_on_sts.")
     sys.exit(0)
+
+OUTPUT_DIR = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent
+OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
 
 print("libradiomics", calci.RADIOMICS_VERSION, "| libcalci", calci.CALCI_VERSION)
 
@@ -98,10 +99,10 @@ print(manifest.groupby("label").agg(boxes=("case_id", "size"),
                                     patients=("patient_id", "nunique")))
 
 # %% [markdown]
-# `calci.box_mask` builds the region of interest of box mode: the subcutaneous tissue (skin,
-# fat, small vessels, calcifications; no muscle or bone) inside a cube of `size_mm` centred on
-# the box centre. The cube of 50 mm holds 51 × 51 × 15 voxels of this CT
-# (0.98 × 0.98 × 3.27 mm). The four boxes of patient STS_002:
+# `calci.box_mask` builds the region of interest of box mode: the subcutaneous tissue inside
+# a cube of `size_mm` centred on the box centre. That tissue is skin, fat, small vessels and
+# calcifications, without muscle or bone. The cube of 50 mm contains 51 × 51 × 15 voxels of
+# this CT (0.98 × 0.98 × 3.27 mm). The four boxes of patient STS_002:
 
 # %%
 def read_case(row):
@@ -122,11 +123,14 @@ print(image)
 print(pd.DataFrame(rows).set_index("case_id"))
 
 # %% [markdown]
-# One axial slice through the box centre of a lesion box and of a control box of the same
-# patient, with the box (dashed), the mask (red) and, for the lesion, the voxels the
-# simulation changed (yellow, from the data set's truth files). `Volume.array` is indexed
-# `[z, y, x]`; this CT's i axis runs towards the patient's left and j towards posterior, so
-# plotting `array[k]` as it is gives the usual radiological view.
+# The figure shows one axial slice through the box centre of a lesion box and of a control
+# box of the same patient. It outlines the box (dashed), the mask (red) and, for the lesion,
+# the voxels the simulation changed (yellow, from the data set's truth files).
+# `Volume.array` is indexed `[z, y, x]`. This CT's i axis runs towards the patient's left
+# and j towards posterior, so plotting `array[k]` as it is gives the usual radiological view.
+# The thin strips under the body are low-density voxels (about -750 to -370 HU) in contact
+# with the skin. The segmentation counts them as body or skin edge (steps 3 and 8 of
+# `docs/segmentation.md`), so they are part of the mask.
 
 # %%
 figure, axes = plt.subplots(1, 2, figsize=(8, 4.2))
@@ -184,8 +188,8 @@ print(features.iloc[:3, :4])
 
 # %% [markdown]
 # Each result also reports the smallest number of grey levels that discretisation left over
-# the 9 images; texture features degenerate below about 8 (`calci study` warns then). Here
-# the high-pass wavelet bands of some boxes keep only a few bins:
+# the 9 images. Texture features degenerate below about 8, and `calci study` warns then. The
+# preset's bin width (`docs/study.md`) decides how often that happens on this cohort:
 
 # %%
 min_grey_levels = pd.Series([r.min_grey_levels for r in results], index=manifest.case_id)
@@ -198,10 +202,12 @@ print(f"boxes with fewer than 8 grey levels in some image: {(min_grey_levels < 8
 # `Dataset.from_arrays` builds the library's table from NumPy arrays: features, labels, case
 # and patient ids, the study group and the comparator reads (NaN where a box has none).
 # `split_by_patient` then sends 70 % of the patients to training, stratified by label, with
-# the same rule and default seed as `calci study`.
+# the same rule and default seed as `calci study`. With libcalci 0.1.0, `calci study` on this
+# manifest chooses the same features and reports the same AUCs as the steps below.
 #
-# Pass the pandas columns as NumPy arrays (`.to_numpy()`): `from_arrays` looks patient ids up
-# by position, which a pandas Series with a non-default index does not support.
+# Pass the pandas columns as NumPy arrays (`.to_numpy()`). `from_arrays` of binding 0.1.0
+# reads `patient_ids`, `groups` and `splits` with `[i]`, which on a pandas Series looks up
+# the index label i, not the i-th row, so a filtered or sorted frame would mix up patients.
 
 # %%
 comparators = manifest[["cmp_radiograph", "cmp_scintigraphy"]].to_numpy(dtype=float)
@@ -241,12 +247,12 @@ for name, model in models.items():
 cv_by_k = pd.DataFrame({name: m.cv_auc_by_k for name, m in models.items()},
                        index=pd.RangeIndex(1, 21, name="k"))
 print("\nCV AUC by k")
-print(cv_by_k.T)
+print(cv_by_k)
 
 # %% [markdown]
 # Coefficients apply to z-scored features (training mean and SD), so their sizes compare.
-# Both models pick wavelet texture and the maximum HU: the inserted calcified vessels are
-# bright, thin structures, which high-pass bands and the maximum respond to.
+# Both models keep mostly high-pass wavelet texture and the maximum HU, the features one
+# expects to respond to the inserted calcified vessels: small, bright and thin.
 #
 # ## 4. Test set: ROC curves and operating points
 #
@@ -281,9 +287,9 @@ plt.close(figure)
 # ![Test-set ROC curves of both models with the DeLong interval of the AUC in the
 # legend](tutorial-roc.png)
 #
-# A perfect separation has DeLong variance 0, so its interval collapses to a point; with 33
-# test boxes that says little about the uncertainty. At each operating point a box is called
-# positive when its probability is at or above the threshold fixed during training:
+# A perfect separation has DeLong variance 0, so its interval collapses to a point. With 33
+# test boxes, such an interval understates the uncertainty. At each operating point a box is
+# called positive when its probability is at or above the threshold fixed during training:
 
 # %%
 def rates(labels, scores, threshold):
@@ -319,8 +325,8 @@ print(pd.DataFrame(table).set_index(["model", "point"]))
 #
 # The simulated radiograph read (`cmp_radiograph`, 0/1) exists only for 6 patients. The
 # test compares each model with the read on the test boxes that have one, as pROC's
-# `roc.test(..., method = "delong", paired = TRUE)` does; both curves use the same cases in
-# the same order.
+# `roc.test(..., method = "delong", paired = TRUE)` does. Both curves must use the same
+# cases in the same order.
 
 # %%
 radiograph = comparators[test, 0]
@@ -380,5 +386,5 @@ else:
 
 # %% [markdown]
 # These AUCs use all 111 boxes in 5 outer folds, so they differ from the single 70/30 split
-# above; each outer fold reruns the whole fit, including the choice of k, on its training
+# above. Each outer fold reruns the whole fit, including the choice of k, on its training
 # part only.

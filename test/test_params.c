@@ -31,6 +31,8 @@ START_TEST(yu2021_counts)
     ck_assert_uint_eq(enabled_count(p, RI_CLASS_GLRLM), 16);
     ck_assert_uint_eq(enabled_count(p, RI_CLASS_GLSZM), 16);
     ck_assert_uint_eq(enabled_count(p, RI_CLASS_GLDM), 14);
+    for (int c = RI_CLASS_SHAPE; c < RI_CLASS_COUNT; c++)
+        ck_assert_uint_eq(enabled_count(p, (ri_feature_class)c), 0);
     ck_assert_int_eq(p->s.wavelet_enabled, 1);
     ck_assert_int_eq(p->s.original_enabled, 1);
     ck_assert_int_eq(p->s.resample, 1);
@@ -55,6 +57,76 @@ START_TEST(pyradiomics_defaults)
     ck_assert_str_eq(buf, "none");
     ck_assert_int_eq(p->s.wavelet_enabled, 0);
     rad_params_free(p);
+}
+END_TEST
+
+/* pyradiomics 3.x default-on counts: shape 14 (Compactness1, Compactness2 and
+ * SphericalDisproportion deprecated), NGTDM 5; no IBSI-only class. */
+START_TEST(pyradiomics_new_classes)
+{
+    rad_params *p = NULL;
+
+    ck_assert_int_eq(rad_params_create("pyradiomics", &p, NULL), RAD_OK);
+    ck_assert_uint_eq(enabled_count(p, RI_CLASS_SHAPE), 14);
+    ck_assert_uint_eq(enabled_count(p, RI_CLASS_NGTDM), 5);
+    for (int c = RI_CLASS_MORPHOLOGY; c < RI_CLASS_COUNT; c++)
+        ck_assert_uint_eq(enabled_count(p, (ri_feature_class)c), 0);
+    rad_params_free(p);
+}
+END_TEST
+
+/* The ibsi preset: no pyradiomics shape, every IBSI-tagged feature of the
+ * other classes except pyradiomics' deprecated duplicates, IBSI conventions on. */
+START_TEST(ibsi_preset)
+{
+    rad_params *p = NULL;
+    char buf[64];
+
+    ck_assert_int_eq(rad_params_create("ibsi", &p, NULL), RAD_OK);
+    ck_assert_uint_eq(enabled_count(p, RI_CLASS_SHAPE), 0);
+    for (int c = 0; c < RI_CLASS_COUNT; c++) {
+        const ri_feature_table *t = ri_feature_table_of((ri_feature_class)c);
+        size_t tagged = 0;
+        for (size_t i = 0; i < t->count; i++)
+            tagged += t->defs[i].ibsi_tag[0] != '\0' && !t->defs[i].deprecated;
+        if (c != RI_CLASS_SHAPE)
+            ck_assert_uint_eq(enabled_count(p, (ri_feature_class)c), tagged);
+    }
+    ck_assert_int_eq(rad_params_get(p, "voxelArrayShift", buf, sizeof buf, NULL), RAD_OK);
+    ck_assert_str_eq(buf, "0");
+    ck_assert_int_eq(rad_params_get(p, "ibsiBinEdges", buf, sizeof buf, NULL), RAD_OK);
+    ck_assert_str_eq(buf, "true");
+    ck_assert_int_eq(rad_params_get(p, "excessKurtosis", buf, sizeof buf, NULL), RAD_OK);
+    ck_assert_str_eq(buf, "true");
+    rad_params_free(p);
+}
+END_TEST
+
+/* IBSI-only classes: NULL enables all, names are the tag with or without prefix. */
+START_TEST(ibsi_class_names)
+{
+    rad_params *p = NULL;
+    rad_error *e = rad_error_create();
+    const char *const names[] = {"p10", "ih_mean", NULL};
+
+    ck_assert_int_eq(rad_params_create(NULL, &p, e), RAD_OK);
+    ck_assert_int_eq(rad_params_enable_features(p, "ih", NULL, 1, e), RAD_OK);
+    ck_assert_uint_eq(enabled_count(p, RI_CLASS_INTENSITY_HISTOGRAM),
+                      ri_feature_table_of(RI_CLASS_INTENSITY_HISTOGRAM)->count);
+    ck_assert_int_eq(rad_params_enable_features(p, "intensity_histogram", names, 1, e), RAD_OK);
+    ck_assert_uint_eq(enabled_count(p, RI_CLASS_INTENSITY_HISTOGRAM), 2);
+    ck_assert_int_eq(rad_params_enable_features(p, "gldzm", NULL, 1, e), RAD_OK);
+    ck_assert_uint_eq(enabled_count(p, RI_CLASS_GLDZM), 16);
+    ck_assert_int_eq(rad_params_enable_features(p, "morph", NULL, 1, e), RAD_OK);
+    ck_assert_int_eq(rad_params_enable_features(p, "loc", NULL, 1, e), RAD_OK);
+    ck_assert_uint_eq(enabled_count(p, RI_CLASS_LOCAL_INTENSITY), 2);
+    ck_assert_int_eq(rad_params_enable_features(p, "ivh", NULL, 1, e), RAD_OK);
+    ck_assert_int_eq(rad_params_enable_features(p, "stat", NULL, 1, e), RAD_OK);
+    ck_assert_uint_eq(enabled_count(p, RI_CLASS_STATISTICS_EXTRA), 3);
+    ck_assert_int_eq(rad_params_enable_features(p, "ngtdm", NULL, 0, e), RAD_OK);
+    ck_assert_uint_eq(enabled_count(p, RI_CLASS_NGTDM), 0);
+    rad_params_free(p);
+    rad_error_free(e);
 }
 END_TEST
 
@@ -131,7 +203,8 @@ START_TEST(feature_selection_by_name)
     ck_assert_int_eq(rad_params_enable_features(p, "glcm", bad, 1, e), RAD_ERR_PARAMETER);
     ck_assert_ptr_nonnull(strstr(rad_error_message(e), "Contrst"));
     ck_assert_uint_eq(enabled_count(p, RI_CLASS_GLCM), 2);
-    ck_assert_int_eq(rad_params_enable_features(p, "shape", NULL, 1, e), RAD_ERR_PARAMETER);
+    ck_assert_int_eq(rad_params_enable_features(p, "shap", NULL, 1, e), RAD_ERR_PARAMETER);
+    ck_assert_int_eq(rad_params_enable_features(p, "shape", NULL, 1, e), RAD_OK);
     ck_assert_int_eq(rad_params_enable_image_type(p, "LoG", 1, e), RAD_ERR_PARAMETER);
     ck_assert_int_eq(rad_params_enable_features(p, "glcm", NULL, 0, e), RAD_OK);
     ck_assert_uint_eq(enabled_count(p, RI_CLASS_GLCM), 0);
@@ -171,6 +244,9 @@ int main(void)
 
     tcase_add_test(tc, yu2021_counts);
     tcase_add_test(tc, pyradiomics_defaults);
+    tcase_add_test(tc, pyradiomics_new_classes);
+    tcase_add_test(tc, ibsi_preset);
+    tcase_add_test(tc, ibsi_class_names);
     tcase_add_test(tc, unknown_key_suggests);
     tcase_add_test(tc, bad_value_names_range);
     tcase_add_test(tc, set_and_get_round_trip);

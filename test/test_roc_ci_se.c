@@ -27,7 +27,7 @@ static const double grid[] = {0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 
 
 /*
  * All scores tied: every resample has the curve (sp 0, se 1), (sp 1, se 0),
- * and pROC's coords interpolates linearly between them, so the sensitivity
+ * and pROC's coords interpolates linearly between them. So the sensitivity
  * at specificity x is 1 - x in every replicate and in all three quantiles.
  */
 START_TEST(band_tied_scores_is_diagonal)

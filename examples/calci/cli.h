@@ -56,6 +56,8 @@ typedef struct extraction {
     size_t n_cases;
     size_t n_features;
     char **names;     /* n_features */
+    char **ibsi_names; /* n_features: IBSI tag (prefixed by the image type unless
+                        * original), or the pyradiomics name when there is none */
     double *values;   /* n_cases x n_features */
     int *grey_levels; /* per case: fewest grey levels over the image types */
 } extraction;
@@ -74,8 +76,15 @@ rad_features *extract_one(const rad_params *params, const char *image_path,
                           const char *mask_path, double label_value, const double *box,
                           double box_size);
 
-/* Parameters from --preset and --set KEY=VALUE options; NULL after an error message. */
-rad_params *params_from_options(const char *preset, char **settings, size_t n_settings);
+/* Parameters from --preset, or from the YAML file params_path when not NULL
+ * (--params), then --set KEY=VALUE options; NULL after an error message. */
+rad_params *params_from_options(const char *preset, const char *params_path, char **settings,
+                                size_t n_settings);
+
+/* Name of feature i for --names ibsi: the IBSI tag ("stat_mean"), prefixed by
+ * the image type unless original ("wavelet-LLH_stat_mean"), or the
+ * pyradiomics name when the feature has no tag. Returns a new string or NULL. */
+char *feature_ibsi_name(const rad_features *features, size_t i);
 
 /* Writes the settings of params as "key=value" info entries of model. */
 int params_to_model(const rad_params *params, const char *preset, calci_model *model);
@@ -134,8 +143,8 @@ typedef struct roc_band {
 } roc_band;
 
 /* Test-set calibration: Brier score, logistic recalibration and the
- * reliability table; the numbers are NaN and reason says why when a step
- * failed (for example a score of exactly 0 or 1). */
+ * reliability table. When a step fails its numbers stay NaN and reason contains the
+ * error (for example a score of exactly 0 or 1). */
 #define RELIABILITY_BINS 5
 typedef struct calibration_result {
     double brier, intercept, slope;

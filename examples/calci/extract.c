@@ -19,16 +19,22 @@ static const char *const carried_settings[] = {
     "gldm_a", "wavelet", "level", "boxAirThreshold", "boxFatMin", "boxFatMax",
     "boxMuscleMin", "boxMuscleMax", "boxBoneMin", NULL};
 
-rad_params *params_from_options(const char *preset, char **settings, size_t n_settings)
+rad_params *params_from_options(const char *preset, const char *params_path, char **settings,
+                                size_t n_settings)
 {
     rad_error *error = rad_error_create();
     rad_params *params = NULL;
+    rad_status status;
 
     if (error == NULL) {
         cli_error("out of memory");
         return NULL;
     }
-    if (rad_params_create(preset, &params, error) != RAD_OK) {
+    if (params_path != NULL)
+        status = rad_params_read(params_path, &params, error);
+    else
+        status = rad_params_create(preset, &params, error);
+    if (status != RAD_OK) {
         cli_error("%s", rad_error_message(error));
         rad_error_free(error);
         return NULL;
@@ -151,13 +157,39 @@ fail:
     return NULL;
 }
 
+char *feature_ibsi_name(const rad_features *features, size_t i)
+{
+    const char *name = rad_features_name(features, i);
+    const char *tag = rad_features_ibsi_tag(features, i);
+    const char *underscore;
+    char *result;
+    size_t prefix;
+
+    if (name == NULL || tag == NULL)
+        return NULL;
+    if (tag[0] == '\0')
+        return strdup(name);
+    underscore = strchr(name, '_');
+    prefix = underscore ? (size_t)(underscore - name) : 0;
+    if (prefix == 0 || strncmp(name, "original_", 9) == 0)
+        return strdup(tag);
+    result = malloc(prefix + 1 + strlen(tag) + 1);
+    if (result != NULL)
+        sprintf(result, "%.*s_%s", (int)prefix, name, tag);
+    return result;
+}
+
 void extraction_free(extraction *x)
 {
     if (x == NULL)
         return;
-    for (size_t j = 0; j < x->n_features; j++)
+    for (size_t j = 0; j < x->n_features; j++) {
         free(x->names[j]);
+        if (x->ibsi_names)
+            free(x->ibsi_names[j]);
+    }
     free(x->names);
+    free(x->ibsi_names);
     free(x->values);
     free(x->grey_levels);
     free(x);
@@ -240,13 +272,18 @@ static extraction *collect(const manifest *m, rad_features **results)
     x->n_cases = m->n_cases;
     x->n_features = n;
     x->names = calloc(n + 1, sizeof *x->names);
+    x->ibsi_names = calloc(n + 1, sizeof *x->ibsi_names);
     x->values = malloc((m->n_cases * n + 1) * sizeof *x->values);
     x->grey_levels = malloc(m->n_cases * sizeof *x->grey_levels);
-    if (x->names == NULL || x->values == NULL || x->grey_levels == NULL)
+    if (x->names == NULL || x->ibsi_names == NULL || x->values == NULL ||
+        x->grey_levels == NULL)
         goto no_memory;
-    for (size_t j = 0; j < n; j++)
+    for (size_t j = 0; j < n; j++) {
         if ((x->names[j] = strdup(rad_features_name(results[0], j))) == NULL)
             goto no_memory;
+        if ((x->ibsi_names[j] = feature_ibsi_name(results[0], j)) == NULL)
+            goto no_memory;
+    }
     for (size_t i = 0; i < m->n_cases; i++) {
         if (rad_features_count(results[i]) != n) {
             cli_error("case %s gave %zu features, case %s gave %zu", m->cases[i].case_id,
@@ -310,9 +347,10 @@ extraction *extract_manifest(const manifest *m, const rad_params *params, int th
 
 static const char extract_usage[] =
     "usage: calci extract --image I (--mask M [--label-value V] | --box X,Y,Z [--box-size MM])\n"
-    "                     [--preset NAME] [--set KEY=VALUE ...] --out FILE\n"
-    "       calci extract --manifest M [--preset NAME] [--set KEY=VALUE ...] [--threads N]\n"
-    "                     --out FILE\n"
+    "                     [--preset NAME | --params FILE] [--set KEY=VALUE ...]\n"
+    "                     [--names pyradiomics|ibsi] --out FILE\n"
+    "       calci extract --manifest M [--preset NAME | --params FILE] [--set KEY=VALUE ...]\n"
+    "                     [--threads N] [--names pyradiomics|ibsi] --out FILE\n"
     "\n"
     "  --image I          CT volume (NIfTI .nii/.nii.gz or NRRD)\n"
     "  --mask M           mask volume on the image grid\n"
@@ -320,22 +358,35 @@ static const char extract_usage[] =
     "  --box X,Y,Z        centre of a cubic box in world RAS mm; the subcutaneous tissue\n"
     "                     inside it is segmented automatically\n"
     "  --box-size MM      edge of the box in mm (default 50)\n"
-    "  --preset NAME      yu2021 (default: the study's 774 features) or pyradiomics\n"
-    "  --set KEY=VALUE    a setting by its pyradiomics name, e.g. binWidth=10\n"
+    "  --preset NAME      yu2021 (default: the study's 774 features), pyradiomics or ibsi\n"
+    "  --params FILE      pyradiomics YAML parameter file, used in place of --preset\n"
+    "  --set KEY=VALUE    a setting by its pyradiomics name, e.g. binWidth=10 (applied\n"
+    "                     after --preset or --params)\n"
+    "  --names STYLE      feature names: pyradiomics (default, original_firstorder_Mean)\n"
+    "                     or ibsi (IBSI tags such as stat_mean, cm_joint_max_3D_avg, where\n"
+    "                     the feature has one; filtered images prefix their image type)\n"
     "  --threads N        cases extracted in parallel (manifest mode, default 1)\n"
     "  --out FILE         CSV output: feature,value rows, or one row per case\n";
 
 typedef struct single_output {
     const rad_features *features;
+    int ibsi_names;
 } single_output;
 
 static int write_single(FILE *file, void *user)
 {
-    const rad_features *f = ((single_output *)user)->features;
+    const single_output *single = user;
+    const rad_features *f = single->features;
 
     fputs("feature,value\n", file);
-    for (size_t i = 0; i < rad_features_count(f); i++)
-        fprintf(file, "%s,%.17g\n", rad_features_name(f, i), rad_features_value(f, i));
+    for (size_t i = 0; i < rad_features_count(f); i++) {
+        char *ibsi = single->ibsi_names ? feature_ibsi_name(f, i) : NULL;
+        if (single->ibsi_names && ibsi == NULL)
+            return -1;
+        fprintf(file, "%s,%.17g\n", ibsi ? ibsi : rad_features_name(f, i),
+                rad_features_value(f, i));
+        free(ibsi);
+    }
     return 0;
 }
 
@@ -344,10 +395,11 @@ static int write_table(FILE *file, void *user)
     const void *const *pair = user;
     const manifest *m = pair[0];
     const extraction *x = pair[1];
+    const int *ibsi_names = pair[2];
 
     fputs("case_id", file);
     for (size_t j = 0; j < x->n_features; j++)
-        fprintf(file, ",%s", x->names[j]);
+        fprintf(file, ",%s", *ibsi_names ? x->ibsi_names[j] : x->names[j]);
     fputc('\n', file);
     for (size_t i = 0; i < x->n_cases; i++) {
         fputs(m->cases[i].case_id, file);
@@ -374,7 +426,8 @@ static int parse_box(const char *text, double box[3])
 int command_extract(int argc, char **argv)
 {
     const char *image = NULL, *mask = NULL, *out = NULL, *manifest_path = NULL;
-    const char *preset = "yu2021";
+    const char *preset = "yu2021", *params_path = NULL;
+    int ibsi_names = 0;
     char **settings = calloc((size_t)argc + 1, sizeof(char *));
     size_t n_settings = 0;
     double label_value = 1, box[3], box_size = 50;
@@ -408,9 +461,17 @@ int command_extract(int argc, char **argv)
             out = value;
         else if (strcmp(arg, "--preset") == 0)
             preset = value;
+        else if (strcmp(arg, "--params") == 0)
+            params_path = value;
         else if (strcmp(arg, "--set") == 0)
             settings[n_settings++] = (char *)value;
-        else if (strcmp(arg, "--label-value") == 0) {
+        else if (strcmp(arg, "--names") == 0) {
+            if (strcmp(value, "ibsi") != 0 && strcmp(value, "pyradiomics") != 0) {
+                cli_error("extract: --names \"%s\": expected pyradiomics or ibsi", value);
+                goto usage;
+            }
+            ibsi_names = strcmp(value, "ibsi") == 0;
+        } else if (strcmp(arg, "--label-value") == 0) {
             label_value = strtod(value, &end);
             if (end == value || *end != '\0') {
                 cli_error("extract: --label-value \"%s\" is not a number", value);
@@ -447,13 +508,13 @@ int command_extract(int argc, char **argv)
     }
 
     status = EXIT_INPUT;
-    params = params_from_options(preset, settings, n_settings);
+    params = params_from_options(preset, params_path, settings, n_settings);
     if (params == NULL)
         goto done;
     if (manifest_path != NULL) {
         manifest *m = manifest_read(manifest_path);
         extraction *x = m ? extract_manifest(m, params, threads, 1) : NULL;
-        const void *pair[2] = {m, x};
+        const void *pair[3] = {m, x, &ibsi_names};
         if (x != NULL && write_atomically(out, write_table, pair) == 0)
             status = 0;
         extraction_free(x);
@@ -461,7 +522,7 @@ int command_extract(int argc, char **argv)
     } else {
         rad_features *f = extract_one(params, image, mask, label_value, has_box ? box : NULL,
                                       box_size);
-        single_output single = {f};
+        single_output single = {f, ibsi_names};
         if (f != NULL && write_atomically(out, write_single, &single) == 0)
             status = 0;
         rad_features_free(f);

@@ -1,7 +1,9 @@
 /*
  * report.c - DIR/report.html of `calci study`: the test-set table in the
  * layout of Yu et al. 2021 (Table 3), the selected features with their
- * coefficients, the comparator tests, and ROC curves drawn as inline SVG.
+ * coefficients, the comparator tests and subsets (Table 4), and the
+ * cross-validated and test ROC curves with bootstrap bands and the test
+ * calibration plot, drawn as inline SVG.
  */
 #include <math.h>
 #include <stdio.h>
@@ -15,6 +17,7 @@ typedef struct report_input {
     const model_result *results;
     size_t n_results;
     int min_grey_levels;
+    size_t bootstrap_replicates;
 } report_input;
 
 static void html_text(FILE *f, const char *text)
@@ -67,7 +70,7 @@ static void rate_cell(FILE *f, double rate, double lower, double upper, size_t n
     number(f, lower, 2);
     fputs("&ndash;", f);
     number(f, upper, 2);
-    fprintf(f, ")<br>%zu/%zu</td>", numerator, numerator == 0 && denominator == 0 ? 0 : denominator);
+    fprintf(f, ")<br>%zu/%zu</td>", numerator, denominator);
 }
 
 static void auc_with_ci(FILE *f, double auc, double lower, double upper)
@@ -371,9 +374,9 @@ static void write_calibration_plot(FILE *f, const model_result *results, size_t 
                         PLOT_MARGIN + (1 - c->observed[g]) * PLOT_SIZE, colours[m % 3]);
         plot_legend(f, m, m, results[m].title);
     }
-    fputs("</svg>\n<p class=\"caption\">Test cases in " "5" " groups of equal size by "
-          "predicted probability; dashed: perfect calibration.",
-          f);
+    fprintf(f, "</svg>\n<p class=\"caption\">Test cases in %d groups of equal size by "
+               "predicted probability; dashed: perfect calibration.",
+            RELIABILITY_BINS);
     for (size_t m = 0; m < n; m++) {
         const calibration_result *c = &results[m].calibration;
         fprintf(f, " %s: Brier score ", results[m].title);
@@ -427,7 +430,8 @@ static int write_report(FILE *f, void *user)
           "table { border-collapse: collapse; margin: 1em 0; }\n"
           "td, th { border: 1px solid #bbb; padding: 0.25em 0.6em; text-align: right; }\n"
           "td:first-child { text-align: left; }\n"
-          ".warning { color: #a00; }\n</style>\n</head>\n<body>\n",
+          ".warning { color: #a00; }\n.caption { font-size: 90%; max-width: 45em; }\n"
+          "#table3 td { white-space: nowrap; }\n</style>\n</head>\n<body>\n",
           f);
     fputs("<h1>Calciphylaxis CT radiomics study</h1>\n<p>Manifest: ", f);
     html_text(f, in->manifest_path);
@@ -439,8 +443,14 @@ static int write_report(FILE *f, void *user)
                 in->min_grey_levels);
     write_cohort(f, in->d);
     write_test_table(f, in->results, in->n_results);
-    write_roc_svg(f, in->results, in->n_results);
+    write_roc_plot(f, "roc-cv", "ROC curves (cross-validation, training set)",
+                   "Pooled out-of-fold scores of the chosen number of features", in->results,
+                   in->n_results, 1, in->bootstrap_replicates);
+    write_roc_plot(f, "roc-test", "ROC curves (test set)", "Test-set scores", in->results,
+                   in->n_results, 0, in->bootstrap_replicates);
+    write_calibration_plot(f, in->results, in->n_results);
     write_comparisons(f, in->results, in->n_results);
+    write_subset_tables(f, in->results, in->n_results);
     fputs("<h2>Models</h2>\n", f);
     for (size_t m = 0; m < in->n_results; m++)
         write_features_table(f, &in->results[m]);
@@ -453,9 +463,11 @@ static int write_report(FILE *f, void *user)
 }
 
 int report_write(const char *path, const char *manifest_path, const calci_dataset *dataset,
-                 const model_result *results, size_t n_results, int min_grey_levels)
+                 const model_result *results, size_t n_results, int min_grey_levels,
+                 size_t bootstrap_replicates)
 {
-    report_input in = {manifest_path, dataset, results, n_results, min_grey_levels};
+    report_input in = {manifest_path, dataset,         results,
+                       n_results,     min_grey_levels, bootstrap_replicates};
 
     return write_atomically(path, write_report, &in);
 }

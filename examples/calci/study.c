@@ -17,7 +17,8 @@ static const char study_usage[] =
     "usage: calci study MANIFEST --out DIR [options]\n"
     "\n"
     "  --out DIR            output folder (created if missing)\n"
-    "  --preset NAME        extraction preset: yu2021 (default) or pyradiomics\n"
+    "  --preset NAME        extraction preset: yu2021 (default), pyradiomics or ibsi\n"
+    "  --params FILE        pyradiomics YAML parameter file, used in place of --preset\n"
     "  --set KEY=VALUE      an extraction setting by its pyradiomics name (repeatable)\n"
     "  --threads N          cases extracted in parallel (default 1)\n"
     "  --seed N             seed of the patient split and the folds (default 1)\n"
@@ -36,6 +37,7 @@ typedef struct study_args {
     const char *manifest_path;
     const char *out_dir;
     const char *preset;
+    const char *params_path; /* --params, NULL when absent */
     char **settings;
     size_t n_settings;
     char **options;
@@ -81,6 +83,8 @@ static int parse_args(int argc, char **argv, study_args *a)
             a->out_dir = value;
         else if (strcmp(arg, "--preset") == 0)
             a->preset = value;
+        else if (strcmp(arg, "--params") == 0)
+            a->params_path = value;
         else if (strcmp(arg, "--set") == 0)
             a->settings[a->n_settings++] = (char *)value;
         else if (strcmp(arg, "--option") == 0)
@@ -891,7 +895,7 @@ int command_study(int argc, char **argv)
 
     if ((m = manifest_read(a.manifest_path)) == NULL || make_folder(a.out_dir) != 0)
         goto done;
-    if ((params = params_from_options(a.preset, a.settings, a.n_settings)) == NULL)
+    if ((params = params_from_options(a.preset, a.params_path, a.settings, a.n_settings)) == NULL)
         goto done;
     if ((x = extract_manifest(m, params, a.threads, !a.quiet)) == NULL)
         goto done;

@@ -4,7 +4,7 @@
  *
  * A replicate draws the controls, then the cases, with the generator and
  * order of calci_roc_ci_bootstrap, and builds the empirical curve of the
- * resample from score-group counts: with groups numbered from the control
+ * resample from score-group counts. With groups numbered from the control
  * side, moving the threshold past group g adds controls(g) / n_controls to
  * the specificity and removes cases(g) / n_cases from the sensitivity. The
  * sensitivity at specificity x is read as pROC's coords(input =

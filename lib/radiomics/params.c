@@ -469,13 +469,14 @@ static void set_feature(ri_settings *s, ri_feature_class c, const char *name, in
             s->enabled[c][i] = (unsigned char)on;
 }
 
-/* Enables every feature of class c that has an IBSI tag. */
+/* Enables every feature of class c that has an IBSI tag and is not one of
+ * pyradiomics' deprecated duplicates. */
 static void enable_ibsi_tagged(ri_settings *s, ri_feature_class c)
 {
     const ri_feature_table *table = ri_feature_table_of(c);
 
     for (size_t i = 0; i < table->count; i++)
-        s->enabled[c][i] = table->defs[i].ibsi_tag[0] != '\0';
+        s->enabled[c][i] = table->defs[i].ibsi_tag[0] != '\0' && !table->defs[i].deprecated;
 }
 
 /* pyradiomics' defaults (its featureextractor and imageoperations). */
