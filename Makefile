@@ -4,6 +4,7 @@
 #   make check      build and run every test suite
 #   make demo       make a synthetic cohort and run `calci study` on it
 #   make install    install into $(DESTDIR)$(PREFIX)
+#   make docs       regenerate docs/features.md from the feature tables
 #   make check-asan     build in build-asan with ASan and UBSan, run every test
 #   make check-valgrind run every Check suite under valgrind (CK_FORK=no)
 #   make fuzz           build the libFuzzer targets (clang) and run each for
@@ -72,7 +73,8 @@ TEST_COMMON := $(sort $(wildcard test/common/*.c))
 REFDATA ?= $(abspath ../shared/data)
 
 .PHONY: all libs check demo install uninstall clean deps bench
-all: libs $(CALCI_PROG) $(EXAMPLES) $(B)/pkgconfig/radiomics.pc $(B)/pkgconfig/calci.pc
+all: libs $(CALCI_PROG) $(EXAMPLES) $(B)/pkgconfig/radiomics.pc $(B)/pkgconfig/calci.pc \
+     $(B)/tools/feature_doc
 
 libs: $(RAD_SO) $(CALCI_SO) $(RAD_A) $(CALCI_A)
 
@@ -161,6 +163,15 @@ $(B)/bench/bench_stats: bench/bench_stats.c $(CALCI_A) $(RAD_A)
 bench: all $(B)/bench/bench $(B)/bench/bench_stats
 	@$(B)/bench/bench "$(REFDATA)"
 	@$(B)/bench/bench_stats
+
+# The feature reference is generated from the tables in the static archive.
+$(B)/tools/feature_doc: tools/feature_doc.c $(RAD_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) $(CFLAGS) -Ilib/radiomics -o $@ $< $(RAD_A) $(RAD_DEPLIBS)
+
+.PHONY: docs
+docs: $(B)/tools/feature_doc
+	$(B)/tools/feature_doc > docs/features.md.tmp && mv docs/features.md.tmp docs/features.md
 
 install: all
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(BINDIR)

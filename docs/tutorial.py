@@ -18,15 +18,16 @@ docs/tutorial.md.
 # # Tutorial: the study's analysis in Python, on real CT
 #
 # This page runs the analysis of Yu et al. (Quant Imaging Med Surg 2021;11:4617-4626) with
-# the Python binding `calci`. The steps are box masks on CT, the 774 `yu2021` features, a
-# split by patient, logistic regression and a linear SVM with cross-validated feature
-# selection, test-set ROC curves with DeLong intervals, a comparison with a radiograph read,
-# and the same model inside scikit-learn. `docs/study.md` describes each step of the method,
-# and `calci study` runs the same steps from the command line.
+# the Python binding `calci`. It builds box masks on CT, extracts the 774 `yu2021` features
+# and splits the boxes by patient. It fits logistic regression and a linear SVM with
+# cross-validated feature selection, draws test-set ROC curves with DeLong intervals,
+# compares the models with a radiograph read and runs the same model inside scikit-learn.
+# `docs/study.md` describes each step of the method, and `calci study` runs the same steps
+# from the command line.
 #
-# **The lesions are simulated.** The data set `calci_sim_on_sts` contains real CT (the CT of
-# FDG-PET/CT scans of soft-tissue-sarcoma patients, TCIA collection "Soft-tissue-Sarcoma",
-# CC BY 3.0) into which a program inserted synthetic calciphylaxis-like lesions in the
+# **The lesions are simulated.** The data set `calci_sim_on_sts` contains real CT: the CT of
+# FDG-PET/CT scans of soft-tissue-sarcoma patients (TCIA collection "Soft-tissue-Sarcoma",
+# CC BY 3.0). A program inserted synthetic calciphylaxis-like lesions into their
 # subcutaneous fat: calcified small vessels, fat stranding, skin thickening and swelling.
 # No patient in it has calciphylaxis. Label 1 means "a lesion was inserted in this box" and
 # label 0 "untouched tissue", and the radiograph reads are simulated too. The numbers below
@@ -204,17 +205,13 @@ print(f"boxes with fewer than 8 grey levels in some image: {(min_grey_levels < 8
 # `split_by_patient` then sends 70 % of the patients to training, stratified by label, with
 # the same rule and default seed as `calci study`. With libcalci 0.1.0, `calci study` on this
 # manifest chooses the same features and reports the same AUCs as the steps below.
-#
-# Pass the pandas columns as NumPy arrays (`.to_numpy()`). `from_arrays` of binding 0.1.0
-# reads `patient_ids`, `groups` and `splits` with `[i]`, which on a pandas Series looks up
-# the index label i, not the i-th row, so a filtered or sorted frame would mix up patients.
 
 # %%
 comparators = manifest[["cmp_radiograph", "cmp_scintigraphy"]].to_numpy(dtype=float)
 dataset = calci.Dataset.from_arrays(
-    features.to_numpy(), manifest.label.to_numpy(),
-    case_ids=manifest.case_id.to_numpy(), patient_ids=manifest.patient_id.to_numpy(),
-    feature_names=features.columns, groups=manifest.group.to_numpy(),
+    features.to_numpy(), manifest.label,
+    case_ids=manifest.case_id, patient_ids=manifest.patient_id,
+    feature_names=features.columns, groups=manifest.group,
     comparators=comparators, comparator_names=["radiograph", "scintigraphy"])
 dataset.split_by_patient(train_fraction=0.7, seed=1)
 

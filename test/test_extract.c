@@ -128,7 +128,7 @@ END_TEST
  * with aggregation suffixes. Local intensity: the global peak is the
  * largest mean over the 1 cm^3 sphere (radius 6.2035 mm) around a ROI voxel,
  * voxels outside the ROI included. Around the cube's centre voxel the sphere
- * holds all 27 cube voxels (sum 10 * 26 + 20 = 280) and zeros elsewhere, so
+ * contains all 27 cube voxels (sum 10 * 26 + 20 = 280) and zeros elsewhere, so
  * the peak is 280 / N with N the lattice points within the radius, counted
  * here by brute force. Without the crop margin the sphere would see only
  * the cube (mean 280 / 27).

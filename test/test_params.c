@@ -76,7 +76,7 @@ START_TEST(pyradiomics_new_classes)
 END_TEST
 
 /* The ibsi preset: no pyradiomics shape, every IBSI-tagged feature of the
- * other classes except pyradiomics' deprecated duplicates, IBSI conventions on. */
+ * other classes, IBSI conventions on. */
 START_TEST(ibsi_preset)
 {
     rad_params *p = NULL;
@@ -88,7 +88,7 @@ START_TEST(ibsi_preset)
         const ri_feature_table *t = ri_feature_table_of((ri_feature_class)c);
         size_t tagged = 0;
         for (size_t i = 0; i < t->count; i++)
-            tagged += t->defs[i].ibsi_tag[0] != '\0' && !t->defs[i].deprecated;
+            tagged += t->defs[i].ibsi_tag[0] != '\0';
         if (c != RI_CLASS_SHAPE)
             ck_assert_uint_eq(enabled_count(p, (ri_feature_class)c), tagged);
     }

@@ -1,15 +1,17 @@
 #!/bin/sh
-# Runs docs/tutorial.py end to end on the simulated-lesion cohort against the
-# built libraries (${B:-build}/lib) and the binding in bindings/python/src.
-# Checks that it exits 0 and writes both figures to a temporary folder, so
-# the committed figures in docs/ stay untouched. The data folder is
-# $RADIOMICS_REFDATA, else $REFDATA, else ../shared/data.
-# Prints "PASS tutorial runs", "FAIL tutorial ..." or "SKIP tutorial: why".
+# Checks that docs/tutorial.md shows every cell of docs/tutorial.py as it is
+# now, then runs docs/tutorial.py end to end on the simulated-lesion cohort
+# against the built libraries (${B:-build}/lib) and the binding in
+# bindings/python/src. The run must exit 0 and write both figures to a
+# temporary folder, leaving the committed figures in docs/ untouched. The data
+# folder is $RADIOMICS_REFDATA, else $REFDATA, else ../shared/data.
+# Prints PASS, FAIL or "SKIP tutorial: why" lines for tools/run-tests.sh.
 python=${PYTHON:-/usr/bin/python3}
 refdata=${RADIOMICS_REFDATA:-${REFDATA:-../shared/data}}
 [ -d "$refdata" ] && refdata=$(cd "$refdata" && pwd)
 cd "$(dirname "$0")/.." || exit 1
 libdir=${B:-build}/lib
+status=0
 
 if ! [ -x "$python" ]; then
     echo "SKIP tutorial: $python not found (Debian: python3)"
@@ -54,11 +56,12 @@ then
     echo "PASS tutorial.md matches tutorial.py"
 else
     echo "FAIL tutorial.md is stale: run docs/make_tutorial.sh"
+    status=1
 fi
 
 if ! [ -f "$refdata/calci_sim_on_sts/manifest.csv" ]; then
     echo "SKIP tutorial: $refdata/calci_sim_on_sts/manifest.csv not found (set RADIOMICS_REFDATA)"
-    exit 0
+    exit $status
 fi
 
 work=$(mktemp -d)
@@ -81,7 +84,7 @@ if [ $rc -ne 0 ]; then
 fi
 if grep -q '^SKIP' "$work/log"; then
     grep '^SKIP' "$work/log"
-    exit 0
+    exit $status
 fi
 missing=""
 for figure in tutorial-box.png tutorial-roc.png; do
@@ -96,3 +99,4 @@ if [ "$(stat -c %y docs/tutorial-box.png docs/tutorial-roc.png 2>/dev/null)" != 
     exit 1
 fi
 echo "PASS tutorial runs ($seconds s)"
+exit $status

@@ -197,7 +197,7 @@ static void roi_extent(const rad_volume *mask, size_t *count, int *dimensions)
         *dimensions += hi[a] > lo[a];
 }
 
-static int class_wanted(const ri_settings *s, ri_feature_class c)
+static int class_enabled(const ri_settings *s, ri_feature_class c)
 {
     size_t n = ri_feature_table_of(c)->count;
 
@@ -359,13 +359,13 @@ static rad_status extract_geometry(const rad_params *params, const rad_volume *i
     roi_buffers b;
     rad_status status;
 
-    if (!class_wanted(s, RI_CLASS_SHAPE) && !class_wanted(s, RI_CLASS_MORPHOLOGY))
+    if (!class_enabled(s, RI_CLASS_SHAPE) && !class_enabled(s, RI_CLASS_MORPHOLOGY))
         return RAD_OK;
     status = roi_prepare("original", image, mask, 0, &b, error);
     if (status != RAD_OK)
         return status;
     for (int c = 0; c < RI_CLASS_COUNT && status == RAD_OK; c++)
-        if (is_geometry_class(c) && class_wanted(s, (ri_feature_class)c))
+        if (is_geometry_class(c) && class_enabled(s, (ri_feature_class)c))
             status = run_class(params, "original", (ri_feature_class)c, &b.roi, features, error);
     roi_buffers_free(&b);
     return status;
@@ -415,7 +415,7 @@ static rad_status extract_image_type(const rad_params *params, const char *image
     for (int c = 0; c < RI_CLASS_COUNT; c++) {
         const ri_roi *roi = &b.roi;
 
-        if (is_geometry_class(c) || !class_wanted(s, (ri_feature_class)c))
+        if (is_geometry_class(c) || !class_enabled(s, (ri_feature_class)c))
             continue;
         if (c == RI_CLASS_LOCAL_INTENSITY) {
             /* The 1 cm^3 spheres reach voxels outside the ROI: crop with a margin. */
@@ -445,7 +445,7 @@ static rad_status prepare_grid(const rad_params *params, const rad_volume *image
     const ri_settings *s = &params->s;
     int pad = s->pad_distance;
 
-    if (class_wanted(s, RI_CLASS_LOCAL_INTENSITY)) {
+    if (class_enabled(s, RI_CLASS_LOCAL_INTENSITY)) {
         /* NOTE: a larger pad also changes the border of filtered images. */
         double spacing[3];
         for (int a = 0; a < 3; a++)

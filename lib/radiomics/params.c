@@ -469,14 +469,14 @@ static void set_feature(ri_settings *s, ri_feature_class c, const char *name, in
             s->enabled[c][i] = (unsigned char)on;
 }
 
-/* Enables every feature of class c that has an IBSI tag and is not one of
- * pyradiomics' deprecated duplicates. */
+/* Enables every feature of class c that has an IBSI tag, pyradiomics'
+ * deprecated ones included (cm_dissimilarity and cm_sum_var are IBSI features). */
 static void enable_ibsi_tagged(ri_settings *s, ri_feature_class c)
 {
     const ri_feature_table *table = ri_feature_table_of(c);
 
     for (size_t i = 0; i < table->count; i++)
-        s->enabled[c][i] = table->defs[i].ibsi_tag[0] != '\0' && !table->defs[i].deprecated;
+        s->enabled[c][i] = table->defs[i].ibsi_tag[0] != '\0';
 }
 
 /* pyradiomics' defaults (its featureextractor and imageoperations). */

@@ -1,12 +1,12 @@
 /*
  * params_yaml.c - rad_params_read: pyradiomics YAML parameter files.
  *
- * The parser accepts a strict YAML subset, enough for pyradiomics' files:
- * block mappings nested by indentation (spaces only), block lists ("- a",
- * indented under their key or at the key's indentation), flow lists
- * ("[1, 2, 3]", one level), flow mappings of scalars ("{}",
- * "{wavelet: coif1}"), plain, 'single' and "double" quoted scalars, "#"
- * comments and a leading "---". Tabs, anchors (&), aliases (*), tags (!),
+ * The parser accepts a strict YAML subset, enough for pyradiomics' files.
+ * It reads block mappings nested by indentation (spaces only) and block
+ * lists ("- a", indented under their key or at the key's indentation). On a
+ * key's line it reads flow lists ("[1, 2, 3]", one level), flow mappings of
+ * scalars ("{}", "{wavelet: coif1}") and plain, 'single' or "double" quoted
+ * scalars. "#" comments and a leading "---" are skipped. Tabs, anchors (&), aliases (*), tags (!),
  * block scalars (| and >), mappings inside lists and duplicate keys are
  * rejected with the line number. Scalars stay text; rad_params_set parses
  * them.

@@ -59,6 +59,21 @@ def test_default_ids():
     assert data.splits == ["none"] * 3
 
 
+def test_from_arrays_uses_positions():
+    """A reversed pandas Series keeps its index labels; rows must pair by position."""
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"case": ["a", "b", "c", "d"], "patient": ["P1", "P2", "P3", "P4"],
+                          "group": ["g1", "g2", "g3", "g4"], "label": [1, 0, 1, 0]})
+    reversed_frame = frame.iloc[::-1]
+    X = np.arange(4.0).reshape(4, 1)
+    ds = calci.Dataset.from_arrays(X, reversed_frame.label, case_ids=reversed_frame.case,
+                                   patient_ids=reversed_frame.patient,
+                                   groups=reversed_frame.group)
+    assert ds.case_ids == ["d", "c", "b", "a"]
+    assert ds.patient_ids == ["P4", "P3", "P2", "P1"]
+    assert ds.groups == ["g4", "g3", "g2", "g1"]
+
+
 def test_csv_round_trip(tmp_path, dataset):
     path = tmp_path / "cohort.csv"
     dataset.write_csv(path)

@@ -145,6 +145,11 @@ class Dataset:
         if len(names) != n_features:
             raise ValueError(f"feature_names has {len(names)} names for {n_features} columns")
         ids = [str(i) for i in range(n_cases)] if case_ids is None else [str(c) for c in case_ids]
+        # Lists by position: indexing a pandas Series with [i] would look up
+        # index labels, which a sorted or filtered frame no longer numbers 0..n-1.
+        patient_ids = None if patient_ids is None else [str(p) for p in patient_ids]
+        groups = None if groups is None else [str(g) for g in groups]
+        splits = None if splits is None else list(splits)
         cmp_values, cmp_names = None, []
         if comparators is not None:
             cmp_values = np.ascontiguousarray(comparators, dtype=np.float64)

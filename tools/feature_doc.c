@@ -1,0 +1,183 @@
+/*
+ * feature_doc.c - writes docs/features.md from libradiomics' feature tables
+ * (`make docs`). The tables are the source of truth; the compliance section
+ * below states what the test suites check and must change with them.
+ *
+ * Usage: feature_doc > docs/features.md
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Order of the classes in the document: pyradiomics' classes, then IBSI's. */
+static const ri_feature_class order[] = {
+    RI_CLASS_FIRSTORDER, RI_CLASS_SHAPE, RI_CLASS_GLCM, RI_CLASS_GLRLM,
+    RI_CLASS_GLSZM, RI_CLASS_GLDM, RI_CLASS_NGTDM, RI_CLASS_MORPHOLOGY,
+    RI_CLASS_INTENSITY_HISTOGRAM, RI_CLASS_STATISTICS_EXTRA, RI_CLASS_IVH,
+    RI_CLASS_LOCAL_INTENSITY, RI_CLASS_GLDZM,
+};
+
+static const char *const class_titles[RI_CLASS_COUNT] = {
+    [RI_CLASS_FIRSTORDER] = "First order (pyradiomics firstorder, IBSI stat_ and ih_)",
+    [RI_CLASS_SHAPE] = "Shape (pyradiomics shape, IBSI morph_)",
+    [RI_CLASS_GLCM] = "GLCM (IBSI cm_)",
+    [RI_CLASS_GLRLM] = "GLRLM (IBSI rlm_)",
+    [RI_CLASS_GLSZM] = "GLSZM (IBSI szm_)",
+    [RI_CLASS_GLDM] = "GLDM (IBSI NGLDM, ngl_)",
+    [RI_CLASS_NGTDM] = "NGTDM (IBSI ngt_)",
+    [RI_CLASS_MORPHOLOGY] = "IBSI morphology (morph)",
+    [RI_CLASS_INTENSITY_HISTOGRAM] = "IBSI intensity histogram (ih)",
+    [RI_CLASS_STATISTICS_EXTRA] = "IBSI statistics pyradiomics lacks (stat)",
+    [RI_CLASS_IVH] = "IBSI intensity-volume histogram (ivh)",
+    [RI_CLASS_LOCAL_INTENSITY] = "IBSI local intensity (loc)",
+    [RI_CLASS_GLDZM] = "IBSI GLDZM (gldzm, IBSI dzm_)",
+};
+
+/* What the test suites check per class, kept in step with test/test_*.c. */
+static const char *const class_compliance[RI_CLASS_COUNT] = {
+    [RI_CLASS_FIRSTORDER] =
+        "IBSI digital phantom: the 17 tagged features within IBSI's tolerance "
+        "(test_firstorder.c; Kurtosis minus 3, as excessKurtosis does). pyradiomics "
+        "baselines brain1, brain2, breast1: every feature within 1e-5 relative "
+        "(1e-9 absolute near 0).",
+    [RI_CLASS_SHAPE] =
+        "pyradiomics baselines brain1, brain2, breast1 within 1e-5 relative "
+        "(test_morphology.c), except brain1's MeshVolume, SurfaceArea, SurfaceVolumeRatio "
+        "and Sphericity, checked at 1e-3: that baseline predates pyradiomics' current "
+        "mesh table. Through rad_extract (test_extract.c): brain1's 10 features not read "
+        "off the mesh within 1e-5.",
+    [RI_CLASS_GLCM] =
+        "IBSI digital phantom: 25 tagged features, 3D_avg, within IBSI's tolerance "
+        "(test_glcm.c). pyradiomics baselines brain1, brain2, breast1 within 1e-5 relative; "
+        "brain1's matrices within 1e-12.",
+    [RI_CLASS_GLRLM] =
+        "IBSI digital phantom: every tagged feature, 3D_avg (test_glrlm.c). pyradiomics "
+        "baselines brain1, brain2, breast1 within 1e-5 relative; brain1's matrix.",
+    [RI_CLASS_GLSZM] =
+        "IBSI digital phantom: every tagged feature, 3D (test_glszm.c). pyradiomics "
+        "baselines brain1, brain2, breast1 within 1e-5 relative; brain1's matrix.",
+    [RI_CLASS_GLDM] =
+        "IBSI digital phantom: every tagged feature as NGLDM 3D (test_gldm.c). pyradiomics "
+        "baselines brain1, brain2, breast1 within 1e-5 relative; brain1's matrix.",
+    [RI_CLASS_NGTDM] =
+        "IBSI digital phantom: every feature, 3D (test_ngtdm.c). pyradiomics baselines "
+        "brain1, brain2, breast1 within 1e-5 relative; brain1's matrix within 1e-9. "
+        "Through rad_extract (test_extract.c): brain1 within 1e-5.",
+    [RI_CLASS_MORPHOLOGY] =
+        "IBSI digital phantom: every feature of the table within IBSI's tolerance "
+        "(test_morphology.c). Not yet checked on the CT phantom configurations.",
+    [RI_CLASS_INTENSITY_HISTOGRAM] =
+        "IBSI digital phantom: every feature with a consensus value (test_ibsi_families.c); "
+        "a hand-computed case within 1e-12.",
+    [RI_CLASS_STATISTICS_EXTRA] =
+        "IBSI digital phantom: the 3 features (test_ibsi_families.c).",
+    [RI_CLASS_IVH] =
+        "IBSI digital phantom with bin width 1: every feature with a consensus value "
+        "(test_ibsi_families.c); a hand-computed case within 1e-12.",
+    [RI_CLASS_LOCAL_INTENSITY] =
+        "IBSI digital phantom: both peaks (test_ibsi_families.c). Through rad_extract "
+        "(test_extract.c): the crop margin lets the sphere reach voxels outside the ROI, "
+        "checked against a lattice count within 1e-12 relative.",
+    [RI_CLASS_GLDZM] =
+        "IBSI digital phantom: every feature, 3D (test_gldzm.c); a hand-computed case.",
+};
+
+/* Writes text with '|' escaped, for a Markdown table cell. */
+static void cell(const char *text)
+{
+    for (const char *c = text; *c; c++) {
+        if (*c == '|')
+            fputc('\\', stdout);
+        fputc(*c, stdout);
+    }
+}
+
+static void write_class(ri_feature_class c)
+{
+    const ri_feature_table *table = ri_feature_table_of(c);
+    int ibsi_only = ri_class_is_ibsi_only(c);
+
+    printf("\n## %s\n\n", class_titles[c]);
+    printf("Class name for rad_params_enable_features and `featureClass:`: `%s`", 
+           ri_class_output_name(c));
+    if (strcmp(ri_class_output_name(c), table->class_name) != 0)
+        printf(" (or `%s`)", table->class_name);
+    printf(". %zu features.\n\n", table->count);
+    printf("| Output name (original image) | pyradiomics name | IBSI tag | IBSI id | "
+           "default-on | deprecated | one grey level |\n");
+    printf("|---|---|---|---|---|---|---|\n");
+    for (size_t i = 0; i < table->count; i++) {
+        const ri_feature_def *def = &table->defs[i];
+        printf("| `original_%s_", ri_class_output_name(c));
+        cell(ri_feature_output_name(c, i));
+        printf("` | ");
+        cell(ibsi_only || def->name[0] == '\0' ? "-" : def->name);
+        printf(" | ");
+        if (def->ibsi_tag[0] != '\0')
+            printf("`%s%s`", def->ibsi_tag, ri_class_ibsi_suffix(c));
+        else
+            printf("-");
+        printf(" | %s | %s | %s | ", def->ibsi_id[0] ? def->ibsi_id : "-",
+               def->default_on ? "yes" : "no", def->deprecated ? "yes" : "no");
+        if (isnan(def->degenerate_value))
+            printf("computed");
+        else
+            printf("%.17g", def->degenerate_value);
+        printf(" |\n");
+    }
+    printf("\nTests: %s\n", class_compliance[c]);
+}
+
+int main(void)
+{
+    printf("# Feature reference\n\n");
+    printf("Generated by tools/feature_doc.c from the feature tables of libradiomics "
+           "(`make docs`); do not edit by hand.\n\n");
+    printf("## Names\n\n");
+    printf("rad_extract names each feature `<image type>_<class>_<feature>`. The image type "
+           "is `original` or a wavelet sub-band (`wavelet-LHL`). pyradiomics' classes "
+           "(firstorder, shape, glcm, glrlm, glszm, gldm, ngtdm) use pyradiomics' class and "
+           "feature names, e.g. `original_shape_MeshVolume`, `original_ngtdm_Coarseness`. The "
+           "IBSI-only classes (morph, ih, stat, ivh, loc, gldzm) use the IBSI tag without "
+           "its family prefix as the feature part: `original_ih_p10` is `ih_p10`, "
+           "`original_gldzm_sde` is `dzm_sde`.\n\n");
+    printf("rad_features_ibsi_tag returns the tag with IBSI's aggregation suffix as this "
+           "library computes it: GLCM and GLRLM features are averaged over the 13 "
+           "directions of one 3D volume (`_3D_avg`); GLSZM, GLDM, NGTDM and GLDZM use one "
+           "matrix over the volume (`_3D`). `calci extract --names ibsi` prints these tags, "
+           "prefixed by the image type for filtered images.\n\n");
+    printf("Shape and IBSI morphology are computed once, on the original image after "
+           "resampling, whatever the image types (as pyradiomics computes shape).\n\n");
+    printf("Columns:\n\n");
+    printf("- *default-on*: enabled when the class is enabled without a list.\n");
+    printf("- *deprecated*: pyradiomics computes it only when asked for by name.\n");
+    printf("- *one grey level*: the value on a region with a single grey level, or "
+           "*computed* when the kernel computes it as usual.\n\n");
+    printf("## Presets\n\n");
+    printf("- `pyradiomics`: pyradiomics 3.x defaults, the default-on features of "
+           "firstorder, shape, glcm, glrlm, glszm, gldm and ngtdm (107 features on the "
+           "original image).\n");
+    printf("- `yu2021`: the study's 774 features, first order 18, GLCM 22, GLRLM 16, GLSZM "
+           "16 and GLDM 14 on the original image and the 8 coif1 sub-bands; no shape, no "
+           "NGTDM.\n");
+    printf("- `ibsi`: every feature with an IBSI tag except pyradiomics' shape class (IBSI "
+           "morphology replaces it), with voxelArrayShift 0, ibsiBinEdges (bins start at the "
+           "ROI minimum) and excessKurtosis. Not IBSI-compliant yet:\n"
+           "  - aggregations other than the ones above (2D, 2.5D, merged matrices);\n"
+           "  - re-segmentation and outlier filtering of the ROI;\n"
+           "  - intensity rounding and ROI interpolation after resampling, and IBSI's grid "
+           "alignment;\n"
+           "  - fixed bin number discretisation;\n"
+           "  - the IVH uses bin edges at multiples of the bin width.\n\n");
+    printf("## Compliance\n\n");
+    printf("Each class section ends with what its tests check. IBSI tolerances are the "
+           "published ones, widened to half a unit of the third significant digit where the "
+           "reference table rounds. pyradiomics baselines are the CSV files of pyradiomics' "
+           "test data (brain1, brain2, breast1; bin width 25, original image). Kernel tests "
+           "call the feature kernel on a cropped ROI; test_extract.c runs rad_extract.\n");
+    for (size_t k = 0; k < sizeof order / sizeof order[0]; k++)
+        write_class(order[k]);
+    return 0;
+}
