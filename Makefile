@@ -129,10 +129,20 @@ $(B)/test/%: test/%.c $(TEST_COMMON) $(wildcard test/common/*.h) $(RAD_A) $(CALC
 	    -Ilib/radiomics -Ilib/calci -Itest/common -o $@ $< $(TEST_COMMON) \
 	    $(CALCI_A) $(RAD_A) $(RAD_DEPLIBS) $(CALCI_DEPLIBS) $(CHECK_LIBS) -lm
 
-$(B)/pkgconfig/%.pc: pkgconfig/%.pc.in Makefile
+# The .pc files depend on PREFIX and friends, so they are rebuilt whenever
+# those change: the stamp holds the values they were made with.
+PC_VARS := $(PREFIX)|$(LIBDIR)|$(INCLUDEDIR)|$(VERSION)
+$(B)/pkgconfig/vars.stamp: FORCE
+	@mkdir -p $(dir $@)
+	@if [ "$$(cat $@ 2>/dev/null)" != '$(PC_VARS)' ]; then echo '$(PC_VARS)' > $@; fi
+
+$(B)/pkgconfig/%.pc: pkgconfig/%.pc.in Makefile $(B)/pkgconfig/vars.stamp
 	@mkdir -p $(dir $@)
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@
+
+.PHONY: FORCE
+FORCE:
 
 deps:
 	@sh tools/deps.sh build
@@ -267,3 +277,55 @@ fuzz-corpus: $(RAD_A)
 	@mkdir -p $(B)/fuzz
 	$(CC) $(BASEFLAGS) $(CFLAGS) -o $(B)/fuzz/make_corpus fuzz/make_corpus.c $(RAD_A) $(RAD_DEPLIBS)
 	./$(B)/fuzz/make_corpus fuzz/corpus
+
+# ------------------------------------------------------------------
+# ABI baseline (abigail-tools). `make abi-dump` writes the ABI of the built
+# libraries, restricted to the types of include/*.h, to abi/ as the baseline
+# of version $(VERSION); `make abi-check` compares freshly built libraries
+# with that baseline (test/abi_check.sh, also run by `make check`).
+
+ABIDW_FLAGS := --headers-dir include --drop-private-types --no-corpus-path --no-comp-dir-path \
+               --short-locs
+
+.PHONY: abi-dump abi-check check-versions
+abi-dump: libs
+	@command -v abidw >/dev/null || { echo "abi-dump: abidw is not installed (apt-get install abigail-tools)" >&2; exit 1; }
+	@mkdir -p abi
+	abidw $(ABIDW_FLAGS) --out-file abi/libradiomics-$(VERSION).abi $(RAD_SO)
+	abidw $(ABIDW_FLAGS) --out-file abi/libcalci-$(VERSION).abi $(CALCI_SO)
+
+abi-check: libs
+	@B="$(B)" sh test/abi_check.sh
+
+# The shared libraries are linked only when the versions in the Makefile,
+# include/*.h, lib/*.map and CHANGELOG agree. The stamp is order-only, so a
+# passing check does not relink the libraries.
+check-versions: $(B)/abi/versions.ok
+
+$(B)/abi/versions.ok: Makefile include/radiomics.h include/calci.h lib/radiomics.map lib/calci.map \
+                      CHANGELOG tools/check-abi.sh
+	@mkdir -p $(dir $@)
+	@sh tools/check-abi.sh --versions || { echo "the version numbers disagree; fix them before building (see docs/ABI.md)" >&2; exit 1; }
+	@touch $@
+
+$(RAD_SO) $(CALCI_SO): | $(B)/abi/versions.ok
+
+# calci-mpi: the calci program with manifest extraction spread over MPI ranks
+# (examples/calci_mpi), built with Open MPI's mpicc so that the normal build
+# has no MPI dependency. Usage: mpirun -np N build/bin/calci-mpi study ...
+MPICC          ?= mpicc
+CALCI_MPI_PROG := $(B)/bin/calci-mpi
+CALCI_MPI_SRCS := $(sort $(wildcard examples/calci_mpi/*.c))
+
+.PHONY: mpi
+mpi: $(CALCI_MPI_PROG)
+
+$(CALCI_MPI_PROG): $(CALCI_PROG_SRCS) $(CALCI_MPI_SRCS) $(wildcard examples/calci/*.h) \
+                   $(RAD_SO) $(CALCI_SO)
+	@mkdir -p $(dir $@)
+	$(MPICC) $(BASEFLAGS) $(CFLAGS) $(SANITIZE) -DCALCI_WITH_MPI -Iexamples/calci -o $@ \
+	    $(CALCI_PROG_SRCS) $(CALCI_MPI_SRCS) \
+	    -L$(B)/lib -lcalci -lradiomics -lm -Wl,-rpath,'$$ORIGIN/../lib'
+
+# `make check` also builds calci-mpi for test/mpi.sh when mpicc is installed.
+check: $(if $(shell command -v $(MPICC) 2>/dev/null),$(CALCI_MPI_PROG))

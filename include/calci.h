@@ -236,6 +236,35 @@ typedef struct calci_model calci_model;
 CALCI_API calci_status calci_model_fit(const calci_options *options,
                                        const calci_dataset *dataset, const size_t *rows,
                                        size_t n_rows, calci_model **out, calci_error *error);
+
+/*
+ * Fits a model as calci_model_fit does, with sample weights: weights[i] is
+ * the weight of dataset row i (an array of calci_dataset_cases values, read
+ * only at the training rows), finite and >= 0; NULL gives every case weight
+ * 1 and the same model as calci_model_fit. The weights enter, in the final
+ * fit and in the training part of every cross-validation fold:
+ *   - the z-score, as scikit-learn's StandardScaler.fit(sample_weight):
+ *     weighted mean and weighted population SD;
+ *   - the classifier's loss: C sum_i w_i loss_i for "lr", "lr_l1" and
+ *     "lr_none" (LogisticRegression.fit(sample_weight)); for "svm" the
+ *     per-case bound C_i = C w_i, as libsvm's weighted version and SVC.fit
+ *     (sample_weight) define it.
+ * An integer weight therefore gives the same coefficients as repeating the
+ * case that many times, and weight 0 the same as leaving it out. The Pearson
+ * filter, Relief, ReliefF and ANOVA ranking, the SVM's Platt scaling, the
+ * out-of-fold AUCs and the operating points stay unweighted, so a case with
+ * weight 0 still takes part in them and may change which features are kept.
+ * The fold assignment counts cases, not weights.
+ * Errors: CALCI_ERR_ARGUMENT naming a negative, NaN or infinite weight;
+ * CALCI_ERR_DATA when the cases with weight > 0 of the training set or of a
+ * fold's training part lack a class; the errors of calci_model_fit.
+ * Since 0.1.
+ */
+CALCI_API calci_status calci_model_fit_weighted(const calci_options *options,
+                                                const calci_dataset *dataset,
+                                                const size_t *rows, size_t n_rows,
+                                                const double *weights, calci_model **out,
+                                                calci_error *error);
 CALCI_API void calci_model_free(calci_model *model);
 
 /*

@@ -497,6 +497,37 @@ START_TEST(file_newer_version)
 }
 END_TEST
 
+/* Values a fit never writes are rejected with the line that holds them. */
+START_TEST(file_rejects_non_finite_values)
+{
+    static const struct {
+        const char *line;
+        const char *expected;
+    } cases[] = {
+        {"intercept nan", "line 3"},
+        {"intercept inf", "line 3"},
+        {"C -1", "line 3"},
+        {"threshold_high_sensitivity nan", "line 3"},
+        {"platt nan 0", "line 3"},
+    };
+
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        char path[512], text[256];
+        calci_model *m = NULL;
+        calci_error *error = calci_error_create();
+
+        snprintf(path, sizeof path, "%s/bad.txt", test_temp_dir());
+        snprintf(text, sizeof text, "calci-model 1\nclassifier lr\n%s\n", cases[c].line);
+        write_text(path, text);
+        ck_assert_int_eq(calci_model_load(path, &m, error), CALCI_ERR_FORMAT);
+        ck_assert_ptr_null(m);
+        ck_assert_msg(strstr(calci_error_message(error), cases[c].expected) != NULL,
+                      "%s: %s", cases[c].line, calci_error_message(error));
+        calci_error_free(error);
+    }
+}
+END_TEST
+
 START_TEST(fit_finds_signal_lr_l1) { check_end_to_end("lr_l1"); }
 END_TEST
 
@@ -711,6 +742,7 @@ int main(void)
     tcase_add_test(tc, folds_grouped_and_balanced);
     tcase_add_test(tc, folds_too_few_patients);
     tcase_add_test(tc, folds_mixed_patients);
+    tcase_add_test(tc, file_rejects_non_finite_values);
     tcase_add_test(tc, fit_finds_signal_lr);
     tcase_add_test(tc, fit_finds_signal_svm);
     tcase_add_test(tc, fit_one_se_rule_not_larger);

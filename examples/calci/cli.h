@@ -5,6 +5,7 @@
 #define CALCI_CLI_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "calci.h"
@@ -60,16 +61,93 @@ typedef struct extraction {
                         * original), or the pyradiomics name when there is none */
     double *values;   /* n_cases x n_features */
     int *grey_levels; /* per case: fewest grey levels over the image types */
+    size_t first_case; /* case whose feature names are names, for messages */
 } extraction;
+
+/* Per-case feature cache of `calci study` (cache.c). */
+typedef struct case_cache {
+    char *dir;
+    char *settings;         /* key material of the extraction settings */
+    size_t settings_length; /* bytes of settings, NULs included */
+} case_cache;
 
 /*
  * Extracts the features of every case of m with threads worker threads,
  * printing progress on stderr when progress is set. Returns NULL after
- * printing the reason when a case fails.
+ * printing the reason when a case fails. With a cache (not NULL), cases
+ * found there are not extracted again, every extracted case is stored there
+ * as soon as it is done, and the count of cached cases is printed on stderr
+ * unless progress is 0. Only the feature vectors of finished cases are kept,
+ * so memory grows with the cases in flight, not with rad_features objects.
  */
 extraction *extract_manifest(const manifest *m, const rad_params *params, int threads,
                              int progress);
+extraction *extract_manifest_cached(const manifest *m, const rad_params *params, int threads,
+                                    int progress, case_cache *cache);
 void extraction_free(extraction *x);
+
+/* ------------------------------------------------------------------ */
+/* Compact feature vectors and the case cache (cache.c)                 */
+
+/* Features of one case as plain arrays, as cache files and MPI messages carry them. */
+typedef struct case_features {
+    size_t n_features;
+    char **names;      /* pyradiomics names */
+    char **ibsi_names; /* as extraction.ibsi_names */
+    double *values;
+    int grey_levels;   /* rad_features_min_grey_levels */
+} case_features;
+
+/* Allocates n_features empty names and uninitialised values; NULL without memory. */
+case_features *case_features_alloc(size_t n_features);
+/* Copies the names and values of f; prints the reason and returns NULL on failure. */
+case_features *case_features_from(const rad_features *f);
+void case_features_free(case_features *cf);
+
+/* An extraction of n_cases cases whose names and values extraction_store fills. */
+extraction *extraction_create(size_t n_cases);
+/* Copies cf into row i of x. The first case stored sets the feature names, and
+ * every later case must give the same names. Returns 0 or -1 after a message. */
+int extraction_store(extraction *x, const manifest *m, size_t i, const case_features *cf);
+
+/* Opens (creating the folder dir) the cache for the settings that built params
+ * from preset, or from the file params_path, and the --set options. NULL after
+ * a message. */
+case_cache *case_cache_open(const char *dir, const rad_params *params, const char *preset,
+                            const char *params_path, char **settings, size_t n_settings);
+void case_cache_close(case_cache *cache);
+/* FNV-1a hash of the settings, the case id, the image and mask paths with their
+ * sizes and modification times, the mask label and the box. Returns -1 when
+ * a file cannot be read with stat(). */
+int case_cache_key(const case_cache *cache, const manifest_case *c, uint64_t *key);
+/* Features of case c from the cache, or NULL when absent, stale (another key) or damaged. */
+case_features *case_cache_load(const case_cache *cache, const manifest_case *c, uint64_t key);
+/* Writes the cache file of case c atomically; returns 0 or -1. */
+int case_cache_store(const case_cache *cache, const manifest_case *c, uint64_t key,
+                     const case_features *cf);
+
+/* ------------------------------------------------------------------ */
+/* MPI build, calci-mpi (examples/calci_mpi/mpi_extract.c)              */
+
+#ifdef CALCI_WITH_MPI
+/* Calls MPI_Init; on several ranks, accepts only the commands that extract
+ * a manifest. Returns 0, or an exit status after a message. */
+int mpi_start(int argc, char **argv);
+/* Ends MPI and returns this rank's exit status given the command's status. */
+int mpi_finish(int status);
+/* Non-zero when the program runs on several ranks. */
+int mpi_parallel(void);
+/* Non-zero on rank 0. */
+int mpi_rank_is_root(void);
+/* Rank 0 hands out the cases that are not in the cache to the other ranks
+ * and returns the extraction; the other ranks extract what they are sent
+ * and return NULL. */
+extraction *mpi_extract_manifest(const manifest *m, const rad_params *params, int progress,
+                                 case_cache *cache);
+#endif
+
+/* Non-zero on the MPI ranks other than 0, which only extract cases. */
+int cli_extraction_worker(void);
 
 /* Features of one case (mask or box); prints the reason and returns NULL on failure. */
 rad_features *extract_one(const rad_params *params, const char *image_path,

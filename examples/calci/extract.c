@@ -120,6 +120,7 @@ rad_features *extract_one(const rad_params *params, const char *image_path,
     rad_params *local = NULL;
     rad_features *features = NULL;
     char label_text[64];
+    int reported = 0;
 
     if (error == NULL) {
         cli_error("out of memory");
@@ -131,6 +132,9 @@ rad_features *extract_one(const rad_params *params, const char *image_path,
         if (rad_volume_read(mask_path, &mask, error) != RAD_OK)
             goto fail;
     } else if (rad_box_mask(params, image, box, box_size, &mask, error) != RAD_OK) {
+        cli_error("image %s, box at %g,%g,%g: %s", image_path, box[0], box[1], box[2],
+                  rad_error_message(error));
+        reported = 1;
         goto fail;
     }
 
@@ -138,8 +142,17 @@ rad_features *extract_one(const rad_params *params, const char *image_path,
     snprintf(label_text, sizeof label_text, "%.17g", mask_path ? label_value : 1.0);
     if (local == NULL || rad_params_set(local, "label", label_text, error) != RAD_OK)
         goto fail;
-    if (rad_extract(local, image, mask, &features, error) != RAD_OK)
+    if (rad_extract(local, image, mask, &features, error) != RAD_OK) {
+        /* The library does not know the file names: say which files failed. */
+        if (mask_path != NULL)
+            cli_error("image %s with mask %s: %s", image_path, mask_path,
+                      rad_error_message(error));
+        else
+            cli_error("image %s, box at %g,%g,%g: %s", image_path, box[0], box[1], box[2],
+                      rad_error_message(error));
+        reported = 1;
         goto fail;
+    }
 
     rad_params_free(local);
     rad_volume_free(image);
@@ -148,8 +161,9 @@ rad_features *extract_one(const rad_params *params, const char *image_path,
     return features;
 
 fail:
-    cli_error("%s", rad_error_status(error) != RAD_OK ? rad_error_message(error)
-                                                     : "out of memory");
+    if (!reported)
+        cli_error("%s", rad_error_status(error) != RAD_OK ? rad_error_message(error)
+                                                         : "out of memory");
     rad_params_free(local);
     rad_volume_free(image);
     rad_volume_free(mask);
@@ -199,9 +213,11 @@ void extraction_free(extraction *x)
 typedef struct work_queue {
     const manifest *m;
     const rad_params *params;
-    rad_features **results;
+    case_cache *cache;
+    extraction *x;
     size_t next;      /* next case to take */
     size_t finished;
+    size_t cached;    /* cases read from the cache */
     int failed;
     int progress;
     struct timespec start;
@@ -232,12 +248,36 @@ static void report_progress(work_queue *q)
             terminal && done != n ? "  " : "\n");
 }
 
+/* Features of case c: from the cache when it has them (*cached = 1),
+ * otherwise extracted, then stored in the cache. NULL after a message. */
+static case_features *case_features_of(const rad_params *params, case_cache *cache,
+                                       const manifest_case *c, int *cached)
+{
+    uint64_t key = 0;
+    int keyed = cache != NULL && case_cache_key(cache, c, &key) == 0;
+    case_features *cf = keyed ? case_cache_load(cache, c, key) : NULL;
+    rad_features *f;
+
+    *cached = cf != NULL;
+    if (cf != NULL)
+        return cf;
+    f = extract_one(params, c->image, c->mask, c->label_value, c->has_box ? c->box : NULL,
+                    c->box_size);
+    cf = f ? case_features_from(f) : NULL;
+    rad_features_free(f);
+    /* A cache file that cannot be written only costs a later rerun time. */
+    if (cf != NULL && keyed)
+        case_cache_store(cache, c, key, cf);
+    return cf;
+}
+
 static void *extract_worker(void *arg)
 {
     work_queue *q = arg;
 
     for (;;) {
         size_t i;
+        int cached;
         pthread_mutex_lock(&q->lock);
         i = q->failed ? q->m->n_cases : q->next++;
         pthread_mutex_unlock(&q->lock);
@@ -245,81 +285,48 @@ static void *extract_worker(void *arg)
             return NULL;
 
         const manifest_case *c = &q->m->cases[i];
-        rad_features *f = extract_one(q->params, c->image, c->mask, c->label_value,
-                                      c->has_box ? c->box : NULL, c->box_size);
+        case_features *cf = case_features_of(q->params, q->cache, c, &cached);
 
         pthread_mutex_lock(&q->lock);
-        q->results[i] = f;
         q->finished++;
-        if (f == NULL) {
+        q->cached += cached;
+        if (cf == NULL || extraction_store(q->x, q->m, i, cf) != 0) {
             q->failed = 1;
             cli_error("case %s (manifest line %zu) failed", c->case_id, c->line);
         } else if (q->progress) {
             report_progress(q);
         }
         pthread_mutex_unlock(&q->lock);
+        case_features_free(cf);
     }
-}
-
-/* Checks that every case gave the same feature names and copies the values. */
-static extraction *collect(const manifest *m, rad_features **results)
-{
-    extraction *x = calloc(1, sizeof *x);
-    size_t n = rad_features_count(results[0]);
-
-    if (x == NULL)
-        goto no_memory;
-    x->n_cases = m->n_cases;
-    x->n_features = n;
-    x->names = calloc(n + 1, sizeof *x->names);
-    x->ibsi_names = calloc(n + 1, sizeof *x->ibsi_names);
-    x->values = malloc((m->n_cases * n + 1) * sizeof *x->values);
-    x->grey_levels = malloc(m->n_cases * sizeof *x->grey_levels);
-    if (x->names == NULL || x->ibsi_names == NULL || x->values == NULL ||
-        x->grey_levels == NULL)
-        goto no_memory;
-    for (size_t j = 0; j < n; j++) {
-        if ((x->names[j] = strdup(rad_features_name(results[0], j))) == NULL)
-            goto no_memory;
-        if ((x->ibsi_names[j] = feature_ibsi_name(results[0], j)) == NULL)
-            goto no_memory;
-    }
-    for (size_t i = 0; i < m->n_cases; i++) {
-        if (rad_features_count(results[i]) != n) {
-            cli_error("case %s gave %zu features, case %s gave %zu", m->cases[i].case_id,
-                      rad_features_count(results[i]), m->cases[0].case_id, n);
-            extraction_free(x);
-            return NULL;
-        }
-        for (size_t j = 0; j < n; j++)
-            x->values[i * n + j] = rad_features_value(results[i], j);
-        x->grey_levels[i] = rad_features_min_grey_levels(results[i]);
-    }
-    return x;
-
-no_memory:
-    cli_error("out of memory collecting features");
-    extraction_free(x);
-    return NULL;
 }
 
 extraction *extract_manifest(const manifest *m, const rad_params *params, int threads,
                              int progress)
 {
-    work_queue q = {.m = m, .params = params, .progress = progress};
+    return extract_manifest_cached(m, params, threads, progress, NULL);
+}
+
+extraction *extract_manifest_cached(const manifest *m, const rad_params *params, int threads,
+                                    int progress, case_cache *cache)
+{
+    work_queue q = {.m = m, .params = params, .cache = cache, .progress = progress};
     pthread_t *ids;
-    extraction *x = NULL;
     int started = 0;
 
+#ifdef CALCI_WITH_MPI
+    if (mpi_parallel())
+        return mpi_extract_manifest(m, params, progress, cache);
+#endif
     if (threads < 1)
         threads = 1;
     if ((size_t)threads > m->n_cases)
         threads = (int)m->n_cases;
-    q.results = calloc(m->n_cases, sizeof *q.results);
-    ids = calloc((size_t)threads, sizeof *ids);
-    if (q.results == NULL || ids == NULL) {
+    q.x = extraction_create(m->n_cases);
+    ids = calloc((size_t)threads + 1, sizeof *ids);
+    if (q.x == NULL || ids == NULL) {
         cli_error("out of memory");
-        free(q.results);
+        extraction_free(q.x);
         free(ids);
         return NULL;
     }
@@ -332,14 +339,20 @@ extraction *extract_manifest(const manifest *m, const rad_params *params, int th
     for (int t = 1; t <= started; t++)
         pthread_join(ids[t], NULL);
 
-    if (!q.failed)
-        x = collect(m, q.results);
-    for (size_t i = 0; i < m->n_cases; i++)
-        rad_features_free(q.results[i]);
+    if (cache != NULL && progress)
+        fprintf(stderr, "calci: %zu of %zu cases read from the cache %s\n", q.cached,
+                m->n_cases, cache->dir);
+    if (!q.failed && m->n_cases == 0) {
+        cli_error("%s has no cases", m->path);
+        q.failed = 1;
+    }
     pthread_mutex_destroy(&q.lock);
-    free(q.results);
     free(ids);
-    return x;
+    if (q.failed) {
+        extraction_free(q.x);
+        return NULL;
+    }
+    return q.x;
 }
 
 /* ------------------------------------------------------------------ */

@@ -82,7 +82,16 @@ int write_atomically(const char *path, int (*fn)(FILE *file, void *user), void *
     return 0;
 }
 
-int main(int argc, char **argv)
+int cli_extraction_worker(void)
+{
+#ifdef CALCI_WITH_MPI
+    return mpi_parallel() && !mpi_rank_is_root();
+#else
+    return 0;
+#endif
+}
+
+static int run_command(int argc, char **argv)
 {
     if (argc < 2) {
         fputs(usage_text, stderr);
@@ -115,4 +124,17 @@ int main(int argc, char **argv)
     cli_error("unknown command \"%s\"", argv[1]);
     fputs(usage_text, stderr);
     return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+#ifdef CALCI_WITH_MPI
+    int status = mpi_start(argc, argv);
+
+    if (status != 0)
+        return mpi_finish(status);
+    return mpi_finish(run_command(argc, argv));
+#else
+    return run_command(argc, argv);
+#endif
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -29,6 +30,8 @@ static const char study_usage[] =
     "  --bootstrap N        bootstrap replicates of the ROC sensitivity bands, drawn with\n"
     "                       --seed (default 2000, as pROC's ci.se)\n"
     "  --quiet              no progress on stderr\n"
+    "  --no-cache           extract every case again and skip DIR/.cache, the per-case\n"
+    "                       cache that lets an interrupted study resume\n"
     "\n"
     "Writes DIR/features.csv, DIR/summary.json, DIR/lr.model, DIR/svm.model,\n"
     "DIR/roc_lr.csv, DIR/roc_svm.csv and DIR/report.html, and prints the test table.\n";
@@ -47,6 +50,7 @@ typedef struct study_args {
     double train_fraction;
     size_t bootstrap;
     int quiet;
+    int no_cache; /* --no-cache */
 } study_args;
 
 /* Parses the command line; returns 0, or EXIT_USAGE after a message. */
@@ -64,6 +68,10 @@ static int parse_args(int argc, char **argv, study_args *a)
 
         if (strcmp(arg, "--quiet") == 0) {
             a->quiet = 1;
+            continue;
+        }
+        if (strcmp(arg, "--no-cache") == 0) {
+            a->no_cache = 1;
             continue;
         }
         if (arg[0] != '-') {
@@ -859,12 +867,37 @@ static int make_folder(const char *path)
     return -1;
 }
 
+/* Deletes the outputs of an earlier run in dir, so that a run that is
+ * interrupted never leaves them next to newer ones. Returns 0 or -1. */
+static int remove_outputs(const char *dir)
+{
+    static const char *const outputs[] = {"features.csv", "summary.json", "report.html",
+                                          "lr.model",     "svm.model",    "roc_lr.csv",
+                                          "roc_svm.csv",  NULL};
+
+    for (const char *const *name = outputs; *name; name++) {
+        char *path = join(dir, *name);
+        if (path == NULL) {
+            cli_error("out of memory");
+            return -1;
+        }
+        if (unlink(path) != 0 && errno != ENOENT) {
+            cli_error("cannot remove the earlier output %s: %s", path, strerror(errno));
+            free(path);
+            return -1;
+        }
+        free(path);
+    }
+    return 0;
+}
+
 int command_study(int argc, char **argv)
 {
     study_args a = {0};
     manifest *m = NULL;
     rad_params *params = NULL;
     extraction *x = NULL;
+    case_cache *cache = NULL;
     calci_dataset *d = NULL;
     calci_error *error = calci_error_create();
     model_result results[2] = {
@@ -897,7 +930,18 @@ int command_study(int argc, char **argv)
         goto done;
     if ((params = params_from_options(a.preset, a.params_path, a.settings, a.n_settings)) == NULL)
         goto done;
-    if ((x = extract_manifest(m, params, a.threads, !a.quiet)) == NULL)
+    if (!cli_extraction_worker() && remove_outputs(a.out_dir) != 0)
+        goto done;
+    if (!a.no_cache && !cli_extraction_worker()) {
+        char *cache_dir = join(a.out_dir, ".cache");
+        cache = cache_dir ? case_cache_open(cache_dir, params, a.preset, a.params_path,
+                                            a.settings, a.n_settings)
+                          : NULL;
+        free(cache_dir);
+        if (cache == NULL)
+            goto done;
+    }
+    if ((x = extract_manifest_cached(m, params, a.threads, !a.quiet, cache)) == NULL)
         goto done;
     for (size_t i = 0; i < x->n_cases; i++)
         if (i == 0 || x->grey_levels[i] < min_levels)
@@ -945,6 +989,7 @@ done:
     free(features_path);
     calci_dataset_free(d);
     extraction_free(x);
+    case_cache_close(cache);
     rad_params_free(params);
     manifest_free(m);
     calci_error_free(error);

@@ -16,7 +16,8 @@ static const char train_usage[] =
     "\n"
     "  FILE          CSV with a header row; every column other than --id and --label\n"
     "                is a feature and must hold numbers in every row\n"
-    "  --id COL      case id column (each case is its own patient in the folds)\n"
+    "  --id COL      case id column; a patient_id column, when present, keeps each\n"
+    "                patient's cases in one fold (otherwise each case is its own patient)\n"
     "  --label COL   outcome column\n"
     "  --positive V  label value of the positive class; every other value is negative\n"
     "                (default: the labels must be 0 or 1)\n"
@@ -86,7 +87,16 @@ static size_t find_column(const calci_table *t, const char *name, const char *pa
     return j;
 }
 
-/* Builds a training dataset: all columns except id and label are features. */
+/* Columns of the layout `calci study` writes to features.csv that are not
+ * features: the patient, split, group and comparator columns. */
+static int is_metadata_column(const char *name)
+{
+    return strcmp(name, "patient_id") == 0 || strcmp(name, "split") == 0 ||
+           strcmp(name, "group") == 0 || strncmp(name, "cmp_", 4) == 0;
+}
+
+/* Builds a training dataset: all columns except id, label and the metadata
+ * columns of features.csv are features; a patient_id column groups the folds. */
 static calci_dataset *training_dataset(const calci_table *t, const char *path, size_t id_col,
                                        size_t label_col, const char *positive)
 {
@@ -101,8 +111,9 @@ static calci_dataset *training_dataset(const calci_table *t, const char *path, s
         cli_error("out of memory");
         goto done;
     }
+    size_t patient_col = calci_table_find_column(t, "patient_id");
     for (size_t j = 0; j < n_cols; j++)
-        if (j != id_col && j != label_col) {
+        if (j != id_col && j != label_col && !is_metadata_column(calci_table_column_name(t, j))) {
             names[p] = calci_table_column_name(t, j);
             cols[p++] = j;
         }
@@ -111,7 +122,8 @@ static calci_dataset *training_dataset(const calci_table *t, const char *path, s
         for (size_t i = 0; i < rows; i++)
             if (!parse_cell(calci_table_cell(t, i, cols[c]), &values[0])) {
                 cli_error("%s line %zu: column \"%s\" holds \"%s\", expected a number (every "
-                          "column other than --id and --label is a feature); remove the "
+                          "column other than --id, --label, patient_id, split, group and cmp_* is a "
+                          "feature); remove the "
                           "column or encode it as numbers",
                           path, calci_table_line(t, i), names[c], calci_table_cell(t, i, cols[c]));
                 goto done;
@@ -126,7 +138,9 @@ static calci_dataset *training_dataset(const calci_table *t, const char *path, s
             goto failed;
         for (size_t c = 0; c < p; c++)
             parse_cell(calci_table_cell(t, i, cols[c]), &values[c]);
-        if (calci_dataset_add(d, calci_table_cell(t, i, id_col), NULL, label, CALCI_SPLIT_TRAIN,
+        const char *patient =
+            patient_col == (size_t)-1 ? NULL : calci_table_cell(t, i, patient_col);
+        if (calci_dataset_add(d, calci_table_cell(t, i, id_col), patient, label, CALCI_SPLIT_TRAIN,
                               NULL, values, NULL, error) != CALCI_OK) {
             cli_error("%s line %zu: %s", path, calci_table_line(t, i),
                       calci_error_message(error));

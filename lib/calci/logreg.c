@@ -232,8 +232,10 @@ static calci_status newton_fit(const double *x, size_t n, size_t p, size_t ld,
 
     if (ridge == 0.0) {
         size_t extreme = 0;
+        /* A case of weight 0 does not enter the likelihood, so its margin
+         * says nothing about separation. */
         for (size_t i = 0; i < n; i++)
-            extreme += y[i] * f[i] > SEPARATION_MARGIN;
+            extreme += sw[i] > 0.0 && y[i] * f[i] > SEPARATION_MARGIN;
         if (status != CALCI_OK || extreme > 0) {
             status = ci_fail(error, CALCI_ERR_DATA,
                              "unpenalised logistic regression: the coefficients diverge (%zu of "

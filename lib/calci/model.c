@@ -13,9 +13,14 @@
  * seed, seed + 1, ..., "lopo" uses one fold per patient, "nested" adds an
  * outer k-fold around the whole fit, and study_compatible ranks the
  * features once on all rows before CV (FAE 0.2.5's leak).
+ *
+ * Sample weights (calci_model_fit_weighted) reach the z-score and the
+ * classifier of every fit, each fold's training part included; the filter,
+ * the ranking, Platt scaling and the AUCs ignore them.
  */
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,10 +42,51 @@ static void ranking_free(struct ranking *r)
     memset(r, 0, sizeof *r);
 }
 
-/* Fits z-score, Pearson filter and Relief on x (n x p_all) and labels. */
+/*
+ * Weighted z-score, as scikit-learn's StandardScaler.fit(sample_weight=s):
+ * mean_j = sum_i s_i x_ij / S and sd_j = sqrt(sum_i s_i (x_ij - mean_j)^2 / S)
+ * with S = sum_i s_i > 0. A column whose values are equal on every row with
+ * s_i > 0 gets sd 1 and constant[j] = 1, as in ci_zscore_fit.
+ */
+static void zscore_fit_weighted(const double *x, size_t n, size_t p, const double *weights,
+                                double *mean, double *sd, unsigned char *constant)
+{
+    size_t first = 0;
+    double total = 0.0;
+    while (first < n && !(weights[first] > 0.0))
+        first++;
+    for (size_t i = 0; i < n; i++)
+        total += weights[i];
+
+    for (size_t j = 0; j < p; j++) {
+        double sum = 0.0, ss = 0.0;
+        int all_equal = 1;
+        for (size_t i = 0; i < n; i++) {
+            sum += weights[i] * x[i * p + j];
+            if (weights[i] > 0.0 && x[i * p + j] != x[first * p + j])
+                all_equal = 0;
+        }
+        double m = total > 0.0 ? sum / total : 0.0;
+        for (size_t i = 0; i < n; i++) {
+            double d = x[i * p + j] - m;
+            ss += weights[i] * d * d;
+        }
+        double s = total > 0.0 ? sqrt(ss / total) : 0.0;
+        int is_constant = all_equal || !(s > 0.0);
+        mean[j] = m;
+        sd[j] = is_constant ? 1.0 : s;
+        constant[j] = (unsigned char)is_constant;
+    }
+}
+
+/*
+ * Fits z-score, Pearson filter and Relief on x (n x p_all) and labels. The
+ * z-score uses the sample weights (NULL: all 1); the filter and the ranking
+ * do not, so a case with weight 0 still takes part in them.
+ */
 static calci_status rank_features(const calci_options *opt, const double *x, size_t n,
-                                  size_t p_all, const int *labels, struct ranking *out,
-                                  calci_error *error)
+                                  size_t p_all, const int *labels, const double *weights,
+                                  struct ranking *out, calci_error *error)
 {
     calci_status status = CALCI_OK;
     unsigned char *constant = malloc(p_all + 1);
@@ -50,8 +96,8 @@ static calci_status rank_features(const calci_options *opt, const double *x, siz
     size_t *order = malloc((p_all + 1) * sizeof *order);
 
     memset(out, 0, sizeof *out);
-    out->mean = malloc((p_all + 1) * sizeof *out->mean);
-    out->sd = malloc((p_all + 1) * sizeof *out->sd);
+    out->mean = calloc(p_all + 1, sizeof *out->mean);
+    out->sd = calloc(p_all + 1, sizeof *out->sd);
     out->ranked = malloc((p_all + 1) * sizeof *out->ranked);
     if (!constant || !z || !candidates || !kept || !order || !out->mean || !out->sd ||
         !out->ranked) {
@@ -59,7 +105,10 @@ static calci_status rank_features(const calci_options *opt, const double *x, siz
         goto done;
     }
 
-    ci_zscore_fit(x, n, p_all, p_all, out->mean, out->sd, constant);
+    if (weights == NULL)
+        ci_zscore_fit(x, n, p_all, p_all, out->mean, out->sd, constant);
+    else
+        zscore_fit_weighted(x, n, p_all, weights, out->mean, out->sd, constant);
     ci_zscore_apply(x, n, p_all, p_all, out->mean, out->sd, z);
     size_t n_candidates = 0;
     for (size_t j = 0; j < p_all; j++)
@@ -136,14 +185,17 @@ struct fold_data {
     double *z_train;  /* n_train x k_cols */
     double *z_test;   /* n_test x k_cols */
     int *y_train;
+    double *w_train;  /* n_train sample weights, or NULL for all 1 */
     double *kernel;   /* n_train^2, SVM only: kernel of the first k columns */
     double *alpha;    /* n_train */
     double *f_train;  /* n_train */
 };
 
-/* Fits the classifier on the first k of the fold's k_cols columns. For the
- * SVM, kernel must already hold the kernel of those k columns, and with
- * warm_start SMO starts from the dual solution left in fd->alpha by k - 1. */
+/* Fits the classifier on the first k of the fold's k_cols columns with the
+ * sample weights fd->w_train (the SVM's box is C s_i, as libsvm's per-case
+ * weights). For the SVM, kernel must already hold the kernel of those k
+ * columns, and with warm_start SMO starts from the dual solution left in
+ * fd->alpha by k - 1. Platt scaling stays unweighted. */
 static calci_status fit_classifier(const calci_options *opt, struct fold_data *fd, size_t k,
                                    int warm_start, struct fitted *m, calci_error *error)
 {
@@ -151,18 +203,18 @@ static calci_status fit_classifier(const calci_options *opt, struct fold_data *f
     calci_status status;
 
     if (opt->classifier == CI_CLASSIFIER_LR)
-        return ci_logreg_fit(fd->z_train, n, k, ld, fd->y_train, NULL, opt->C, m->w, &m->b,
-                             error);
+        return ci_logreg_fit(fd->z_train, n, k, ld, fd->y_train, fd->w_train, opt->C, m->w,
+                             &m->b, error);
     if (opt->classifier == CI_CLASSIFIER_LR_L1)
-        return ci_logreg_l1_fit(fd->z_train, n, k, ld, fd->y_train, NULL, opt->C, m->w, &m->b,
-                                error);
+        return ci_logreg_l1_fit(fd->z_train, n, k, ld, fd->y_train, fd->w_train, opt->C, m->w,
+                                &m->b, error);
     if (opt->classifier == CI_CLASSIFIER_LR_NONE)
-        return ci_logreg_fit_unpenalised(fd->z_train, n, k, ld, fd->y_train, NULL, m->w, &m->b,
-                                         error);
+        return ci_logreg_fit_unpenalised(fd->z_train, n, k, ld, fd->y_train, fd->w_train, m->w,
+                                         &m->b, error);
 
     /* Stopping gap 1e-3, the default of libsvm and scikit-learn's SVC. */
-    status = ci_svm_solve_dual(fd->kernel, n, fd->y_train, NULL, opt->C, 1e-3, warm_start,
-                               fd->alpha, &m->b, error);
+    status = ci_svm_solve_dual(fd->kernel, n, fd->y_train, fd->w_train, opt->C, 1e-3,
+                               warm_start, fd->alpha, &m->b, error);
     if (status != CALCI_OK)
         return status;
     for (size_t c = 0; c < k; c++)
@@ -200,13 +252,14 @@ static void fold_data_free(struct fold_data *fd)
     free(fd->z_train);
     free(fd->z_test);
     free(fd->y_train);
+    free(fd->w_train);
     free(fd->kernel);
     free(fd->alpha);
     free(fd->f_train);
 }
 
 static calci_status fold_data_alloc(struct fold_data *fd, size_t n_train, size_t n_test,
-                                    size_t k_cols, calci_error *error)
+                                    size_t k_cols, int weighted, calci_error *error)
 {
     memset(fd, 0, sizeof *fd);
     fd->n_train = n_train;
@@ -218,8 +271,9 @@ static calci_status fold_data_alloc(struct fold_data *fd, size_t n_train, size_t
     fd->kernel = calloc(n_train * n_train + 1, sizeof(double));
     fd->alpha = malloc(n_train * sizeof(double) + 1);
     fd->f_train = malloc(n_train * sizeof(double) + 1);
+    fd->w_train = weighted ? malloc(n_train * sizeof(double) + 1) : NULL;
     if (!fd->z_train || !fd->z_test || !fd->y_train || !fd->kernel || !fd->alpha ||
-        !fd->f_train) {
+        !fd->f_train || (weighted && !fd->w_train)) {
         fold_data_free(fd);
         return ci_fail(error, CALCI_ERR_NO_MEMORY, "model fit: out of memory");
     }
@@ -232,9 +286,31 @@ struct training {
     size_t n, p_all;
     double *x;      /* n x p_all */
     int *labels;    /* n */
+    double *weights; /* n sample weights, or NULL for all 1 */
     size_t k_first, k_last; /* range of k evaluated */
     const struct ranking *before_cv; /* study_compatible: ranking fitted on all n rows */
 };
+
+/*
+ * Checks that the cases with weight > 0 include both classes, since a class
+ * of total weight 0 leaves the classifier without a finite optimum. where
+ * names the fit in the message.
+ */
+static calci_status check_class_weights(const int *labels, const double *weights, size_t n,
+                                        const char *where, calci_error *error)
+{
+    if (weights == NULL)
+        return CALCI_OK;
+    double total[2] = {0.0, 0.0};
+    for (size_t i = 0; i < n; i++)
+        total[labels[i] == 1] += weights[i];
+    if (!(total[1] > 0.0) || !(total[0] > 0.0))
+        return ci_fail(error, CALCI_ERR_DATA,
+                       "model fit: %s has total weight %g on positive and %g on negative "
+                       "cases, expected both > 0",
+                       where, total[1], total[0]);
+    return CALCI_OK;
+}
 
 /*
  * Runs one fold: ranks features on the training part, then for every k in
@@ -249,6 +325,7 @@ static calci_status run_fold(const struct training *t, const size_t *fold_of_cas
     size_t *train_rows = malloc((t->n + 1) * sizeof *train_rows);
     size_t *test_rows = malloc((t->n + 1) * sizeof *test_rows);
     int *train_labels = malloc((t->n + 1) * sizeof *train_labels);
+    double *train_weights = t->weights ? malloc((t->n + 1) * sizeof *train_weights) : NULL;
     double *x_train = NULL;
     struct ranking r = {0};
     struct fold_data fd = {0};
@@ -256,7 +333,7 @@ static calci_status run_fold(const struct training *t, const size_t *fold_of_cas
     calci_status status = CALCI_OK;
     int have_fold_data = 0;
 
-    if (!train_rows || !test_rows || !train_labels) {
+    if (!train_rows || !test_rows || !train_labels || (t->weights && !train_weights)) {
         status = ci_fail(error, CALCI_ERR_NO_MEMORY, "model fit: out of memory");
         goto done;
     }
@@ -265,9 +342,16 @@ static calci_status run_fold(const struct training *t, const size_t *fold_of_cas
             test_rows[n_test++] = i;
         } else {
             train_labels[n_train] = t->labels[i];
+            if (train_weights)
+                train_weights[n_train] = t->weights[i];
             train_rows[n_train++] = i;
         }
     }
+    char where[64];
+    snprintf(where, sizeof where, "the training part of cross-validation fold %zu", fold + 1);
+    status = check_class_weights(train_labels, train_weights, n_train, where, error);
+    if (status != CALCI_OK)
+        goto done;
     /* study_compatible reuses the ranking fitted on all rows before CV (the
      * leak FAE 0.2.5 has); otherwise the fold's training part is ranked. */
     const struct ranking *rk = t->before_cv;
@@ -280,7 +364,8 @@ static calci_status run_fold(const struct training *t, const size_t *fold_of_cas
         for (size_t i = 0; i < n_train; i++)
             memcpy(x_train + i * t->p_all, t->x + train_rows[i] * t->p_all,
                    t->p_all * sizeof *x_train);
-        status = rank_features(t->opt, x_train, n_train, t->p_all, train_labels, &r, error);
+        status = rank_features(t->opt, x_train, n_train, t->p_all, train_labels, train_weights,
+                               &r, error);
         if (status != CALCI_OK)
             goto done;
         rk = &r;
@@ -291,11 +376,13 @@ static calci_status run_fold(const struct training *t, const size_t *fold_of_cas
     if (k_cols < t->k_first)
         goto done;
 
-    status = fold_data_alloc(&fd, n_train, n_test, k_cols, error);
+    status = fold_data_alloc(&fd, n_train, n_test, k_cols, train_weights != NULL, error);
     if (status != CALCI_OK)
         goto done;
     have_fold_data = 1;
     memcpy(fd.y_train, train_labels, n_train * sizeof *train_labels);
+    if (train_weights)
+        memcpy(fd.w_train, train_weights, n_train * sizeof *train_weights);
     gather_top(t->x, t->p_all, train_rows, n_train, rk, k_cols, fd.z_train);
     gather_top(t->x, t->p_all, test_rows, n_test, rk, k_cols, fd.z_test);
     m.w = malloc((k_cols + 1) * sizeof *m.w);
@@ -329,6 +416,7 @@ done:
     free(train_rows);
     free(test_rows);
     free(train_labels);
+    free(train_weights);
     return status;
 }
 
@@ -403,10 +491,11 @@ done:
     return status;
 }
 
-/* Copies the training rows into t (dense table and labels), checking labels
- * and values. */
+/* Copies the training rows into t (dense table, labels and, unless weights
+ * is NULL, sample weights), checking labels, values and weights. */
 static calci_status load_training(const calci_dataset *d, const size_t *rows, size_t n_rows,
-                                  struct training *t, size_t **row_list_out, calci_error *error)
+                                  const double *weights, struct training *t,
+                                  size_t **row_list_out, calci_error *error)
 {
     size_t n = 0, p = d->n_features;
     size_t *row_list = malloc((d->n_cases + n_rows + 1) * sizeof *row_list);
@@ -444,7 +533,8 @@ static calci_status load_training(const calci_dataset *d, const size_t *rows, si
     t->p_all = p;
     t->x = malloc(n * p * sizeof *t->x);
     t->labels = malloc(n * sizeof *t->labels);
-    if (t->x == NULL || t->labels == NULL) {
+    t->weights = weights ? malloc(n * sizeof *t->weights) : NULL;
+    if (t->x == NULL || t->labels == NULL || (weights && t->weights == NULL)) {
         free(row_list);
         return ci_fail(error, CALCI_ERR_NO_MEMORY, "model fit: out of memory");
     }
@@ -457,6 +547,16 @@ static calci_status load_training(const calci_dataset *d, const size_t *rows, si
                            d->case_ids[i], d->labels[i]);
         }
         t->labels[r] = d->labels[i];
+        if (weights) {
+            if (!isfinite(weights[i]) || weights[i] < 0.0) {
+                free(row_list);
+                return ci_fail(error, CALCI_ERR_ARGUMENT,
+                               "model fit: weight of case '%s' (row %zu) is %g, expected a "
+                               "finite value >= 0",
+                               d->case_ids[i], i, weights[i]);
+            }
+            t->weights[r] = weights[i];
+        }
         for (size_t j = 0; j < p; j++) {
             double v = ci_value(d, i, j);
             if (!isfinite(v)) {
@@ -468,6 +568,12 @@ static calci_status load_training(const calci_dataset *d, const size_t *rows, si
             }
             t->x[r * p + j] = v;
         }
+    }
+    calci_status status = check_class_weights(t->labels, t->weights, n, "the training set",
+                                              error);
+    if (status != CALCI_OK) {
+        free(row_list);
+        return status;
     }
     *row_list_out = row_list;
     return CALCI_OK;
@@ -485,7 +591,7 @@ static calci_status final_fit(const struct training *t, const calci_dataset *d, 
 
     if (all_rows == NULL)
         return ci_fail(error, CALCI_ERR_NO_MEMORY, "model fit: out of memory");
-    status = rank_features(t->opt, t->x, t->n, t->p_all, t->labels, &r, error);
+    status = rank_features(t->opt, t->x, t->n, t->p_all, t->labels, t->weights, &r, error);
     if (status != CALCI_OK) {
         free(all_rows);
         return status;
@@ -497,12 +603,14 @@ static calci_status final_fit(const struct training *t, const calci_dataset *d, 
                          r.n_ranked, k);
         goto done;
     }
-    status = fold_data_alloc(&fd, t->n, 0, k, error);
+    status = fold_data_alloc(&fd, t->n, 0, k, t->weights != NULL, error);
     if (status != CALCI_OK)
         goto done;
     for (size_t i = 0; i < t->n; i++)
         all_rows[i] = i;
     memcpy(fd.y_train, t->labels, t->n * sizeof *t->labels);
+    if (t->weights)
+        memcpy(fd.w_train, t->weights, t->n * sizeof *t->weights);
     gather_top(t->x, t->p_all, all_rows, t->n, &r, k, fd.z_train);
     if (t->opt->classifier == CI_CLASSIFIER_SVM)
         for (size_t c = 0; c < k; c++)
@@ -675,8 +783,8 @@ done:
  * estimates the performance of the whole procedure.
  */
 static calci_status nested_auc(const struct training *t, const calci_dataset *d,
-                               const size_t *row_list, const char *const *patients,
-                               double *auc, calci_error *error)
+                               const size_t *row_list, const double *weights,
+                               const char *const *patients, double *auc, calci_error *error)
 {
     size_t n = t->n, n_folds = t->opt->folds;
     size_t *fold_of_case = malloc((n + 1) * sizeof *fold_of_case);
@@ -705,7 +813,7 @@ static calci_status nested_auc(const struct training *t, const calci_dataset *d,
                 train_rows[n_train++] = row_list[i];
             }
         }
-        status = calci_model_fit(inner, d, train_rows, n_train, &m, error);
+        status = calci_model_fit_weighted(inner, d, train_rows, n_train, weights, &m, error);
         if (status == CALCI_OK)
             status = calci_model_predict(m, d, test_rows, n_test, scores, NULL, error);
         for (size_t r = 0; r < n_test && status == CALCI_OK; r++)
@@ -733,6 +841,17 @@ calci_status calci_model_fit(const calci_options *options, const calci_dataset *
     if (options == NULL || dataset == NULL || out == NULL)
         return ci_fail(error, CALCI_ERR_ARGUMENT, "calci_model_fit: options, dataset and out "
                        "must not be NULL");
+    return calci_model_fit_weighted(options, dataset, rows, n_rows, NULL, out, error);
+}
+
+calci_status calci_model_fit_weighted(const calci_options *options,
+                                      const calci_dataset *dataset, const size_t *rows,
+                                      size_t n_rows, const double *weights, calci_model **out,
+                                      calci_error *error)
+{
+    if (options == NULL || dataset == NULL || out == NULL)
+        return ci_fail(error, CALCI_ERR_ARGUMENT, "calci_model_fit_weighted: options, dataset "
+                       "and out must not be NULL");
 
     struct training t = {0};
     struct ranking before_cv = {0};
@@ -745,7 +864,7 @@ calci_status calci_model_fit(const calci_options *options, const calci_dataset *
     t.opt = options;
     t.k_first = options->k > 0 ? options->k : 1;
     t.k_last = options->k > 0 ? options->k : options->k_max;
-    calci_status status = load_training(dataset, rows, n_rows, &t, &row_list, error);
+    calci_status status = load_training(dataset, rows, n_rows, weights, &t, &row_list, error);
     if (status != CALCI_OK)
         goto done;
 
@@ -764,7 +883,8 @@ calci_status calci_model_fit(const calci_options *options, const calci_dataset *
         patients[r] = dataset->patient_ids[row_list[r]];
 
     if (options->study_compatible) {
-        status = rank_features(options, t.x, t.n, t.p_all, t.labels, &before_cv, error);
+        status = rank_features(options, t.x, t.n, t.p_all, t.labels, t.weights, &before_cv,
+                               error);
         if (status != CALCI_OK)
             goto done;
         t.before_cv = &before_cv;
@@ -799,7 +919,8 @@ calci_status calci_model_fit(const calci_options *options, const calci_dataset *
     model->n_oof = t.n;
 
     if (options->cv == CI_CV_NESTED) {
-        status = nested_auc(&t, dataset, row_list, patients, &model->cv_auc_nested, error);
+        status = nested_auc(&t, dataset, row_list, weights, patients, &model->cv_auc_nested,
+                            error);
         if (status != CALCI_OK)
             goto done;
     }
@@ -828,6 +949,7 @@ done:
     ranking_free(&before_cv);
     free(t.x);
     free(t.labels);
+    free(t.weights);
     free(row_list);
     free(patients);
     free(cv.oof);

@@ -233,20 +233,22 @@ static calci_status parse_line(struct reader *rd, char *line, calci_model *m,
             return damaged(rd, "classifier lr, lr_l1, lr_none or svm");
         have[0] = 1;
     } else if (strcmp(line, "C") == 0) {
-        if (!parse_double(&value, &m->C) || *value)
-            return damaged(rd, "C <number>");
+        if (!parse_double(&value, &m->C) || *value || !(m->C > 0) || !isfinite(m->C))
+            return damaged(rd, "C <positive number>");
     } else if (strcmp(line, "intercept") == 0) {
-        if (!parse_double(&value, &m->intercept) || *value)
-            return damaged(rd, "intercept <number>");
+        if (!parse_double(&value, &m->intercept) || *value || !isfinite(m->intercept))
+            return damaged(rd, "intercept <finite number>");
         have[1] = 1;
     } else if (strcmp(line, "platt") == 0) {
-        if (!parse_double(&value, &m->platt_a) || !parse_double(&value, &m->platt_b) || *value)
-            return damaged(rd, "platt <A> <B>");
+        if (!parse_double(&value, &m->platt_a) || !parse_double(&value, &m->platt_b) || *value ||
+            !isfinite(m->platt_a) || !isfinite(m->platt_b))
+            return damaged(rd, "platt <A> <B> (finite numbers)");
     } else if (strcmp(line, "threshold_high_sensitivity") == 0) {
-        if (!parse_double(&value, &m->threshold_sens) || *value)
+        /* A threshold may be -inf or +inf (every or no case positive), never NaN. */
+        if (!parse_double(&value, &m->threshold_sens) || *value || isnan(m->threshold_sens))
             return damaged(rd, "threshold_high_sensitivity <number>");
     } else if (strcmp(line, "threshold_high_specificity") == 0) {
-        if (!parse_double(&value, &m->threshold_spec) || *value)
+        if (!parse_double(&value, &m->threshold_spec) || *value || isnan(m->threshold_spec))
             return damaged(rd, "threshold_high_specificity <number>");
     } else if (strcmp(line, "cv_auc") == 0) {
         if (!parse_double(&value, &m->cv_auc) || *value)

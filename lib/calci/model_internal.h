@@ -144,7 +144,8 @@ double ci_logistic(double f);
  * gap max violation <= tol, on the kernel matrix kernel (n x n, K_ij =
  * x_i.x_j, row-major). Writes the dual solution to alpha (may be NULL) and
  * the bias b = -rho, where rho is libsvm's (the mean of y_i G_i over free
- * a_i, else the midpoint of the feasible interval). With warm_start, SMO
+ * a_i, else the midpoint of the feasible interval, leaving out cases with
+ * C s_i = 0). With warm_start, SMO
  * starts from the alpha passed in (a solution for another kernel on the same
  * cases, clipped to the box; zero when it violates y'a = 0), else from 0.
  */

@@ -25,7 +25,8 @@ static int in_up(int y, double a, double c) { return y > 0 ? a < c : a > 0.0; }
 static int in_low(int y, double a, double c) { return y > 0 ? a > 0.0 : a < c; }
 
 /* libsvm's rho: mean of y_i G_i over free a_i, else the midpoint of the
- * interval the bounded a_i allow. */
+ * interval the bounded a_i allow. A case with bound C_i = 0 (sample weight
+ * 0) is left out, as scikit-learn's libsvm drops such cases before solving. */
 static double compute_rho(const int *y, const double *alpha, const double *upper,
                           const double *grad, size_t n)
 {
@@ -34,6 +35,8 @@ static double compute_rho(const int *y, const double *alpha, const double *upper
 
     for (size_t i = 0; i < n; i++) {
         double yg = y[i] * grad[i];
+        if (!(upper[i] > 0.0))
+            continue;
         if (alpha[i] >= upper[i]) {
             if (y[i] < 0)
                 ub = fmin(ub, yg);

@@ -497,6 +497,40 @@ static int mask_has_label(const rad_volume *mask, double label)
     return 0;
 }
 
+/* Writes the distinct non-zero values of mask (up to 8, then "...") into buf. */
+static void describe_labels(const rad_volume *mask, char *buf, size_t size)
+{
+    double seen[8];
+    size_t n_seen = 0, used = 0, n = ri_voxel_count(mask);
+    int more = 0;
+
+    for (size_t v = 0; v < n; v++) {
+        double value = mask->data[v];
+        size_t k = 0;
+        if (value == 0 || value != value)
+            continue;
+        while (k < n_seen && seen[k] != value)
+            k++;
+        if (k < n_seen)
+            continue;
+        if (n_seen == 8) {
+            more = 1;
+            break;
+        }
+        seen[n_seen++] = value;
+    }
+    buf[0] = '\0';
+    if (n_seen == 0) {
+        snprintf(buf, size, "no non-zero voxel at all");
+        return;
+    }
+    used = (size_t)snprintf(buf, size, "values ");
+    for (size_t k = 0; k < n_seen && used < size; k++)
+        used += (size_t)snprintf(buf + used, size - used, k ? ", %g" : "%g", seen[k]);
+    if (more && used < size)
+        snprintf(buf + used, size - used, ", ...");
+}
+
 rad_status rad_extract(const rad_params *params, const rad_volume *image,
                        const rad_volume *mask, rad_features **out, rad_error *error)
 {
@@ -516,11 +550,14 @@ rad_status rad_extract(const rad_params *params, const rad_volume *image,
     status = rad_check_geometry(image, mask, s->geometry_tolerance, error);
     if (status != RAD_OK)
         return status;
-    if (!mask_has_label(mask, s->label))
+    if (!mask_has_label(mask, s->label)) {
+        char labels[160];
+        describe_labels(mask, labels, sizeof labels);
         return ri_fail(error, RAD_ERR_EMPTY_ROI,
-                       "the mask has no voxel with label %g (set the label setting to the "
-                       "value the mask uses)",
-                       s->label);
+                       "the mask has no voxel with label %g; it has %s (select the ROI's "
+                       "value with the label setting, --label-value in calci)",
+                       s->label, labels);
+    }
 
     features = calloc(1, sizeof *features);
     if (features == NULL)

@@ -7,8 +7,12 @@
  * origin = A[0..2][3], spacing[c] = |column c of A's 3x3 part|,
  * direction column c = column c / spacing[c].
  *
- * libnifti reports errors on stderr only when its debug level is above 0, so
- * the readers set the level to 0 and turn every failure into a rad_error.
+ * libnifti prints some errors on stderr even at debug level 0 (for damaged
+ * headers, truncated gzip streams and missing files), and the library must
+ * never print. So the reader validates the header bytes itself
+ * (validate_header) before libnifti opens the file, lets libnifti parse only
+ * headers that passed, and reads the voxel data itself with zlib
+ * (read_voxel_data). The debug level is still set to 0.
  * NOTE: the debug level is a global of libnifti; setting it to 0 from several
  * threads at once writes the same value and is harmless.
  */
@@ -197,21 +201,341 @@ static int apply_scaling(const nifti_image *nim, double *data, size_t count)
     return slope == floor(slope) && inter == floor(inter);
 }
 
+/* ------------------------------------------------------------------ */
+/* Header validation before libnifti sees the file                      */
+
+/* Byte offsets of the fields validate_header reads. NIfTI-1: 348-byte
+ * header, int16 dim[8], float vox_offset, magic "n+1\0" at the end.
+ * NIfTI-2: 540-byte header, magic "n+2\0\r\n\032\n" after sizeof_hdr,
+ * int64 dim[8], int64 vox_offset. */
+enum {
+    N1_SIZE = 348, N1_DIM = 40, N1_DATATYPE = 70, N1_VOX_OFFSET = 108, N1_MAGIC = 344,
+    N2_SIZE = 540, N2_MAGIC = 4, N2_DATATYPE = 12, N2_DIM = 16, N2_VOX_OFFSET = 168
+};
+
+/* Decoded fields of a header; dims are those of dim[1..dim[0]]. */
+typedef struct header_fields {
+    int version; /* 1 or 2 */
+    int64_t dim[8];
+    int datatype;
+    double vox_offset;
+} header_fields;
+
+/* Unsigned integer of the given width stored little-endian, or big-endian
+ * when big is set. */
+static uint64_t load_uint(const unsigned char *p, int bytes, int big)
+{
+    uint64_t v = 0;
+
+    for (int i = 0; i < bytes; i++)
+        v = (v << 8) | p[big ? i : bytes - 1 - i];
+    return v;
+}
+
+static int64_t load_int(const unsigned char *p, int bytes, int big)
+{
+    uint64_t v = load_uint(p, bytes, big);
+
+    if (bytes < 8 && (v >> (8 * bytes - 1)) & 1)
+        v |= ~(uint64_t)0 << (8 * bytes);
+    return (int64_t)v;
+}
+
+static int has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static int supported_datatype(int datatype)
+{
+    return is_integer_datatype(datatype) || datatype == NIFTI_TYPE_FLOAT32 ||
+           datatype == NIFTI_TYPE_FLOAT64;
+}
+
+/* Bytes per voxel of a supported datatype. */
+static int datatype_bytes(int datatype)
+{
+    switch (datatype) {
+    case NIFTI_TYPE_UINT8: case NIFTI_TYPE_INT8: return 1;
+    case NIFTI_TYPE_INT16: case NIFTI_TYPE_UINT16: return 2;
+    case NIFTI_TYPE_INT32: case NIFTI_TYPE_UINT32: case NIFTI_TYPE_FLOAT32: return 4;
+    default: return 8;
+    }
+}
+
+/* Reads up to size bytes from the start of path into buf, through zlib when
+ * gz is set; *got receives the count. */
+static rad_status read_head(const char *path, int gz, unsigned char *buf, size_t size,
+                            size_t *got, rad_error *error)
+{
+    if (gz) {
+        gzFile g = gzopen(path, "rb");
+        int n, zerr = Z_OK;
+        const char *zmsg;
+
+        if (g == NULL)
+            return ri_fail(error, RAD_ERR_IO, "cannot open %s: %s", path, strerror(errno));
+        n = gzread(g, buf, (unsigned)size);
+        zmsg = gzerror(g, &zerr);
+        if (n < 0 || (zerr != Z_OK && zerr != Z_BUF_ERROR)) {
+            rad_status s = ri_fail(error, RAD_ERR_FORMAT,
+                                   "%s: the gzip stream is damaged (zlib: %s)", path, zmsg);
+            gzclose(g);
+            return s;
+        }
+        gzclose(g);
+        *got = (size_t)n;
+        return RAD_OK;
+    }
+
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return ri_fail(error, RAD_ERR_IO, "cannot open %s: %s", path, strerror(errno));
+    *got = fread(buf, 1, size, f);
+    if (ferror(f)) {
+        fclose(f);
+        return ri_fail(error, RAD_ERR_IO, "cannot read %s: %s", path, strerror(errno));
+    }
+    fclose(f);
+    return RAD_OK;
+}
+
+/* Checks sizeof_hdr, magic, dim, datatype and vox_offset of the header in
+ * buf (got bytes) and fills *h. */
+static rad_status decode_header(const unsigned char *buf, size_t got, const char *path,
+                                header_fields *h, rad_error *error)
+{
+    static const char magic2[8] = {'n', '+', '2', '\0', '\r', '\n', '\032', '\n'};
+    int swapped = 0; /* 1 when the header is big-endian */
+    int64_t sizeof_hdr;
+    int dim_bytes;
+    const unsigned char *dim;
+
+    if (got < 4)
+        return ri_fail(error, RAD_ERR_FORMAT,
+                       "%s: the file has %zu bytes; a NIfTI header has 348 (NIfTI-1) or 540 "
+                       "(NIfTI-2)", path, got);
+    sizeof_hdr = load_int(buf, 4, 0);
+    if (sizeof_hdr != N1_SIZE && sizeof_hdr != N2_SIZE) {
+        swapped = 1;
+        sizeof_hdr = load_int(buf, 4, 1);
+    }
+    if (sizeof_hdr != N1_SIZE && sizeof_hdr != N2_SIZE)
+        return ri_fail(error, RAD_ERR_FORMAT,
+                       "%s: sizeof_hdr is %lld; expected 348 (NIfTI-1) or 540 (NIfTI-2), so "
+                       "this is not a NIfTI file", path, (long long)load_int(buf, 4, 0));
+    if (got < (size_t)sizeof_hdr)
+        return ri_fail(error, RAD_ERR_FORMAT,
+                       "%s: the header is truncated (%zu of %lld bytes)", path, got,
+                       (long long)sizeof_hdr);
+
+    h->version = sizeof_hdr == N1_SIZE ? 1 : 2;
+    if (h->version == 1) {
+        if (memcmp(buf + N1_MAGIC, "ni1", 4) == 0)
+            return ri_fail(error, RAD_ERR_UNSUPPORTED,
+                           "%s: magic \"ni1\" marks a two-file NIfTI-1 header (.hdr/.img), "
+                           "which is not supported; convert it to a single .nii file", path);
+        if (memcmp(buf + N1_MAGIC, "n+1", 4) != 0)
+            return ri_fail(error, RAD_ERR_FORMAT,
+                           "%s: NIfTI-1 magic is not \"n+1\"; the header is damaged or the "
+                           "file is an ANALYZE 7.5 image", path);
+        dim = buf + N1_DIM;
+        dim_bytes = 2;
+        h->datatype = (int)load_int(buf + N1_DATATYPE, 2, swapped);
+        {
+            uint32_t bits = (uint32_t)load_uint(buf + N1_VOX_OFFSET, 4, swapped);
+            float f;
+            memcpy(&f, &bits, sizeof f);
+            h->vox_offset = f;
+        }
+    } else {
+        if (memcmp(buf + N2_MAGIC, "ni2", 4) == 0)
+            return ri_fail(error, RAD_ERR_UNSUPPORTED,
+                           "%s: magic \"ni2\" marks a two-file NIfTI-2 header, which is not "
+                           "supported; convert it to a single .nii file", path);
+        if (memcmp(buf + N2_MAGIC, magic2, sizeof magic2) != 0)
+            return ri_fail(error, RAD_ERR_FORMAT,
+                           "%s: NIfTI-2 magic is not \"n+2\\0\\r\\n\\032\\n\"; the header is "
+                           "damaged", path);
+        dim = buf + N2_DIM;
+        dim_bytes = 8;
+        h->datatype = (int)load_int(buf + N2_DATATYPE, 2, swapped);
+        h->vox_offset = (double)load_int(buf + N2_VOX_OFFSET, 8, swapped);
+    }
+
+    for (int d = 0; d < 8; d++)
+        h->dim[d] = load_int(dim + d * dim_bytes, dim_bytes, swapped);
+    if (h->dim[0] < 1 || h->dim[0] > 7)
+        return ri_fail(error, RAD_ERR_FORMAT, "%s: dim[0] = %lld; expected 1 to 7", path,
+                       (long long)h->dim[0]);
+    for (int d = 1; d <= h->dim[0]; d++)
+        if (h->dim[d] < 1)
+            return ri_fail(error, RAD_ERR_FORMAT, "%s: dim[%d] = %lld; expected >= 1", path, d,
+                           (long long)h->dim[d]);
+    if (!supported_datatype(h->datatype))
+        return ri_fail(error, RAD_ERR_UNSUPPORTED,
+                       "%s: datatype %d (%s) is not supported; expected an integer type of "
+                       "8 to 64 bits, float32 or float64",
+                       path, h->datatype, nifti_datatype_string(h->datatype));
+    if (!isfinite(h->vox_offset) || h->vox_offset < 0 || h->vox_offset > 1e12)
+        return ri_fail(error, RAD_ERR_FORMAT,
+                       "%s: vox_offset is %g; expected a byte offset from 0 to 1e12", path,
+                       h->vox_offset);
+    return RAD_OK;
+}
+
+/*
+ * Validates path as a single-file NIfTI-1 or NIfTI-2 image before libnifti
+ * opens it: the name ends in .gz exactly when the content is gzip, the
+ * header passes decode_header, the first 3-D volume has at most
+ * RI_MAX_VOXELS voxels, and the file can hold the data the header claims
+ * (for gzip: at most DEFLATE_MAX_RATIO times the compressed size).
+ */
+static rad_status validate_header(const char *path, rad_error *error)
+{
+    unsigned char buf[N2_SIZE], magic[2];
+    struct stat st;
+    size_t got = 0;
+    int gz = has_suffix(path, ".gz");
+    header_fields h = {0};
+    rad_status status;
+    double count3 = 1, bytes, start;
+    FILE *f;
+
+    if (stat(path, &st) != 0)
+        return ri_fail(error, RAD_ERR_IO, "cannot open %s: %s", path, strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        return ri_fail(error, RAD_ERR_IO, "cannot read %s: it is a folder", path);
+    if (st.st_size == 0)
+        return ri_fail(error, RAD_ERR_FORMAT,
+                       "%s: the file is empty (0 bytes); expected a NIfTI image", path);
+
+    f = fopen(path, "rb");
+    if (f == NULL)
+        return ri_fail(error, RAD_ERR_IO, "cannot open %s: %s", path, strerror(errno));
+    got = fread(magic, 1, 2, f);
+    fclose(f);
+    if (!gz && got == 2 && magic[0] == 0x1f && magic[1] == 0x8b)
+        return ri_fail(error, RAD_ERR_FORMAT,
+                       "%s: the file is gzip-compressed but its name does not end in .gz; "
+                       "rename it to .nii.gz", path);
+    if (!has_suffix(path, ".nii") && !has_suffix(path, ".nii.gz"))
+        return ri_fail(error, RAD_ERR_FORMAT,
+                       "%s: expected a NIfTI file name ending in .nii or .nii.gz, or an NRRD "
+                       "file (.nrrd, .nhdr)", path);
+
+    status = read_head(path, gz, buf, sizeof buf, &got, error);
+    if (status != RAD_OK)
+        return status;
+    status = decode_header(buf, got, path, &h, error);
+    if (status != RAD_OK)
+        return status;
+
+    for (int d = 1; d <= 3 && d <= h.dim[0]; d++)
+        count3 *= (double)h.dim[d];
+    if (count3 > (double)RI_MAX_VOXELS)
+        return ri_fail(error, RAD_ERR_TOO_LARGE,
+                       "%s: %lld x %lld x %lld voxels exceed the maximum of %zu", path,
+                       (long long)h.dim[1], (long long)(h.dim[0] >= 2 ? h.dim[2] : 1),
+                       (long long)(h.dim[0] >= 3 ? h.dim[3] : 1), RI_MAX_VOXELS);
+
+    bytes = count3 * datatype_bytes(h.datatype);
+    start = h.vox_offset > (double)(h.version == 1 ? N1_SIZE : N2_SIZE)
+                ? h.vox_offset
+                : (double)(h.version == 1 ? N1_SIZE : N2_SIZE);
+    if (gz) {
+        if (start + bytes > (double)st.st_size * DEFLATE_MAX_RATIO)
+            return ri_fail(error, RAD_ERR_FORMAT,
+                           "%s: the header claims %.0f bytes of voxel data but the compressed "
+                           "file has only %lld bytes; the file is damaged",
+                           path, bytes, (long long)st.st_size);
+    } else if (start + bytes > (double)st.st_size) {
+        return ri_fail(error, RAD_ERR_FORMAT,
+                       "%s: the header claims %.0f bytes of voxel data from offset %.0f but the "
+                       "file has %lld bytes; the file is truncated",
+                       path, bytes, start, (long long)st.st_size);
+    }
+    return RAD_OK;
+}
+
+/*
+ * Reads count voxels of nim->nbyper bytes from offset nim->iname_offset of
+ * path with zlib (which also reads uncompressed files), swaps their bytes
+ * when the file's byte order differs from the host's, and stores the buffer
+ * in nim->data, which nifti_image_free releases.
+ */
+static rad_status read_voxel_data(nifti_image *nim, const char *path, size_t count,
+                                  rad_error *error)
+{
+    size_t total = count * (size_t)nim->nbyper, done = 0;
+    const size_t chunk = (size_t)1 << 30;
+    unsigned char *buf;
+    gzFile g;
+    int zerr = Z_OK;
+
+    buf = malloc(total ? total : 1);
+    if (buf == NULL)
+        return ri_fail(error, RAD_ERR_NO_MEMORY, "%s: cannot allocate %zu bytes of voxel data",
+                       path, total);
+    g = gzopen(path, "rb");
+    if (g == NULL) {
+        free(buf);
+        return ri_fail(error, RAD_ERR_IO, "cannot open %s: %s", path, strerror(errno));
+    }
+    if (gzseek(g, (z_off_t)nim->iname_offset, SEEK_SET) != (z_off_t)nim->iname_offset) {
+        const char *zmsg = gzerror(g, &zerr);
+        rad_status s = ri_fail(error, RAD_ERR_FORMAT,
+                               "%s: cannot reach the voxel data at offset %lld (%s); the file "
+                               "is truncated or damaged",
+                               path, (long long)nim->iname_offset, zmsg);
+        gzclose(g);
+        free(buf);
+        return s;
+    }
+    while (done < total) {
+        size_t want = total - done < chunk ? total - done : chunk;
+        int n = gzread(g, buf + done, (unsigned)want);
+        if (n <= 0) {
+            const char *zmsg = gzerror(g, &zerr);
+            rad_status s;
+            if (n < 0 || (zerr != Z_OK && zerr != Z_BUF_ERROR))
+                s = ri_fail(error, RAD_ERR_FORMAT,
+                            "%s: the gzip stream is damaged after %zu of %zu bytes of voxel "
+                            "data (zlib: %s)", path, done, total, zmsg);
+            else
+                s = ri_fail(error, RAD_ERR_FORMAT,
+                            "%s: the voxel data end after %zu of %zu bytes; the file is "
+                            "truncated", path, done, total);
+            gzclose(g);
+            free(buf);
+            return s;
+        }
+        done += (size_t)n;
+    }
+    gzclose(g);
+
+    if (nim->swapsize > 1 && nim->byteorder != nifti_short_order())
+        nifti_swap_Nbytes((int64_t)count, nim->swapsize, buf);
+    free(nim->data);
+    nim->data = buf;
+    return RAD_OK;
+}
+
 rad_status ri_read_nifti(const char *path, rad_volume **out, rad_error *error)
 {
     nifti_image *nim;
     rad_volume *v = NULL;
     size_t size[3], count = 0;
     rad_status status;
-    FILE *probe;
     double unit_spacing[3] = {1, 1, 1}, zero[3] = {0, 0, 0};
 
     if (path == NULL || out == NULL)
         return ri_fail(error, RAD_ERR_ARGUMENT, "ri_read_nifti: NULL argument");
-    probe = fopen(path, "rb");
-    if (probe == NULL)
-        return ri_fail(error, RAD_ERR_IO, "cannot open %s: %s", path, strerror(errno));
-    fclose(probe);
+    status = validate_header(path, error);
+    if (status != RAD_OK)
+        return status;
 
     nifti_set_debug_level(0);
     nim = nifti_image_read(path, 0);
@@ -236,9 +560,8 @@ rad_status ri_read_nifti(const char *path, rad_volume **out, rad_error *error)
         status = rad_volume_create(size, unit_spacing, zero, NULL, &v, error);
     if (status == RAD_OK)
         status = geometry_from_nifti(nim, v, path, error);
-    if (status == RAD_OK && nifti_image_load(nim) != 0)
-        status = ri_fail(error, RAD_ERR_FORMAT,
-                         "%s: cannot read the voxel data (truncated or damaged file)", path);
+    if (status == RAD_OK)
+        status = read_voxel_data(nim, path, count, error);
     if (status == RAD_OK)
         status = convert_voxels(nim, count, v->data, path, error);
     if (status == RAD_OK)

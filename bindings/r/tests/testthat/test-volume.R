@@ -72,7 +72,8 @@ test_that("settings reach the library", {
   mask <- calci_volume(roi)
   params <- calci_params("pyradiomics", features = list(firstorder = c("Mean", "Energy"),
                                                         glcm = FALSE, glrlm = FALSE,
-                                                        glszm = FALSE, gldm = FALSE),
+                                                        glszm = FALSE, gldm = FALSE,
+                                                        shape = FALSE, ngtdm = FALSE),
                          settings = list(voxelArrayShift = 1000))
   features <- calci_extract(image, mask, params)
   expect_setequal(names(features), c("original_firstorder_Mean",
