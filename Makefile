@@ -329,3 +329,20 @@ $(CALCI_MPI_PROG): $(CALCI_PROG_SRCS) $(CALCI_MPI_SRCS) $(wildcard examples/calc
 
 # `make check` also builds calci-mpi for test/mpi.sh when mpicc is installed.
 check: $(if $(shell command -v $(MPICC) 2>/dev/null),$(CALCI_MPI_PROG))
+
+# ------------------------------------------------------------------
+# ThreadSanitizer: builds the static libraries and test/test_threads.c with
+# -fsanitize=thread in build-tsan and runs that suite (4 threads extracting
+# yu2021 features from shared inputs, 4 fitting models on one dataset).
+# Measured on the 2-core development machine: 26 s for the first build,
+# 10 s for the run (the yu2021 extraction of one 83 x 83 x 25 CT box).
+
+TSAN_B        := build-tsan
+TSAN_SANITIZE := -fsanitize=thread -fno-omit-frame-pointer
+
+.PHONY: check-tsan
+check-tsan: deps
+	@$(MAKE) --no-print-directory B=$(TSAN_B) SANITIZE="$(TSAN_SANITIZE)" OPT="-O1 -g" \
+	    $(TSAN_B)/test/test_threads
+	@TSAN_OPTIONS="halt_on_error=1 exitcode=66" CK_TIMEOUT_MULTIPLIER=5 REFDATA="$(REFDATA)" \
+	    sh tools/run-tests.sh $(TSAN_B)/test/test_threads

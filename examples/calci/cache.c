@@ -12,6 +12,8 @@
  *   <pyradiomics name> TAB <IBSI name> TAB <IEEE-754 bits, 16 hex digits>
  * Values are stored as their bit pattern so that a cached case reproduces
  * the printed table byte for byte, NaN signs included.
+ * NOTE: a process killed while writing leaves a "<name>.case.tmp-XXXXXX"
+ * file behind; it is never read, and nothing deletes it.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -328,8 +330,8 @@ done:
 /* ------------------------------------------------------------------ */
 /* Cache files                                                          */
 
-/* DIR/<case id>.case, with bytes outside [A-Za-z0-9_-] (and dots) written
- * as %XX so that any case id gives one distinct file name. */
+/* DIR/<case id>.case, with every byte other than A-Z, a-z, 0-9, '_' and '-'
+ * written as %XX, so that each case id gives its own file name. */
 static char *cache_path(const case_cache *cache, const char *case_id)
 {
     size_t len = strlen(cache->dir) + 3 * strlen(case_id) + 16;

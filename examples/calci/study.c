@@ -264,6 +264,15 @@ static void compare_with(model_result *r, const calci_dataset *d, const size_t *
                  positives, n - positives);
         goto done;
     }
+    if (!isfinite(c->z)) {
+        /* Both curves separate perfectly or are constant on this subset, so the
+         * difference has zero variance: pROC reports Z = Inf, p < 2.2e-16. */
+        snprintf(c->reason, sizeof c->reason,
+                 "the AUC difference has zero variance on these %zu cases (AUC %.2f vs "
+                 "%.2f), so DeLong's test is undefined",
+                 n, c->auc_model, c->auc_comparator);
+        goto done;
+    }
     c->done = 1;
 
 done:
@@ -411,6 +420,7 @@ static int run_model(model_result *r, const study_args *a, const rad_params *par
     calci_options *options = NULL;
     double *scores = NULL;
     int *labels = NULL;
+    size_t *train = NULL, n_train;
     char seed_text[32];
     int status = -1;
 
@@ -434,7 +444,13 @@ static int run_model(model_result *r, const study_args *a, const rad_params *par
             goto fail;
     }
 
-    if (calci_model_fit(options, d, NULL, 0, &r->model, error) != CALCI_OK)
+    /* Cases without a label may sit in the training split; they are scored but
+     * not fitted. */
+    train = malloc((calci_dataset_cases(d) + 1) * sizeof *train);
+    if (train == NULL)
+        goto fail;
+    n_train = rows_of_split(d, CALCI_SPLIT_TRAIN, train);
+    if (calci_model_fit(options, d, train, n_train, &r->model, error) != CALCI_OK)
         goto fail;
     if (params_to_model(params, a->preset, r->model) != 0) {
         cli_error("out of memory storing the extraction settings in the model");
@@ -492,6 +508,7 @@ fail:
               error && calci_error_status(error) != CALCI_OK ? calci_error_message(error)
                                                             : "out of memory");
 done:
+    free(train);
     free(scores);
     free(labels);
     calci_options_free(options);
@@ -891,6 +908,67 @@ static int remove_outputs(const char *dir)
     return 0;
 }
 
+/* Checks every --option before the extraction, which may take minutes. */
+static int validate_options(const study_args *a)
+{
+    calci_error *error = calci_error_create();
+    calci_options *options = NULL;
+    int status = -1;
+
+    if (error == NULL || calci_options_create(&options, error) != CALCI_OK) {
+        cli_error("out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < a->n_options; i++) {
+        char key[64];
+        const char *eq = strchr(a->options[i], '=');
+        size_t len = eq ? (size_t)(eq - a->options[i]) : 0;
+        if (eq == NULL || len == 0 || len >= sizeof key) {
+            cli_error("study: --option \"%s\": expected KEY=VALUE", a->options[i]);
+            goto done;
+        }
+        memcpy(key, a->options[i], len);
+        key[len] = '\0';
+        if (calci_options_set(options, key, eq + 1, error) != CALCI_OK) {
+            cli_error("study: --option %s: %s", a->options[i], calci_error_message(error));
+            goto done;
+        }
+    }
+    status = 0;
+
+done:
+    calci_options_free(options);
+    calci_error_free(error);
+    return status;
+}
+
+/* Checks that training and test both have labelled cases of each class. */
+static int check_classes(const study_args *a, const calci_dataset *d)
+{
+    size_t count[3][2] = {{0}};
+
+    for (size_t i = 0; i < calci_dataset_cases(d); i++) {
+        int label = calci_dataset_label(d, i);
+        if (label >= 0)
+            count[calci_dataset_split(d, i)][label]++;
+    }
+    if (count[CALCI_SPLIT_TRAIN][0] + count[CALCI_SPLIT_TRAIN][1] +
+            count[CALCI_SPLIT_TEST][0] + count[CALCI_SPLIT_TEST][1] == 0) {
+        cli_error("%s: no case has a label; the study needs a label column with 1 or 0",
+                  a->manifest_path);
+        return -1;
+    }
+    for (int side = CALCI_SPLIT_TRAIN; side <= CALCI_SPLIT_TEST; side++)
+        if (count[side][0] == 0 || count[side][1] == 0) {
+            cli_error("%s: the %s set has %zu positive and %zu negative labelled cases; each "
+                      "set needs both classes (check the split column, or add patients)",
+                      a->manifest_path, side == CALCI_SPLIT_TRAIN ? "training" : "test",
+                      count[side][1], count[side][0]);
+            return -1;
+        }
+    return 0;
+}
+
 int command_study(int argc, char **argv)
 {
     study_args a = {0};
@@ -926,6 +1004,10 @@ int command_study(int argc, char **argv)
         goto done;
     }
 
+    if (validate_options(&a) != 0) {
+        status = EXIT_USAGE;
+        goto done;
+    }
     if ((m = manifest_read(a.manifest_path)) == NULL || make_folder(a.out_dir) != 0)
         goto done;
     if ((params = params_from_options(a.preset, a.params_path, a.settings, a.n_settings)) == NULL)
@@ -954,13 +1036,16 @@ int command_study(int argc, char **argv)
 
     if ((d = build_dataset(m, x)) == NULL)
         goto done;
-    features_path = join(a.out_dir, "features.csv");
-    if (features_path == NULL || write_features(d, features_path) != 0)
-        goto done;
     if (calci_split_by_patient(d, a.train_fraction, a.seed, error) != CALCI_OK) {
         cli_error("%s", calci_error_message(error));
         goto done;
     }
+    if (check_classes(&a, d) != 0)
+        goto done;
+    /* Written after the split, so that its split column records the test set. */
+    features_path = join(a.out_dir, "features.csv");
+    if (features_path == NULL || write_features(d, features_path) != 0)
+        goto done;
 
     test = malloc((calci_dataset_cases(d) + 1) * sizeof *test);
     if (test == NULL) {

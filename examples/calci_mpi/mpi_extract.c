@@ -4,7 +4,7 @@
  *
  * Every rank parses the same command line and reads the same manifest.
  * Rank 0 reads the cached cases, then hands out the indices of the other
- * cases one at a time to whichever worker asks (dynamic scheduling), stores
+ * cases one at a time to whichever worker sends a request (dynamic scheduling), stores
  * the returned feature vectors in manifest order and continues as the
  * single-process program. The other ranks only extract.
  *

@@ -7,9 +7,8 @@
  * origin = A[0..2][3], spacing[c] = |column c of A's 3x3 part|,
  * direction column c = column c / spacing[c].
  *
- * libnifti prints some errors on stderr even at debug level 0 (for damaged
- * headers, truncated gzip streams and missing files), and the library must
- * never print. So the reader validates the header bytes itself
+ * libnifti 3.0.1 prints some errors on stderr even at debug level 0 (seen
+ * for a bad datatype, dim[0] or dim[1]), and the library must never print. So the reader validates the header bytes itself
  * (validate_header) before libnifti opens the file, lets libnifti parse only
  * headers that passed, and reads the voxel data itself with zlib
  * (read_voxel_data). The debug level is still set to 0.
@@ -202,7 +201,7 @@ static int apply_scaling(const nifti_image *nim, double *data, size_t count)
 }
 
 /* ------------------------------------------------------------------ */
-/* Header validation before libnifti sees the file                      */
+/* Header validation before libnifti opens the file                      */
 
 /* Byte offsets of the fields validate_header reads. NIfTI-1: 348-byte
  * header, int16 dim[8], float vox_offset, magic "n+1\0" at the end.
@@ -213,7 +212,7 @@ enum {
     N2_SIZE = 540, N2_MAGIC = 4, N2_DATATYPE = 12, N2_DIM = 16, N2_VOX_OFFSET = 168
 };
 
-/* Decoded fields of a header; dims are those of dim[1..dim[0]]. */
+/* Decoded fields of a header: dim[0] is the number of dimensions. */
 typedef struct header_fields {
     int version; /* 1 or 2 */
     int64_t dim[8];
@@ -388,10 +387,11 @@ static rad_status decode_header(const unsigned char *buf, size_t got, const char
 
 /*
  * Validates path as a single-file NIfTI-1 or NIfTI-2 image before libnifti
- * opens it: the name ends in .gz exactly when the content is gzip, the
- * header passes decode_header, the first 3-D volume has at most
- * RI_MAX_VOXELS voxels, and the file can hold the data the header claims
- * (for gzip: at most DEFLATE_MAX_RATIO times the compressed size).
+ * opens it. The name must end in .nii or .nii.gz, and gzip content needs
+ * the .gz name. The header must pass decode_header, and the first 3-D
+ * volume must have at most RI_MAX_VOXELS voxels. The file must be able to
+ * hold the data the header claims (gzip: at most DEFLATE_MAX_RATIO times
+ * the compressed size).
  */
 static rad_status validate_header(const char *path, rad_error *error)
 {
