@@ -240,7 +240,7 @@ CALCI_API calci_status calci_model_fit(const calci_options *options,
 /*
  * Fits a model as calci_model_fit does, with sample weights: weights[i] is
  * the weight of dataset row i (an array of calci_dataset_cases values, read
- * only at the training rows), finite and >= 0; NULL gives every case weight
+ * only at the training rows), finite and >= 0. NULL gives every case weight
  * 1 and the same model as calci_model_fit. The weights enter, in the final
  * fit and in the training part of every cross-validation fold:
  *   - the z-score, as scikit-learn's StandardScaler.fit(sample_weight):

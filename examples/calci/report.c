@@ -142,6 +142,14 @@ static void write_test_table(FILE *f, const model_result *results, size_t n)
                     p->fp, p->tn, p->fn);
         }
     fputs("</table>\n", f);
+    for (size_t m = 0; m < n; m++)
+        if (results[m].points[0].threshold > results[m].points[1].threshold)
+            fprintf(f, "<p>%s: the high-sensitivity threshold is above the high-specificity "
+                       "one. Both targets hold over a range of thresholds on the training "
+                       "out-of-fold scores, and each point takes the end of that range that "
+                       "favours the other rate, so on the test set the high-sensitivity point "
+                       "can be the more specific one.</p>\n",
+                    results[m].title);
 }
 
 /* One row of Table 4: counts {TP, TN, FN, FP}, sensitivity, specificity

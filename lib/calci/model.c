@@ -15,7 +15,7 @@
  * features once on all rows before CV (FAE 0.2.5's leak).
  *
  * Sample weights (calci_model_fit_weighted) reach the z-score and the
- * classifier of every fit, each fold's training part included; the filter,
+ * classifier of every fit, including each fold's training part. The filter,
  * the ranking, Platt scaling and the AUCs ignore them.
  */
 #include <math.h>
@@ -80,9 +80,9 @@ static void zscore_fit_weighted(const double *x, size_t n, size_t p, const doubl
 }
 
 /*
- * Fits z-score, Pearson filter and Relief on x (n x p_all) and labels. The
- * z-score uses the sample weights (NULL: all 1); the filter and the ranking
- * do not, so a case with weight 0 still takes part in them.
+ * Fits z-score, Pearson filter and Relief on x (n x p_all) and labels. Only
+ * the z-score uses the sample weights (NULL means all 1), so a case with
+ * weight 0 still takes part in the filter and the ranking.
  */
 static calci_status rank_features(const calci_options *opt, const double *x, size_t n,
                                   size_t p_all, const int *labels, const double *weights,
@@ -306,8 +306,8 @@ static calci_status check_class_weights(const int *labels, const double *weights
         total[labels[i] == 1] += weights[i];
     if (!(total[1] > 0.0) || !(total[0] > 0.0))
         return ci_fail(error, CALCI_ERR_DATA,
-                       "model fit: %s has total weight %g on positive and %g on negative "
-                       "cases, expected both > 0",
+                       "model fit: %s has total weight %g on the positive class and %g on "
+                       "the negative class, expected both > 0",
                        where, total[1], total[0]);
     return CALCI_OK;
 }

@@ -136,7 +136,8 @@ class CalciClassifier(ClassifierMixin, BaseEstimator):
                                    feature_names=self._feature_names(values.shape[1]))
 
     def fit(self, X: npt.ArrayLike, y: npt.ArrayLike,
-            groups: Optional[npt.ArrayLike] = None) -> "CalciClassifier":
+            groups: Optional[npt.ArrayLike] = None,
+            sample_weight: Optional[npt.ArrayLike] = None) -> "CalciClassifier":
         """Fit the model.
 
         Parameters
@@ -147,6 +148,9 @@ class CalciClassifier(ClassifierMixin, BaseEstimator):
         groups : array_like of shape (n_samples,), optional
             Patient of each sample; samples of one patient stay in one CV fold.
             Each sample is its own patient when omitted.
+        sample_weight : array_like of shape (n_samples,), optional
+            Weight of each sample (finite, >= 0), used by the z-score and the
+            classifier as in :meth:`Model.fit`; feature selection ignores it.
 
         Returns
         -------
@@ -174,9 +178,10 @@ class CalciClassifier(ClassifierMixin, BaseEstimator):
 
         with self._dataset(values, labels, groups) as dataset:
             self.model_ = Model.fit(dataset, rows=np.arange(values.shape[0]),
-                                    classifier=self.classifier, C=self.C, pcc=self.pcc,
-                                    select=self.select, k=self.k, k_max=self.k_max,
-                                    k_rule=self.k_rule, folds=self.folds, seed=self.seed)
+                                    sample_weight=sample_weight, classifier=self.classifier,
+                                    C=self.C, pcc=self.pcc, select=self.select, k=self.k,
+                                    k_max=self.k_max, k_rule=self.k_rule, folds=self.folds,
+                                    seed=self.seed)
         self.classes_ = classes
         self.n_features_in_ = values.shape[1]
         return self

@@ -32,6 +32,27 @@ def _split_code(value: Any) -> int:
     raise ValueError(f"split must be 'train', 'test' or 'none', got {value!r}")
 
 
+def _weights_array(sample_weight: Optional[npt.ArrayLike], n_cases: int) -> Any:
+    """Return sample weights as a contiguous float64 array of n_cases, or None."""
+    if sample_weight is None:
+        return None
+    weights = np.ascontiguousarray(sample_weight, dtype=np.float64)
+    if weights.shape != (n_cases,):
+        raise ValueError(f"sample_weight must have shape ({n_cases},), one weight per case of "
+                         f"the dataset, got {weights.shape}")
+    return weights
+
+
+def _declare_fit_weighted() -> Any:
+    """Declare calci_model_fit_weighted's prototype on first use and return it."""
+    function = _calci.calci_model_fit_weighted
+    if not function.argtypes:
+        _lib._declare(_calci, "calci_model_fit_weighted", ctypes.c_int, ctypes.c_void_p,
+                      ctypes.c_void_p, _lib.c_size_t_p, ctypes.c_size_t, _lib.c_double_p,
+                      _lib.c_void_pp, ctypes.c_void_p)
+    return function
+
+
 def _rows_array(rows: Optional[npt.ArrayLike], n_cases: int) -> tuple[Any, int, Any]:
     """Return (C pointer or None, count, keep-alive array) for a row selection."""
     if rows is None:
@@ -386,7 +407,8 @@ class Model:
 
     @classmethod
     def fit(cls, dataset: Dataset, rows: Optional[npt.ArrayLike] = None,
-            options: Optional[Options] = None, **settings: Any) -> "Model":
+            options: Optional[Options] = None, sample_weight: Optional[npt.ArrayLike] = None,
+            **settings: Any) -> "Model":
         """Fit a model, choosing the feature count by patient-grouped cross-validation.
 
         Parameters
@@ -397,6 +419,13 @@ class Model:
             or every case with a known label when no case is marked.
         options : Options, optional
             Base options; `settings` override them.
+        sample_weight : array_like of float, shape (n_cases,), optional
+            Weight of each case of `dataset` (finite, >= 0; only the fitted
+            rows are read). It enters the z-score and the classifier, in the
+            final fit and in every cross-validation fold, as scikit-learn's
+            ``sample_weight`` does (SVM: per-case C_i = C w_i). The Pearson
+            filter, the feature ranking, Platt scaling and the CV AUC stay
+            unweighted. All 1 when omitted.
         **settings
             Option values by name: ``classifier`` ("lr" or "svm"), ``C``,
             ``pcc`` (None for no filter), ``select`` ("relief" or "all"),
@@ -409,6 +438,8 @@ class Model:
 
         Raises
         ------
+        ArgumentError
+            A negative, NaN or infinite weight.
         DataError, NumericError, ParameterError
         """
         opts = Options()
@@ -424,10 +455,15 @@ class Model:
                 _calci.calci_dataset_split(dataset.ptr, i) for i in range(dataset.n_cases)):
             rows = np.flatnonzero(dataset.labels >= 0)
         c_rows, n_rows, keep = _rows_array(rows, dataset.n_cases)
+        weights = _weights_array(sample_weight, dataset.n_cases)
         ptr = ctypes.c_void_p()
-        calci_call(_calci.calci_model_fit, opts.ptr, dataset.ptr, c_rows, n_rows,
-                   ctypes.byref(ptr))
-        del keep
+        if weights is None:
+            calci_call(_calci.calci_model_fit, opts.ptr, dataset.ptr, c_rows, n_rows,
+                       ctypes.byref(ptr))
+        else:
+            calci_call(_declare_fit_weighted(), opts.ptr, dataset.ptr, c_rows, n_rows,
+                       weights.ctypes.data_as(_lib.c_double_p), ctypes.byref(ptr))
+        del keep, weights
         return cls(_lib.Handle(ptr.value, _calci.calci_model_free))
 
     def predict(self, dataset: Dataset, rows: Optional[npt.ArrayLike] = None) -> Prediction:
