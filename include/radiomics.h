@@ -180,6 +180,19 @@ RAD_API void rad_params_free(rad_params *params);
  *   level = floor((x - min) / binWidth) + 1, as IBSI 1; false: pyradiomics'
  *   edges at multiples of binWidth), excessKurtosis (since 0.1; true:
  *   firstorder Kurtosis minus 3, IBSI's stat_kurt),
+ *   binCount (since 0.1; number of equal-width bins over the ROI range,
+ *   replaces binWidth; "none" returns to binWidth), resegmentRange (since
+ *   0.1; [lower] or [lower, upper] thresholds, or "none"), resegmentMode
+ *   (absolute: the values; relative: value x ROI maximum; sigma: ROI mean +
+ *   value x ROI population SD), resegmentShape (true: shape also uses the
+ *   resegmented mask), force2D (true: GLCM, GLRLM, GLSZM, GLDM and NGTDM use
+ *   only neighbours within a slice), force2Ddimension (0, 1, 2: the slice
+ *   normal as pyradiomics' z, y, x axis), weightingNorm (GLCM and GLRLM sum
+ *   the direction matrices into one, weighted by exp(-d^2) for GLCM and d
+ *   for GLRLM with d the direction's manhattan, euclidean or infinity norm
+ *   in mm, or 1 for no_weighting; "none": mean over directions),
+ *   additionalInfo (accepted, no effect), correctMask (accepted; a mask
+ *   whose geometry differs from the image is still rejected),
  *   and the box-segmentation settings of this library: boxAirThreshold,
  *   boxMuscleMin, boxMuscleMax, boxBoneMin, boxFatMin, boxFatMax (HU).
  * Errors: RAD_ERR_PARAMETER naming the key (and the closest known key when

@@ -361,7 +361,7 @@ extraction *extract_manifest_cached(const manifest *m, const rad_params *params,
 static const char extract_usage[] =
     "usage: calci extract --image I (--mask M [--label-value V] | --box X,Y,Z [--box-size MM])\n"
     "                     [--preset NAME | --params FILE] [--set KEY=VALUE ...]\n"
-    "                     [--names pyradiomics|ibsi] --out FILE\n"
+    "                     [--threads N] [--names pyradiomics|ibsi] --out FILE\n"
     "       calci extract --manifest M [--preset NAME | --params FILE] [--set KEY=VALUE ...]\n"
     "                     [--threads N] [--names pyradiomics|ibsi] --out FILE\n"
     "\n"
@@ -378,7 +378,9 @@ static const char extract_usage[] =
     "  --names STYLE      feature names: pyradiomics (default, original_firstorder_Mean)\n"
     "                     or ibsi (IBSI tags such as stat_mean, cm_joint_max_3D_avg, where\n"
     "                     the feature has one; filtered images prefix their image type)\n"
-    "  --threads N        cases extracted in parallel (manifest mode, default 1)\n"
+    "  --threads N        threads: cases extracted in parallel with --manifest, or\n"
+    "                     image types and classes of the one case with --image\n"
+    "                     (default 1; at most 256 with --manifest, 64 with --image)\n"
     "  --out FILE         CSV output: feature,value rows, or one row per case\n";
 
 typedef struct single_output {
@@ -533,6 +535,19 @@ int command_extract(int argc, char **argv)
         extraction_free(x);
         manifest_free(m);
     } else {
+        /* One case: --threads sets the library's per-case "threads" setting. */
+        if (threads > 1) {
+            char text[16];
+            rad_error *error = rad_error_create();
+            snprintf(text, sizeof text, "%d", threads);
+            if (error == NULL || rad_params_set(params, "threads", text, error) != RAD_OK) {
+                cli_error("extract: --threads %d: %s", threads,
+                          error ? rad_error_message(error) : "out of memory");
+                rad_error_free(error);
+                goto done;
+            }
+            rad_error_free(error);
+        }
         rad_features *f = extract_one(params, image, mask, label_value, has_box ? box : NULL,
                                       box_size);
         single_output single = {f, ibsi_names};

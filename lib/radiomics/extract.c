@@ -295,14 +295,71 @@ static void discretize_from_minimum(const double *values, const uint8_t *mask, s
     *n_present = present;
 }
 
-/* Runs the kernel of class c on roi and appends its enabled features. */
-static rad_status run_class(const rad_params *params, const char *image_type,
-                            ri_feature_class c, const ri_roi *roi, rad_features *features,
-                            rad_error *error)
+/*
+ * force2D for the zone and neighbourhood classes (GLSZM, GLDM, NGTDM): a copy
+ * of roi with an empty slice (mask 0) between consecutive slices along the
+ * force2D axis, so that 26-connected zones and neighbourhoods stay within a
+ * slice, as with pyradiomics' in-plane angles. Needs distance 1 only, which
+ * these kernels use.
+ */
+typedef struct separated_slices {
+    double *values;
+    uint8_t *mask;
+    int *levels;
+    ri_roi roi;
+} separated_slices;
+
+static void separated_slices_free(separated_slices *b)
 {
-    const ri_settings *s = &params->s;
+    free(b->values);
+    free(b->mask);
+    free(b->levels);
+    memset(b, 0, sizeof *b);
+}
+
+static rad_status separate_slices(const ri_roi *roi, int axis, separated_slices *b,
+                                  rad_error *error)
+{
+    size_t size[3], n;
+
+    memset(b, 0, sizeof *b);
+    memcpy(size, roi->size, sizeof size);
+    size[axis] = 2 * size[axis] - 1;
+    if (size[0] > RI_MAX_VOXELS / size[1] / size[2])
+        return ri_fail(error, RAD_ERR_TOO_LARGE, "force2D: ROI box %zu x %zu x %zu is too large",
+                       size[0], size[1], size[2]);
+    n = size[0] * size[1] * size[2];
+    b->values = calloc(n, sizeof *b->values);
+    b->mask = calloc(n, sizeof *b->mask);
+    b->levels = calloc(n, sizeof *b->levels);
+    if (b->values == NULL || b->mask == NULL || b->levels == NULL) {
+        separated_slices_free(b);
+        return ri_fail(error, RAD_ERR_NO_MEMORY, "force2D: out of memory for %zu voxels", n);
+    }
+    for (size_t k = 0; k < roi->size[2]; k++)
+        for (size_t j = 0; j < roi->size[1]; j++)
+            for (size_t i = 0; i < roi->size[0]; i++) {
+                size_t from = i + roi->size[0] * (j + roi->size[1] * k);
+                size_t at[3] = {i, j, k};
+                at[axis] *= 2;
+                size_t to = at[0] + size[0] * (at[1] + size[1] * at[2]);
+                b->values[to] = roi->values[from];
+                b->mask[to] = roi->mask[from];
+                b->levels[to] = roi->levels[from];
+            }
+    b->roi = *roi;
+    memcpy(b->roi.size, size, sizeof size);
+    b->roi.values = b->values;
+    b->roi.mask = b->mask;
+    b->roi.levels = b->levels;
+    return RAD_OK;
+}
+
+/* Runs the kernel of class c on roi into out[MAX_TABLE_FEATURES]. */
+static rad_status compute_class(const ri_settings *s, ri_feature_class c, const ri_roi *roi,
+                                double *out, rad_error *error)
+{
     const ri_feature_table *table = ri_feature_table_of(c);
-    double out[MAX_TABLE_FEATURES];
     rad_status status;
 
     if (table->count > MAX_TABLE_FEATURES)
@@ -310,21 +367,53 @@ static rad_status run_class(const rad_params *params, const char *image_type,
                        table->class_name, table->count, MAX_TABLE_FEATURES);
     for (size_t i = 0; i < table->count; i++)
         out[i] = NAN;
-    status = kernels[c](roi, s, out, error);
+    if (s->force2d && (c == RI_CLASS_GLSZM || c == RI_CLASS_GLDM || c == RI_CLASS_NGTDM)) {
+        separated_slices separated;
+
+        status = separate_slices(roi, 2 - s->force2d_dimension, &separated, error);
+        if (status != RAD_OK)
+            return status;
+        status = kernels[c](&separated.roi, s, out, error);
+        separated_slices_free(&separated);
+    } else {
+        status = kernels[c](roi, s, out, error);
+    }
     if (status != RAD_OK)
         return status;
     if (c == RI_CLASS_FIRSTORDER && s->excess_kurtosis)
         for (size_t i = 0; i < table->count; i++)
             if (strcmp(table->defs[i].name, "Kurtosis") == 0)
                 out[i] -= 3.0;
+    return RAD_OK;
+}
+
+/* Appends the enabled features of class c from the kernel output out. */
+static rad_status push_class(const ri_settings *s, const char *image_type, ri_feature_class c,
+                             const double *out, rad_features *features, rad_error *error)
+{
+    const ri_feature_table *table = ri_feature_table_of(c);
+
     for (size_t i = 0; i < table->count; i++) {
         if (!s->enabled[c][i])
             continue;
-        status = features_push(features, image_type, c, i, out[i], error);
+        rad_status status = features_push(features, image_type, c, i, out[i], error);
         if (status != RAD_OK)
             return status;
     }
     return RAD_OK;
+}
+
+/* Runs the kernel of class c on roi and appends its enabled features. */
+static rad_status run_class(const rad_params *params, const char *image_type,
+                            ri_feature_class c, const ri_roi *roi, rad_features *features,
+                            rad_error *error)
+{
+    double out[MAX_TABLE_FEATURES];
+    rad_status status = compute_class(&params->s, c, roi, out, error);
+
+    if (status != RAD_OK)
+        return status;
+    return push_class(&params->s, image_type, c, out, features, error);
 }
 
 /* Largest sphere reach of the local intensity features in voxels, over the axes. */
@@ -371,6 +460,52 @@ static rad_status extract_geometry(const rad_params *params, const rad_volume *i
     return status;
 }
 
+/* Crops one image type to the ROI and discretises it into b (freed on failure);
+ * *n_present receives the number of grey levels present. */
+static rad_status discretize_roi(const ri_settings *s, const char *image_type,
+                                 const rad_volume *image, const rad_volume *mask,
+                                 roi_buffers *b, int *n_present, rad_error *error)
+{
+    rad_status status;
+    size_t n;
+
+    *n_present = 0;
+    status = roi_prepare(image_type, image, mask, 0, b, error);
+    if (status != RAD_OK)
+        return status;
+
+    n = ri_voxel_count(b->image);
+    b->levels = malloc(n * sizeof *b->levels);
+    if (b->levels == NULL) {
+        roi_buffers_free(b);
+        return ri_fail(error, RAD_ERR_NO_MEMORY, "out of memory extracting %s", image_type);
+    }
+    if (s->bin_count > 0)
+        ri_discretize_bin_count(b->image->data, b->inside, n, s->bin_count, b->levels,
+                                &b->roi.max_level, n_present);
+    else if (s->ibsi_bin_edges)
+        discretize_from_minimum(b->image->data, b->inside, n, s->bin_width, b->levels,
+                                &b->roi.max_level, n_present);
+    else
+        ri_discretize_bin_width(b->image->data, b->inside, n, s->bin_width, b->levels,
+                                &b->roi.max_level, n_present);
+    b->roi.levels = b->levels;
+    return RAD_OK;
+}
+
+/* Records the grey levels of one image type and warns when texture is degenerate. */
+static void note_grey_levels(const rad_params *params, const char *image_type, int n_present,
+                             rad_features *features)
+{
+    if (features->min_grey_levels == 0 || n_present < features->min_grey_levels)
+        features->min_grey_levels = n_present;
+    if (n_present < 8)
+        ri_log(params, RAD_LOG_WARNING,
+               "%s: discretisation with bin width %g leaves %d grey level%s in the ROI; "
+               "texture features are degenerate (check normalizeScale and binWidth)",
+               image_type, params->s.bin_width, n_present, n_present == 1 ? "" : "s");
+}
+
 /*
  * Computes the enabled per-image-type classes on one image type. image and
  * mask are the pre-processed volumes on one grid; mask is 0/1.
@@ -382,35 +517,13 @@ static rad_status extract_image_type(const rad_params *params, const char *image
     const ri_settings *s = &params->s;
     roi_buffers b, wide;
     rad_status status;
-    size_t n;
     int n_present = 0;
 
     memset(&wide, 0, sizeof wide);
-    status = roi_prepare(image_type, image, mask, 0, &b, error);
+    status = discretize_roi(s, image_type, image, mask, &b, &n_present, error);
     if (status != RAD_OK)
         return status;
-
-    n = ri_voxel_count(b.image);
-    b.levels = malloc(n * sizeof *b.levels);
-    if (b.levels == NULL) {
-        status = ri_fail(error, RAD_ERR_NO_MEMORY, "out of memory extracting %s", image_type);
-        goto done;
-    }
-    if (s->ibsi_bin_edges)
-        discretize_from_minimum(b.image->data, b.inside, n, s->bin_width, b.levels,
-                                &b.roi.max_level, &n_present);
-    else
-        ri_discretize_bin_width(b.image->data, b.inside, n, s->bin_width, b.levels,
-                                &b.roi.max_level, &n_present);
-    b.roi.levels = b.levels;
-
-    if (features->min_grey_levels == 0 || n_present < features->min_grey_levels)
-        features->min_grey_levels = n_present;
-    if (n_present < 8)
-        ri_log(params, RAD_LOG_WARNING,
-               "%s: discretisation with bin width %g leaves %d grey level%s in the ROI; "
-               "texture features are degenerate (check normalizeScale and binWidth)",
-               image_type, s->bin_width, n_present, n_present == 1 ? "" : "s");
+    note_grey_levels(params, image_type, n_present, features);
 
     for (int c = 0; c < RI_CLASS_COUNT; c++) {
         const ri_roi *roi = &b.roi;
@@ -531,9 +644,211 @@ static void describe_labels(const rad_volume *mask, char *buf, size_t size)
         snprintf(buf + used, size - used, ", ...");
 }
 
+/* ------------------------------------------------------------------ */
+/* Parallel extraction (threads > 1)                                    */
+
+/* One image type: its volume, and once prepared its discretised ROI. */
+typedef struct type_job {
+    const char *name;
+    const rad_volume *image;
+    roi_buffers b;
+    int n_present;
+    rad_error error;
+} type_job;
+
+/* One enabled class on one prepared image type. */
+typedef struct class_job {
+    type_job *type;
+    ri_feature_class c;
+    double out[MAX_TABLE_FEATURES];
+    rad_status status;
+    rad_error error;
+} class_job;
+
+typedef struct parallel_extraction {
+    const ri_settings *s;
+    const rad_volume *mask;
+    type_job *types;
+    class_job *classes;
+} parallel_extraction;
+
+static rad_status prepare_type_task(void *context, size_t index)
+{
+    parallel_extraction *x = context;
+    type_job *t = &x->types[index];
+
+    return discretize_roi(x->s, t->name, t->image, x->mask, &t->b, &t->n_present, &t->error);
+}
+
+/* Each task owns its buffers: the kernels allocate their own scratch, and the
+ * local intensity class crops its own ROI with a margin. */
+static rad_status class_task(void *context, size_t index)
+{
+    parallel_extraction *x = context;
+    class_job *job = &x->classes[index];
+    const ri_roi *roi = &job->type->b.roi;
+    roi_buffers wide;
+
+    memset(&wide, 0, sizeof wide);
+    if (job->c == RI_CLASS_LOCAL_INTENSITY) {
+        const rad_volume *image = job->type->image;
+        job->status = roi_prepare(job->type->name, image, x->mask,
+                                  local_intensity_margin(image->spacing), &wide, &job->error);
+        if (job->status != RAD_OK)
+            return job->status;
+        roi = &wide.roi;
+    }
+    job->status = compute_class(x->s, job->c, roi, job->out, &job->error);
+    roi_buffers_free(&wide);
+    return job->status;
+}
+
+/* Copies the message and status of a task's error into error (which may be NULL). */
+static rad_status report_task_error(const rad_error *task_error, rad_error *error)
+{
+    return ri_fail(error, task_error->status, "%s", task_error->message);
+}
+
+/*
+ * The per-image-type part of rad_extract on params->s.threads threads: the
+ * wavelet bands are computed first, then every image type is cropped and
+ * discretised in parallel, then every (image type, class) pair is computed
+ * in parallel. Features, log messages and the reported error follow the
+ * single-threaded order: results are assembled by index, and the error is
+ * that of the first failed step in that order.
+ */
+static rad_status extract_types_parallel(const rad_params *params, const rad_volume *image,
+                                         const rad_volume *mask, rad_features *features,
+                                         rad_error *error)
+{
+    const ri_settings *s = &params->s;
+    rad_volume *bands[RI_WAVELET_BANDS] = {NULL};
+    char band_names[RI_WAVELET_BANDS][32];
+    type_job types[1 + RI_WAVELET_BANDS];
+    class_job *classes = NULL;
+    parallel_extraction x = {s, mask, types, NULL};
+    rad_error wavelet_error;
+    rad_status status = RAD_OK, wavelet_status = RAD_OK;
+    size_t n_types = 0, n_prepared, n_classes = 0, first_failed_class;
+
+    memset(types, 0, sizeof types);
+    if (s->original_enabled)
+        types[n_types++] = (type_job){.name = "original", .image = image};
+    if (s->wavelet_enabled) {
+        wavelet_status = ri_wavelet(image, s->wavelet_name, s->wavelet_level, bands, band_names,
+                                    &wavelet_error);
+        /* A wavelet error is reported after any error of the original image,
+         * as the single-threaded run computes the original image first. */
+        for (int b = 0; wavelet_status == RAD_OK && b < RI_WAVELET_BANDS; b++)
+            types[n_types++] = (type_job){.name = band_names[b], .image = bands[b]};
+    }
+
+    n_prepared = ri_parallel_run(s->threads, n_types, prepare_type_task, &x);
+
+    /* Classes run only on the image types before the first failed preparation. */
+    classes = calloc((n_prepared ? n_prepared : 1) * RI_CLASS_COUNT, sizeof *classes);
+    if (classes == NULL) {
+        status = ri_fail(error, RAD_ERR_NO_MEMORY, "out of memory extracting features");
+        goto done;
+    }
+    for (size_t t = 0; t < n_prepared; t++)
+        for (int c = 0; c < RI_CLASS_COUNT; c++)
+            if (!is_geometry_class(c) && class_enabled(s, (ri_feature_class)c))
+                classes[n_classes++] = (class_job){.type = &types[t], .c = (ri_feature_class)c,
+                                                   .status = RAD_ERR_ARGUMENT};
+    x.classes = classes;
+    first_failed_class = ri_parallel_run(s->threads, n_classes, class_task, &x);
+
+    /* Assembly in the single-threaded order. */
+    for (size_t t = 0, job = 0; t < n_types; t++) {
+        if (t == n_prepared) {
+            status = report_task_error(&types[t].error, error);
+            goto done;
+        }
+        note_grey_levels(params, types[t].name, types[t].n_present, features);
+        for (; job < n_classes && classes[job].type == &types[t]; job++) {
+            if (job == first_failed_class) {
+                status = report_task_error(&classes[job].error, error);
+                goto done;
+            }
+            status = push_class(s, types[t].name, classes[job].c, classes[job].out, features,
+                                error);
+            if (status != RAD_OK)
+                goto done;
+        }
+    }
+    if (wavelet_status != RAD_OK)
+        status = report_task_error(&wavelet_error, error);
+
+done:
+    free(classes);
+    for (size_t t = 0; t < n_types; t++)
+        roi_buffers_free(&types[t].b);
+    for (int b = 0; b < RI_WAVELET_BANDS; b++)
+        rad_volume_free(bands[b]);
+    return status;
+}
+
+/*
+ * pyradiomics' resegmentMask on the pre-processed grid: keeps the ROI voxels
+ * with intensity >= the lower threshold (and <= the upper one when
+ * resegmentRange has two values). Thresholds are the range values
+ * (absolute), value x ROI maximum (relative) or ROI mean + value x ROI
+ * population SD (sigma). *out is a new 0/1 mask; fewer than 2 voxels left
+ * is an error, as in pyradiomics.
+ */
+static rad_status resegment_mask(const ri_settings *s, const rad_volume *image,
+                                 const rad_volume *mask, rad_volume **out, rad_error *error)
+{
+    size_t n = ri_voxel_count(mask), count = 0, kept = 0;
+    double sum = 0, max = -INFINITY, lower, upper = INFINITY, scale = 1, offset = 0;
+    rad_volume *result;
+    rad_status status;
+
+    for (size_t v = 0; v < n; v++) {
+        if (mask->data[v] == 0)
+            continue;
+        sum += image->data[v];
+        if (image->data[v] > max)
+            max = image->data[v];
+        count++;
+    }
+    if (s->resegment_mode == RI_RESEGMENT_RELATIVE) {
+        scale = max;
+    } else if (s->resegment_mode == RI_RESEGMENT_SIGMA) {
+        double mean = sum / (double)count, squares = 0;
+        for (size_t v = 0; v < n; v++)
+            if (mask->data[v] != 0)
+                squares += (image->data[v] - mean) * (image->data[v] - mean);
+        offset = mean;
+        scale = sqrt(squares / (double)count);
+    }
+    lower = offset + scale * s->resegment_range[0];
+    if (s->n_resegment == 2)
+        upper = offset + scale * s->resegment_range[1];
+
+    status = ri_volume_like(mask, &result, error);
+    if (status != RAD_OK)
+        return status;
+    for (size_t v = 0; v < n; v++) {
+        double x = image->data[v];
+        result->data[v] = mask->data[v] != 0 && x >= lower && x <= upper;
+        kept += result->data[v] != 0;
+    }
+    if (kept <= 1) {
+        rad_volume_free(result);
+        return ri_fail(error, RAD_ERR_EMPTY_ROI,
+                       "resegmentation to [%g, %g] kept %zu of %zu ROI voxels; at least 2 are "
+                       "needed (widen resegmentRange)", lower, upper, kept, count);
+    }
+    *out = result;
+    return RAD_OK;
+}
+
 rad_status rad_extract(const rad_params *params, const rad_volume *image,
                        const rad_volume *mask, rad_features **out, rad_error *error)
 {
+    rad_volume *resegmented = NULL;
     const ri_settings *s;
     rad_volume *work = NULL, *grid_image = NULL, *grid_mask = NULL;
     rad_volume *bands[RI_WAVELET_BANDS] = {NULL};
@@ -582,16 +897,37 @@ rad_status rad_extract(const rad_params *params, const rad_volume *image,
     status = check_roi(params, grid_mask, error);
     if (status != RAD_OK)
         goto fail;
+    /* Resegmentation follows resampling and precedes the filters, as in pyradiomics. */
+    if (s->n_resegment > 0) {
+        status = resegment_mask(s, grid_image, grid_mask, &resegmented, error);
+        if (status != RAD_OK)
+            goto fail;
+        status = check_roi(params, resegmented, error);
+        if (status != RAD_OK)
+            goto fail;
+    }
 
-    status = extract_geometry(params, grid_image, grid_mask, features, error);
+    /* Shape uses the mask before resegmentation unless resegmentShape is set. */
+    status = extract_geometry(params, grid_image,
+                              resegmented && s->resegment_shape ? resegmented : grid_mask,
+                              features, error);
     if (status != RAD_OK)
         goto fail;
-    if (s->original_enabled) {
+    if (resegmented != NULL) {
+        rad_volume_free(grid_mask);
+        grid_mask = resegmented;
+        resegmented = NULL;
+    }
+    if (s->threads > 1) {
+        status = extract_types_parallel(params, grid_image, grid_mask, features, error);
+        if (status != RAD_OK)
+            goto fail;
+    } else if (s->original_enabled) {
         status = extract_image_type(params, "original", grid_image, grid_mask, features, error);
         if (status != RAD_OK)
             goto fail;
     }
-    if (s->wavelet_enabled) {
+    if (s->threads <= 1 && s->wavelet_enabled) {
         status = ri_wavelet(grid_image, s->wavelet_name, s->wavelet_level, bands, band_names,
                             error);
         if (status != RAD_OK)
@@ -613,6 +949,7 @@ rad_status rad_extract(const rad_params *params, const rad_volume *image,
     return RAD_OK;
 
 fail:
+    rad_volume_free(resegmented);
     for (int b = 0; b < RI_WAVELET_BANDS; b++)
         rad_volume_free(bands[b]);
     rad_volume_free(work);

@@ -536,9 +536,12 @@ static int accumulate_directions(const ri_roi *roi, const ri_settings *settings,
     double f[CM_COUNT];
 
     for (int o = 0; o < n_offsets; o++) {
-        size_t pairs = count_pairs(compact, roi->size, offsets[o], n, counts);
+        size_t pairs;
         double total;
 
+        if (ri_step_excluded_2d(settings, offsets[o]))
+            continue;
+        pairs = count_pairs(compact, roi->size, offsets[o], n, counts);
         if (pairs == 0)
             continue;
         total = settings->symmetrical_glcm ? 2.0 * (double)pairs : (double)pairs;
@@ -562,6 +565,48 @@ static int accumulate_directions(const ri_roi *roi, const ri_settings *settings,
         }
     }
     return n_used;
+}
+
+/*
+ * weightingNorm: one matrix, sum over offsets of weight x symmetrised
+ * counts, normalised to sum 1 (pyradiomics' order: symmetrise, weight, sum,
+ * normalise). Writes its features to out; returns 0 when no offset has a pair.
+ */
+static int weighted_matrix(const ri_roi *roi, const ri_settings *settings, const int *compact,
+                           int (*offsets)[3], int n_offsets, uint32_t *counts, glcm_work *w,
+                           double *out)
+{
+    int n = w->n;
+    double total = 0;
+
+    for (int c = 0; c < n * n; c++)
+        w->p[c] = 0;
+    for (int o = 0; o < n_offsets; o++) {
+        double weight;
+
+        if (ri_step_excluded_2d(settings, offsets[o]))
+            continue;
+        if (count_pairs(compact, roi->size, offsets[o], n, counts) == 0)
+            continue;
+        weight = ri_direction_weight(settings, roi->spacing, offsets[o], 1);
+        for (int a = 0; a < n; a++) {
+            for (int b = 0; b < n; b++) {
+                double c = counts[(size_t)a * n + b];
+
+                if (settings->symmetrical_glcm)
+                    c += counts[(size_t)b * n + a];
+                w->p[a * n + b] += weight * c;
+            }
+        }
+    }
+    for (int c = 0; c < n * n; c++)
+        total += w->p[c];
+    if (!(total > 0))
+        return 0;
+    for (int c = 0; c < n * n; c++)
+        w->p[c] /= total;
+    direction_features(w, out);
+    return 1;
 }
 
 rad_status ri_glcm(const ri_roi *roi, const ri_settings *settings, double *out,
@@ -617,8 +662,18 @@ rad_status ri_glcm(const ri_roi *roi, const ri_settings *settings, double *out,
     w.grey = grey;
     w.symmetric = settings->symmetrical_glcm != 0;
 
-    n_used = accumulate_directions(roi, settings, compact, offsets, n_offsets, counts, &w,
-                                   sums, valid);
+    if (settings->weighting_norm != RI_WEIGHTING_NONE) {
+        double f[CM_COUNT];
+
+        n_used = weighted_matrix(roi, settings, compact, offsets, n_offsets, counts, &w, f);
+        for (int c = 0; c < CM_COUNT && n_used; c++) {
+            sums[c] = f[c];
+            valid[c] = !isnan(f[c]);
+        }
+    } else {
+        n_used = accumulate_directions(roi, settings, compact, offsets, n_offsets, counts, &w,
+                                       sums, valid);
+    }
     if (n_used == 0) {
         status = ri_fail(error, RAD_ERR_EMPTY_ROI,
                          "glcm: no pair of ROI voxels at the requested distances");

@@ -181,9 +181,47 @@ rad_status ri_glrlm_matrices(const ri_roi *roi, ri_glrlm_set *set, rad_error *er
     return RAD_OK;
 }
 
+/*
+ * weightingNorm: the valid directions' matrices summed with weight d (the
+ * direction's norm in mm, or 1), one set of features from the sum. Run
+ * percentage divides by sum P j of the summed matrix (pyradiomics 3.x's Np),
+ * which is the voxel count times the sum of the weights.
+ */
+static rad_status weighted_features(const ri_roi *roi, const ri_settings *settings,
+                                    ri_glrlm_set *set, double *out, rad_error *error)
+{
+    ri_size_matrix sum = set->matrices[0];
+    size_t cells = sum.n_rows * sum.n_cols;
+    ri_size_sums sums;
+    int n_used = 0;
+    rad_status status;
+
+    sum.counts = calloc(cells ? cells : 1, sizeof *sum.counts);
+    if (sum.counts == NULL)
+        return ri_fail(error, RAD_ERR_NO_MEMORY, "glrlm: no memory for a %zu x %zu matrix",
+                       sum.n_rows, sum.n_cols);
+    for (int d = 0; d < RI_DIRECTIONS; d++) {
+        if (!set->valid[d] || ri_step_excluded_2d(settings, ri_directions[d]))
+            continue;
+        double weight = ri_direction_weight(settings, roi->spacing, ri_directions[d], 0);
+        for (size_t c = 0; c < cells; c++)
+            sum.counts[c] += weight * set->matrices[d].counts[c];
+        n_used++;
+    }
+    status = ri_size_matrix_sums(&sum, &sums, error);
+    free(sum.counts);
+    if (status != RAD_OK)
+        return status;
+    if (n_used == 0 || !(sums.total > 0))
+        return ri_fail(error, RAD_ERR_EMPTY_ROI,
+                       "glrlm: no direction has two ROI voxels on one line (ROI of %zu voxels)",
+                       roi->n_voxels);
+    ri_size_features(&sums, sums.weighted_j, out);
+    return RAD_OK;
+}
+
 rad_status ri_glrlm(const ri_roi *roi, const ri_settings *settings, double *out, rad_error *error)
 {
-    (void)settings; /* pyradiomics' GLRLM uses no texture setting besides the binning */
     if (out == NULL)
         return ri_fail(error, RAD_ERR_ARGUMENT, "glrlm: out must not be NULL");
 
@@ -192,10 +230,18 @@ rad_status ri_glrlm(const ri_roi *roi, const ri_settings *settings, double *out,
     if (status != RAD_OK)
         return status;
 
+    /* NULL settings (kernel tests): pyradiomics' defaults. */
+    if (settings != NULL && settings->weighting_norm != RI_WEIGHTING_NONE) {
+        status = weighted_features(roi, settings, &set, out, error);
+        ri_glrlm_set_free(&set);
+        return status;
+    }
+
     double mean[RI_SIZE_FEATURES] = {0};
     int n_used = 0;
     for (int d = 0; d < RI_DIRECTIONS && status == RAD_OK; d++) {
-        if (!set.valid[d])
+        /* force2D: pyradiomics keeps only the directions within a slice. */
+        if (!set.valid[d] || ri_step_excluded_2d(settings, ri_directions[d]))
             continue;
         ri_size_sums sums;
         status = ri_size_matrix_sums(&set.matrices[d], &sums, error);

@@ -128,6 +128,36 @@ const char *ri_class_ibsi_suffix(ri_feature_class feature_class);
 
 #define RI_MAX_DISTANCES 8
 
+/* resegmentMode: how resegmentRange turns into intensity thresholds. */
+typedef enum ri_resegment_mode {
+    RI_RESEGMENT_ABSOLUTE = 0, /* thresholds are the values themselves */
+    RI_RESEGMENT_RELATIVE = 1, /* value x ROI maximum */
+    RI_RESEGMENT_SIGMA = 2     /* ROI mean + value x ROI SD (population, ddof 0) */
+} ri_resegment_mode;
+
+/*
+ * weightingNorm: GLCM and GLRLM directions are summed with a weight each
+ * and give one matrix instead of a mean over directions. With d the norm of
+ * the direction vector scaled by the voxel spacing in mm, the weight is
+ * exp(-d^2) for GLCM and d for GLRLM (pyradiomics 3.x), 1 for NO_WEIGHTING.
+ */
+typedef enum ri_weighting_norm {
+    RI_WEIGHTING_NONE = 0, /* None: mean of the per-direction features */
+    RI_WEIGHTING_MANHATTAN = 1,
+    RI_WEIGHTING_EUCLIDEAN = 2,
+    RI_WEIGHTING_INFINITY = 3,
+    RI_WEIGHTING_NO_WEIGHTING = 4
+} ri_weighting_norm;
+
+/* Weight of direction step (dx, dy, dz) under settings->weighting_norm for
+ * GLCM (exp_form 1: exp(-d^2)) or GLRLM (exp_form 0: d), see above. */
+struct ri_settings;
+double ri_direction_weight(const struct ri_settings *settings, const double spacing[3],
+                           const int step[3], int exp_form);
+
+/* 1 when force2D excludes step (dx, dy, dz): it moves along the force2D axis. */
+int ri_step_excluded_2d(const struct ri_settings *settings, const int step[3]);
+
 typedef struct ri_settings {
     /* pre-processing */
     double bin_width;            /* binWidth, > 0 */
@@ -146,11 +176,23 @@ typedef struct ri_settings {
     int pre_crop;                /* preCrop: crop before filtering when not resampling */
     int ibsi_bin_edges;          /* ibsiBinEdges: bins from the ROI minimum, IBSI 1's FBS */
     int excess_kurtosis;         /* excessKurtosis: firstorder Kurtosis minus 3, IBSI's stat_kurt */
+    int threads;                 /* threads: workers of one rad_extract, 1..RI_MAX_THREADS */
     /* texture */
     int symmetrical_glcm;
     int distances[RI_MAX_DISTANCES];
     int n_distances;
     double gldm_a;               /* gldm_a: dependence cut-off */
+    int bin_count;               /* binCount: fixed bin number, replaces binWidth; 0 = off */
+    int n_resegment;             /* number of resegmentRange values (0 = no resegmentation) */
+    double resegment_range[2];   /* resegmentRange, sorted increasing */
+    ri_resegment_mode resegment_mode; /* resegmentMode */
+    int resegment_shape;         /* resegmentShape: shape also uses the resegmented mask */
+    int force2d;                 /* force2D: texture neighbours only within a slice */
+    int force2d_dimension;       /* force2Ddimension: 0, 1, 2 = pyradiomics' (z, y, x) axis */
+    ri_weighting_norm weighting_norm; /* weightingNorm: merge GLCM/GLRLM directions */
+    int correct_mask;            /* correctMask: stored only. NOTE: a mask whose geometry
+                                  * differs is still rejected; pyradiomics resamples it. */
+    int additional_info;         /* additionalInfo: accepted, no effect (no diagnostics) */
     /* image types */
     int original_enabled;
     int wavelet_enabled;
@@ -375,5 +417,25 @@ rad_status ri_glszm(const ri_roi *roi, const ri_settings *settings, double *out,
                     rad_error *error);
 rad_status ri_gldm(const ri_roi *roi, const ri_settings *settings, double *out,
                    rad_error *error);
+
+/* ------------------------------------------------------------------ */
+/* Task pool (parallel.c)                                               */
+
+/* Largest value of the "threads" setting. */
+#define RI_MAX_THREADS 64
+
+/* One task of ri_parallel_run: works on task `index` of context and stores
+ * its result and error message in a slot of context owned by that index. */
+typedef rad_status (*ri_task_fn)(void *context, size_t index);
+
+/*
+ * Runs fn(context, i) for i = 0 .. n_tasks-1 on up to n_threads threads,
+ * the calling thread included, and joins them all before returning. No
+ * thread is started when n_threads <= 1 or n_tasks <= 1, and a thread that
+ * fails to start leaves its tasks to the others. After a task fails, tasks
+ * with a higher index may be skipped, but every task with a lower index
+ * runs. Returns the lowest index whose task failed, or n_tasks.
+ */
+size_t ri_parallel_run(int n_threads, size_t n_tasks, ri_task_fn fn, void *context);
 
 #endif /* RADIOMICS_INTERNAL_H */

@@ -205,7 +205,8 @@ static void search_triangulations(const int *loop, int first, int last,
         partial->area_squares += t * t;
         stack[0][0] = k;
         stack[0][1] = last;
-        memcpy(stack + 1, pending, (size_t)n_pending * sizeof *stack);
+        if (n_pending > 0) /* pending may be NULL when empty, and memcpy needs valid pointers */
+            memcpy(stack + 1, pending, (size_t)n_pending * sizeof *stack);
         search_triangulations(loop, first, k, (const int (*)[2])stack, n_pending + 1, partial,
                               best);
         *partial = saved;

@@ -221,13 +221,18 @@ DOUBLE_SETTING(voxel_array_shift, -1e12, 1e12, 0, "a number")
 DOUBLE_SETTING(label, -1e12, 1e12, 0, "a number")
 DOUBLE_SETTING(geometry_tolerance, 0, 1e6, 0, "a distance in mm >= 0")
 INT_SETTING(minimum_roi_dimensions, 1, 3, "1, 2 or 3")
-INT_SETTING(minimum_roi_size, 0, 1000000000, "a voxel count >= 0")
 BOOL_SETTING(pre_crop)
 BOOL_SETTING(ibsi_bin_edges)
 BOOL_SETTING(excess_kurtosis)
 BOOL_SETTING(symmetrical_glcm)
+BOOL_SETTING(resegment_shape)
+BOOL_SETTING(force2d)
+INT_SETTING(force2d_dimension, 0, 2, "0, 1 or 2 (pyradiomics' z, y, x axis)")
+BOOL_SETTING(correct_mask)
+BOOL_SETTING(additional_info)
 DOUBLE_SETTING(gldm_a, 0, 1e12, 0, "a number >= 0")
 INT_SETTING(wavelet_level, 1, 8, "an integer in [1, 8]")
+INT_SETTING(threads, 1, RI_MAX_THREADS, "an integer in [1, 64]")
 DOUBLE_SETTING(box_air_threshold, -2000, 2000, 0, "a value in HU")
 DOUBLE_SETTING(box_fat_min, -2000, 2000, 0, "a value in HU")
 DOUBLE_SETTING(box_fat_max, -2000, 2000, 0, "a value in HU")
@@ -256,6 +261,159 @@ static void get_remove_outliers(const ri_settings *s, char *buf, size_t size)
         snprintf(buf, size, "%.17g", s->remove_outliers);
     else
         snprintf(buf, size, "none");
+}
+
+/* minimumROISize: a voxel count; None (or 0) turns the check off. */
+static rad_status set_minimum_roi_size(ri_settings *s, const char *key, const char *value,
+                                       rad_error *error)
+{
+    int v;
+
+    if (is_none(value)) {
+        s->minimum_roi_size = 0;
+        return RAD_OK;
+    }
+    if (!parse_int(value, &v) || v < 0)
+        return bad_value(error, key, value, "a voxel count >= 0, or none");
+    s->minimum_roi_size = v;
+    return RAD_OK;
+}
+
+static void get_minimum_roi_size(const ri_settings *s, char *buf, size_t size)
+{
+    snprintf(buf, size, "%d", s->minimum_roi_size);
+}
+
+/* binCount: number of equal-width bins over the ROI range; None returns to binWidth. */
+static rad_status set_bin_count(ri_settings *s, const char *key, const char *value,
+                                rad_error *error)
+{
+    int v;
+
+    if (is_none(value)) {
+        s->bin_count = 0;
+        return RAD_OK;
+    }
+    if (!parse_int(value, &v) || v < 1 || v > 100000)
+        return bad_value(error, key, value, "an integer in [1, 100000], or none");
+    s->bin_count = v;
+    return RAD_OK;
+}
+
+static void get_bin_count(const ri_settings *s, char *buf, size_t size)
+{
+    if (s->bin_count > 0)
+        snprintf(buf, size, "%d", s->bin_count);
+    else
+        snprintf(buf, size, "none");
+}
+
+/* resegmentRange: 1 value (lower threshold) or 2 (lower and upper, in any order). */
+static rad_status set_resegment_range(ri_settings *s, const char *key, const char *value,
+                                      rad_error *error)
+{
+    double v[2];
+    int n;
+
+    if (is_none(value)) {
+        s->n_resegment = 0;
+        return RAD_OK;
+    }
+    n = parse_list(value, v, 2);
+    if (n < 1)
+        return bad_value(error, key, value, "a list of 1 or 2 numbers such as [-3, 3], or none");
+    if (n == 2 && v[1] < v[0]) {
+        double t = v[0];
+        v[0] = v[1];
+        v[1] = t;
+    }
+    s->n_resegment = n;
+    s->resegment_range[0] = v[0];
+    s->resegment_range[1] = n == 2 ? v[1] : 0;
+    return RAD_OK;
+}
+
+static void get_resegment_range(const ri_settings *s, char *buf, size_t size)
+{
+    if (s->n_resegment == 0)
+        snprintf(buf, size, "none");
+    else if (s->n_resegment == 1)
+        snprintf(buf, size, "%.17g", s->resegment_range[0]);
+    else
+        snprintf(buf, size, "%.17g,%.17g", s->resegment_range[0], s->resegment_range[1]);
+}
+
+static const char *const resegment_mode_names[] = {"absolute", "relative", "sigma"};
+
+static rad_status set_resegment_mode(ri_settings *s, const char *key, const char *value,
+                                     rad_error *error)
+{
+    for (int i = 0; i < 3; i++) {
+        if (strcmp(value, resegment_mode_names[i]) == 0) {
+            s->resegment_mode = (ri_resegment_mode)i;
+            return RAD_OK;
+        }
+    }
+    return bad_value(error, key, value, "absolute, relative or sigma");
+}
+
+static void get_resegment_mode(const ri_settings *s, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s", resegment_mode_names[s->resegment_mode]);
+}
+
+/* Indexed by ri_weighting_norm; index 0 is None. */
+static const char *const weighting_norm_names[] = {"none", "manhattan", "euclidean", "infinity",
+                                                   "no_weighting"};
+
+/* pyradiomics logs a warning and uses weight 1 for an unknown norm; this rejects it. */
+static rad_status set_weighting_norm(ri_settings *s, const char *key, const char *value,
+                                     rad_error *error)
+{
+    if (is_none(value)) {
+        s->weighting_norm = RI_WEIGHTING_NONE;
+        return RAD_OK;
+    }
+    for (int i = 1; i < 5; i++) {
+        if (strcmp(value, weighting_norm_names[i]) == 0) {
+            s->weighting_norm = (ri_weighting_norm)i;
+            return RAD_OK;
+        }
+    }
+    return bad_value(error, key, value, "manhattan, euclidean, infinity, no_weighting or none");
+}
+
+static void get_weighting_norm(const ri_settings *s, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s", weighting_norm_names[s->weighting_norm]);
+}
+
+double ri_direction_weight(const ri_settings *settings, const double spacing[3],
+                           const int step[3], int exp_form)
+{
+    double manhattan = 0, euclidean2 = 0, infinity = 0, d;
+
+    for (int a = 0; a < 3; a++) {
+        double length = fabs((double)step[a] * spacing[a]);
+        manhattan += length;
+        euclidean2 += length * length;
+        if (length > infinity)
+            infinity = length;
+    }
+    switch (settings->weighting_norm) {
+    case RI_WEIGHTING_MANHATTAN: d = manhattan; break;
+    case RI_WEIGHTING_EUCLIDEAN: d = sqrt(euclidean2); break;
+    case RI_WEIGHTING_INFINITY: d = infinity; break;
+    default: return 1.0;
+    }
+    return exp_form ? exp(-d * d) : d;
+}
+
+int ri_step_excluded_2d(const ri_settings *settings, const int step[3])
+{
+    /* force2Ddimension counts pyradiomics' (z, y, x) axes; steps here are (x, y, z).
+     * A NULL settings (kernel tests) means pyradiomics' defaults. */
+    return settings != NULL && settings->force2d && step[2 - settings->force2d_dimension] != 0;
 }
 
 static rad_status set_spacing(ri_settings *s, const char *key, const char *value,
@@ -291,9 +449,14 @@ static void get_spacing(const ri_settings *s, char *buf, size_t size)
 static const char *const interpolator_names[] = {"sitkNearestNeighbor", "sitkLinear",
                                                  "sitkBSpline"};
 
+/* NOTE: None selects sitkBSpline, the default; pyradiomics fails when it resamples with None. */
 static rad_status set_interpolator(ri_settings *s, const char *key, const char *value,
                                    rad_error *error)
 {
+    if (is_none(value)) {
+        s->interpolator = RI_INTERP_BSPLINE;
+        return RAD_OK;
+    }
     for (int i = 0; i < 3; i++) {
         if (strcmp(value, interpolator_names[i]) == 0) {
             s->interpolator = (ri_interpolator)i;
@@ -372,8 +535,18 @@ static const setting_def settings_table[] = {
     {"symmetricalGLCM", set_symmetrical_glcm, get_symmetrical_glcm},
     {"distances", set_distances, get_distances},
     {"gldm_a", set_gldm_a, get_gldm_a},
+    {"binCount", set_bin_count, get_bin_count},
+    {"resegmentRange", set_resegment_range, get_resegment_range},
+    {"resegmentMode", set_resegment_mode, get_resegment_mode},
+    {"resegmentShape", set_resegment_shape, get_resegment_shape},
+    {"force2D", set_force2d, get_force2d},
+    {"force2Ddimension", set_force2d_dimension, get_force2d_dimension},
+    {"weightingNorm", set_weighting_norm, get_weighting_norm},
+    {"correctMask", set_correct_mask, get_correct_mask},
+    {"additionalInfo", set_additional_info, get_additional_info},
     {"wavelet", set_wavelet, get_wavelet},
     {"level", set_wavelet_level, get_wavelet_level},
+    {"threads", set_threads, get_threads},
     {"boxAirThreshold", set_box_air_threshold, get_box_air_threshold},
     {"boxFatMin", set_box_fat_min, get_box_fat_min},
     {"boxFatMax", set_box_fat_max, get_box_fat_max},
@@ -501,6 +674,15 @@ static void apply_pyradiomics_defaults(ri_settings *s)
     s->distances[0] = 1;
     s->n_distances = 1;
     s->gldm_a = 0;
+    s->bin_count = 0;
+    s->n_resegment = 0;
+    s->resegment_mode = RI_RESEGMENT_ABSOLUTE;
+    s->resegment_shape = 0;
+    s->force2d = 0;
+    s->force2d_dimension = 0;
+    s->weighting_norm = RI_WEIGHTING_NONE;
+    s->correct_mask = 0;
+    s->additional_info = 1;
     s->original_enabled = 1;
     s->wavelet_enabled = 0;
     snprintf(s->wavelet_name, sizeof s->wavelet_name, "coif1");
@@ -590,6 +772,7 @@ rad_status rad_params_create(const char *preset, rad_params **out, rad_error *er
         apply_ibsi(&p->s);
     else
         apply_pyradiomics_defaults(&p->s);
+    p->s.threads = 1;
     *out = p;
     return RAD_OK;
 }
