@@ -265,12 +265,34 @@ START_TEST(syntax_errors_name_line)
 }
 END_TEST
 
+/* Settings of pyradiomics' variant baselines go through to rad_params_set. */
+START_TEST(variant_settings_reach_params)
+{
+    const char *path = write_yaml("setting:\n"
+                                  "  binCount: 32\n"
+                                  "  resegmentRange: [-1000, 400]\n"
+                                  "  resegmentMode: absolute\n"
+                                  "  force2D: true\n"
+                                  "  force2Ddimension: 0\n"
+                                  "  enableCExtensions: true\n");
+    rad_params *p = NULL;
+    rad_error *e = rad_error_create();
+
+    ck_assert_msg(rad_params_read(path, &p, e) == RAD_OK, "%s", rad_error_message(e));
+    assert_setting(p, "binCount", "32");
+    assert_setting(p, "force2D", "true");
+    assert_setting(p, "resegmentMode", "absolute");
+    rad_params_free(p);
+    rad_error_free(e);
+}
+END_TEST
+
 START_TEST(unsupported_and_bad_values)
 {
     expect_failure("imageType:\n  Original: {}\n  LoG:\n    sigma: [1.0, 2.0]\n",
                    RAD_ERR_UNSUPPORTED, 3, "LoG", NULL);
-    expect_failure("setting:\n  force2D: true\n", RAD_ERR_UNSUPPORTED, 2, "force2D", NULL);
-    expect_failure("setting:\n  resegmentRange: [-1000, 400]\n", RAD_ERR_UNSUPPORTED, 2,
+    expect_failure("setting:\n  force2D: maybe\n", RAD_ERR_PARAMETER, 2, "force2D", NULL);
+    expect_failure("setting:\n  resegmentRange: [400, -1000, 3]\n", RAD_ERR_PARAMETER, 2,
                    "resegmentRange", NULL);
     expect_failure("voxelSetting:\n  kernelRadius: 2\n", RAD_ERR_UNSUPPORTED, 1, "voxel", NULL);
     expect_failure("setting:\n  binWidth: -3\n", RAD_ERR_PARAMETER, 2, "\"-3\"", "> 0");
@@ -307,6 +329,7 @@ int main(void)
     tcase_add_test(tc, unknown_setting_suggests);
     tcase_add_test(tc, syntax_errors_name_line);
     tcase_add_test(tc, unsupported_and_bad_values);
+    tcase_add_test(tc, variant_settings_reach_params);
     tcase_add_test(tc, missing_file);
     suite_add_tcase(s, tc);
     runner = srunner_create(s);

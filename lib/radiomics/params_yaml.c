@@ -591,16 +591,10 @@ static rad_status at_line(parser *p, int line, rad_status status, const rad_erro
 
 /* pyradiomics settings that change nothing here, whatever their value. */
 static const char *const ignored_settings[] = {
-    "additionalInfo", "enableCExtensions", "correctMask", "force2Ddimension", "resegmentMode",
-    "resegmentShape",
+    "enableCExtensions",
 };
 
-/* pyradiomics settings accepted only at their default (false or null). */
-static const char *const default_only_settings[] = {
-    "force2D", "resegmentRange", "weightingNorm", "binCount",
-};
-
-/* Known setting keys, for hints: rad_params_set's keys and the two lists above. */
+/* Known setting keys, for hints: rad_params_set's keys and the list above. */
 static const char *const known_settings[] = {
     "binWidth", "resampledPixelSpacing", "interpolator", "padDistance", "normalize",
     "normalizeScale", "removeOutliers", "voxelArrayShift", "label", "geometryTolerance",
@@ -662,17 +656,6 @@ static rad_status set_value(parser *p, rad_params *params, const char *key, int 
     return status == RAD_OK ? RAD_OK : at_line(p, line, status, &inner);
 }
 
-static int is_false_or_null(const node *value)
-{
-    if (value->kind == NODE_NULL)
-        return 1;
-    if (value->kind == NODE_LIST)
-        return value->count == 0;
-    return value->kind == NODE_SCALAR &&
-           (strcmp(value->text, "false") == 0 || strcmp(value->text, "False") == 0 ||
-            strcmp(value->text, "None") == 0);
-}
-
 static rad_status read_settings(parser *p, const node *section, rad_params *params)
 {
     rad_status status = expect_map(p, section, "setting");
@@ -684,14 +667,6 @@ static rad_status read_settings(parser *p, const node *section, rad_params *para
 
         if (in_list(key, ignored_settings, COUNT_OF(ignored_settings)))
             continue;
-        if (in_list(key, default_only_settings, COUNT_OF(default_only_settings))) {
-            if (!is_false_or_null(value))
-                status = ri_fail(p->error, RAD_ERR_UNSUPPORTED,
-                                 "%s:%d: setting %s is supported only at its default (false or "
-                                 "null)",
-                                 p->path, line, key);
-            continue;
-        }
         if (!in_list(key, known_settings, COUNT_OF(known_settings))) {
             status = unknown(p, line, "setting", key, known_settings, COUNT_OF(known_settings));
             break;
