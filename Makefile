@@ -1,12 +1,16 @@
 # Makefile for libradiomics, libcalci and the calci program (GNU make).
 #
 #   make            build both libraries (shared and static) and the programs
-#   make check      build and run every test suite
+#   make check      build and run every test suite, then `make check-sanitizers`
+#                   (CHECK_SANITIZERS=no runs the plain pass only)
 #   make demo       make a synthetic cohort and run `calci study` on it
 #   make install    install into $(DESTDIR)$(PREFIX)
 #   make docs       regenerate docs/features.md from the feature tables
 #   make check-asan     build in build-asan with ASan and UBSan, run every test
 #   make check-valgrind run every Check suite under valgrind (CK_FORK=no)
+#   make check-sanitizers  the short sanitizer pass of `make check`: every
+#                       Check suite and the quick test scripts under ASan and
+#                       UBSan, the fast Check suites under valgrind
 #   make fuzz           build the libFuzzer targets (clang) and run each for
 #                       FUZZ_SECONDS seconds
 #
@@ -147,10 +151,13 @@ FORCE:
 deps:
 	@sh tools/deps.sh build
 
+CHECK_SANITIZERS ?= yes
+
 check:
 	@sh tools/deps.sh check
 	@$(MAKE) --no-print-directory all tests
 	@B="$(B)" REFDATA="$(REFDATA)" CALCI="$(CURDIR)/$(CALCI_PROG)" sh tools/run-tests.sh $(TEST_BINS) $(sort $(wildcard test/*.sh)) tools/check-abi.sh
+	@if [ "$(CHECK_SANITIZERS)" != no ]; then $(MAKE) --no-print-directory check-sanitizers; fi
 
 .PHONY: tests
 tests: $(TEST_BINS)
@@ -211,7 +218,7 @@ clean:
 
 # ------------------------------------------------------------------
 # Sanitizers, valgrind and fuzzing. Each uses its own build folder, so the
-# default build is left alone. `make check` runs none of them.
+# default build is left alone. `make check` runs check-sanitizers only.
 
 ASAN_B        := build-asan
 ASAN_SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -236,6 +243,32 @@ check-valgrind: deps
 	@$(MAKE) --no-print-directory B=$(VALGRIND_B) OPT="-O1 -g" tests
 	@CK_FORK=no CK_TIMEOUT_MULTIPLIER=30 REFDATA="$(REFDATA)" TEST_WRAPPER="$(VALGRIND)" \
 	    sh tools/run-tests.sh $(TEST_SRCS:test/%.c=$(VALGRIND_B)/test/%)
+
+# check-sanitizers, the second pass of `make check`, stays short with
+# RADIOMICS_TEST_QUICK=1: test_box checks 12 of the 111 real CT boxes, and
+# the slow scripts (end-to-end study, bindings, tutorial, resume, MPI,
+# determinism) print a SKIP line because the plain pass runs them. Under
+# valgrind it runs only the Check suites that take under about 5 s natively;
+# VALGRIND_SLOW lists the others, which check-valgrind runs. abi_check.sh is
+# left out because it checks the plain build.
+VALGRIND_SLOW     := test_box test_logreg test_pyradiomics_baselines test_roc_extra test_wavelet
+VALGRIND_FAST     := $(filter-out $(VALGRIND_SLOW),$(TEST_SRCS:test/%.c=%))
+SANITIZER_SCRIPTS := $(filter-out test/abi_check.sh,$(sort $(wildcard test/*.sh)))
+
+.PHONY: check-sanitizers
+check-sanitizers:
+	@$(MAKE) --no-print-directory B=$(ASAN_B) SANITIZE="$(ASAN_SANITIZE)" OPT="-O1 -g" all tests
+	@set -- $(TEST_SRCS:test/%.c=$(ASAN_B)/test/%) $(SANITIZER_SCRIPTS); \
+	if command -v valgrind >/dev/null; then \
+	    $(MAKE) --no-print-directory B=$(VALGRIND_B) OPT="-O1 -g" \
+	        $(VALGRIND_FAST:%=$(VALGRIND_B)/test/%) || exit 1; \
+	    set -- "$$@" "--wrapper=env CK_FORK=no $(VALGRIND)" $(VALGRIND_FAST:%=$(VALGRIND_B)/test/%); \
+	else \
+	    echo "SKIP valgrind: valgrind is not installed (apt-get install valgrind)"; \
+	fi; \
+	RADIOMICS_TEST_QUICK=1 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	    CK_TIMEOUT_MULTIPLIER=30 REFDATA="$(REFDATA)" B=$(ASAN_B) CALCI="$(CURDIR)/$(ASAN_B)/bin/calci" \
+	    sh tools/run-tests.sh "$$@"
 
 FUZZ_B        := build-fuzz
 FUZZ_CC       := clang

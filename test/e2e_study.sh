@@ -6,6 +6,14 @@
 #  2. the 35 soft-tissue-sarcoma CT scans with their tumour masks and the
 #     real lung-metastasis labels: the study must finish and report AUCs.
 # Prints PASS/FAIL/SKIP lines that tools/run-tests.sh counts.
+
+# RADIOMICS_TEST_QUICK (set by make check-sanitizers) skips this slow script.
+case "${RADIOMICS_TEST_QUICK:-0}" in
+    ""|0) ;;
+    *) echo "SKIP e2e study: RADIOMICS_TEST_QUICK is set; this script runs in the plain pass of make check"
+       exit 0 ;;
+esac
+
 refdata=${RADIOMICS_REFDATA:-${REFDATA:-../shared/data}}
 # Manifest paths are relative to the manifest's folder, so make refdata absolute.
 [ -d "$refdata" ] && refdata=$(cd "$refdata" && pwd)

@@ -6,6 +6,14 @@
 # temporary folder, leaving the committed figures in docs/ untouched. The data
 # folder is $RADIOMICS_REFDATA, else $REFDATA, else ../shared/data.
 # Prints PASS, FAIL or "SKIP tutorial: why" lines for tools/run-tests.sh.
+
+# RADIOMICS_TEST_QUICK (set by make check-sanitizers) skips this slow script.
+case "${RADIOMICS_TEST_QUICK:-0}" in
+    ""|0) ;;
+    *) echo "SKIP tutorial: RADIOMICS_TEST_QUICK is set; this script runs in the plain pass of make check"
+       exit 0 ;;
+esac
+
 python=${PYTHON:-/usr/bin/python3}
 refdata=${RADIOMICS_REFDATA:-${REFDATA:-../shared/data}}
 [ -d "$refdata" ] && refdata=$(cd "$refdata" && pwd)

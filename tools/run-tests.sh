@@ -3,9 +3,15 @@
 # Check suites report "N%: Checks: C, Failures: F, Errors: E"; a test script
 # prints "PASS name", "FAIL name" or "SKIP name: reason" lines.
 # TEST_WRAPPER, when set, is a command put before each test program (not
-# before scripts), for example "valgrind --error-exitcode=99".
+# before scripts), for example "valgrind --error-exitcode=99". An argument
+# --wrapper=COMMAND sets TEST_WRAPPER for the programs after it (an empty
+# COMMAND clears it), so one run with one total can mix wrapped and
+# unwrapped programs.
 passed=0 failed=0 skipped=0 broken=""
 for t in "$@"; do
+    case "$t" in
+        --wrapper=*) TEST_WRAPPER=${t#--wrapper=}; continue ;;
+    esac
     out=$(mktemp)
     case "$t" in
         *.sh) sh "$t" >"$out" 2>&1 ;;
