@@ -434,8 +434,8 @@ static int write_report(FILE *f, void *user)
 
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<title>calci study report</title>\n<style>\n"
-          "body { font-family: sans-serif; max-width: 60em; margin: 2em auto; }\n"
-          "table { border-collapse: collapse; margin: 1em 0; }\n"
+          "body { font-family: sans-serif; max-width: 80em; margin: 2em auto; padding: 0 1em; }\n"
+          "table { border-collapse: collapse; margin: 1em 0; font-size: 0.9em; }\n"
           "td, th { border: 1px solid #bbb; padding: 0.25em 0.6em; text-align: right; }\n"
           "td:first-child { text-align: left; }\n"
           ".warning { color: #a00; }\n.caption { font-size: 90%; max-width: 45em; }\n"
