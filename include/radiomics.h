@@ -193,6 +193,11 @@ RAD_API void rad_params_free(rad_params *params);
  *   in mm, or 1 for no_weighting; "none": mean over directions),
  *   additionalInfo (accepted, no effect), correctMask (accepted; a mask
  *   whose geometry differs from the image is still rejected),
+ *   threads (since 0.1; 1 to 64, default 1: rad_extract computes the image
+ *   types and feature classes of one ROI on this many POSIX threads, the
+ *   calling thread included, and joins them all before it returns; output,
+ *   values, log messages and errors equal those of a run with 1, which
+ *   starts no thread),
  *   and the box-segmentation settings of this library: boxAirThreshold,
  *   boxMuscleMin, boxMuscleMax, boxBoneMin, boxFatMin, boxFatMax (HU).
  * Errors: RAD_ERR_PARAMETER naming the key (and the closest known key when

@@ -399,9 +399,9 @@ static rad_volume *read_volume(const char *dir, const char *name)
     return v;
 }
 
-/* RADIOMICS_TEST_QUICK set to anything but "" or "0" (make check-sanitizers
- * sets 1) selects every ninth case, 12 of the 111 (5 positives, 7
- * negatives), so that the sanitizer runs stay short; the plain run keeps all. */
+/* RADIOMICS_TEST_QUICK set to anything but "" or "0" selects every ninth
+ * case, 12 of the 111 (5 positives, 7 negatives). make check-sanitizers sets
+ * it to keep the sanitizer runs short, and the plain run checks all cases. */
 static int quick_mode(void)
 {
     const char *quick = getenv("RADIOMICS_TEST_QUICK");

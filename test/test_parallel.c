@@ -24,8 +24,8 @@ static const int thread_counts[] = {2, 4};
 #define N_THREAD_COUNTS (sizeof thread_counts / sizeof thread_counts[0])
 
 /* A 48 x 44 x 20 CT-like volume of 0.98 x 0.98 x 3.27 mm voxels: air, a body
- * ellipse of fat (-100 HU) with noise, a muscle core (50 HU), and a cubic
- * mask of 20 x 20 x 8 voxels across the fat and muscle. */
+ * ellipse of fat (-100 HU) with noise and a muscle core (50 HU). The mask is
+ * a cube of 20 x 20 x 8 voxels across the fat and muscle. */
 static void make_synthetic(rad_volume **image, rad_volume **mask)
 {
     const size_t size[3] = {48, 44, 20};
@@ -256,9 +256,9 @@ START_TEST(nan_in_roi_same_error)
 }
 END_TEST
 
-/* A NaN just outside the ROI: the original image passes (only ROI voxels are
- * checked), but the wavelet filter spreads the NaN into the ROI of every
- * band, so the error comes from a worker task after the first, and the one
+/* A NaN just outside the ROI: the original image passes because only ROI
+ * voxels are checked, but the wavelet filter spreads the NaN into the ROI of
+ * every band. So the errors come from tasks after the first, and the one
  * reported must be that of the first band in pyradiomics' order. */
 START_TEST(nan_near_roi_band_error)
 {
@@ -291,7 +291,7 @@ static void record_log(rad_log_level level, const char *message, void *user)
 }
 
 /* binWidth 100 leaves fewer than 8 grey levels in the original image and the
- * bands, so each image type logs a warning; the sequence must not change. */
+ * bands, so the image types log warnings. Their order must not change. */
 START_TEST(log_messages_same_order)
 {
     rad_params *params = wavelet_params();

@@ -1,7 +1,7 @@
 /*
  * parallel.c - a fork-join task pool on POSIX threads for the extraction of
  * one ROI (the "threads" setting). Tasks are handed out in index order from
- * a shared counter; each task writes only its own result slot, so callers
+ * a shared counter. Each task writes only its own result slot, so callers
  * assemble results by index and never depend on the completion order.
  */
 #include <pthread.h>
@@ -12,7 +12,7 @@ typedef struct task_pool {
     pthread_mutex_t lock;
     size_t next;         /* index of the next task to hand out */
     size_t n_tasks;
-    size_t first_failed; /* lowest index whose task failed; n_tasks while none has */
+    size_t first_failed; /* lowest index whose task failed; n_tasks while no task has failed */
     ri_task_fn fn;
     void *context;
 } task_pool;
