@@ -412,6 +412,39 @@ static void rates_ci(operating_point *p)
     }
 }
 
+/* Applies every --option KEY=VALUE to options; prints the reason and
+ * returns -1 on a malformed or rejected option. */
+static int apply_options(calci_options *options, const study_args *a)
+{
+    calci_error *error = calci_error_create();
+    int status = -1;
+
+    if (error == NULL) {
+        cli_error("out of memory");
+        return -1;
+    }
+    for (size_t i = 0; i < a->n_options; i++) {
+        char key[64];
+        const char *eq = strchr(a->options[i], '=');
+        size_t len = eq ? (size_t)(eq - a->options[i]) : 0;
+        if (eq == NULL || len == 0 || len >= sizeof key) {
+            cli_error("study: --option \"%s\": expected KEY=VALUE", a->options[i]);
+            goto done;
+        }
+        memcpy(key, a->options[i], len);
+        key[len] = '\0';
+        if (calci_options_set(options, key, eq + 1, error) != CALCI_OK) {
+            cli_error("study: --option %s: %s", a->options[i], calci_error_message(error));
+            goto done;
+        }
+    }
+    status = 0;
+
+done:
+    calci_error_free(error);
+    return status;
+}
+
 /* Fits one classifier and evaluates it on the test rows. Returns 0 or -1. */
 static int run_model(model_result *r, const study_args *a, const rad_params *params,
                      const calci_dataset *d, const size_t *test, size_t n_test)
@@ -430,19 +463,8 @@ static int run_model(model_result *r, const study_args *a, const rad_params *par
     if (calci_options_set(options, "classifier", r->classifier, error) != CALCI_OK ||
         calci_options_set(options, "seed", seed_text, error) != CALCI_OK)
         goto fail;
-    for (size_t i = 0; i < a->n_options; i++) {
-        char key[64];
-        const char *eq = strchr(a->options[i], '=');
-        size_t len = eq ? (size_t)(eq - a->options[i]) : 0;
-        if (eq == NULL || len == 0 || len >= sizeof key) {
-            cli_error("--option \"%s\": expected KEY=VALUE", a->options[i]);
-            goto done;
-        }
-        memcpy(key, a->options[i], len);
-        key[len] = '\0';
-        if (calci_options_set(options, key, eq + 1, error) != CALCI_OK)
-            goto fail;
-    }
+    if (apply_options(options, a) != 0)
+        goto done;
 
     /* Cases without a label may sit in the training split; they are scored but
      * not fitted. */
@@ -919,21 +941,8 @@ static int validate_options(const study_args *a)
         cli_error("out of memory");
         goto done;
     }
-    for (size_t i = 0; i < a->n_options; i++) {
-        char key[64];
-        const char *eq = strchr(a->options[i], '=');
-        size_t len = eq ? (size_t)(eq - a->options[i]) : 0;
-        if (eq == NULL || len == 0 || len >= sizeof key) {
-            cli_error("study: --option \"%s\": expected KEY=VALUE", a->options[i]);
-            goto done;
-        }
-        memcpy(key, a->options[i], len);
-        key[len] = '\0';
-        if (calci_options_set(options, key, eq + 1, error) != CALCI_OK) {
-            cli_error("study: --option %s: %s", a->options[i], calci_error_message(error));
-            goto done;
-        }
-    }
+    if (apply_options(options, a) != 0)
+        goto done;
     status = 0;
 
 done:
