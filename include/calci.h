@@ -2,11 +2,12 @@
  * calci.h - public interface of libcalci.
  *
  * libcalci turns a table of radiomics features into a diagnostic model and
- * the statistics a study reports: patient-level train/test split, z-score,
- * Pearson redundancy filter, Relief ranking, logistic regression and linear
- * SVM with the feature count chosen by cross-validation grouped by patient,
- * ROC curves, AUC with DeLong confidence intervals, operating points fixed on
- * out-of-fold training scores, and DeLong's test for paired ROC curves.
+ * the statistics a study reports. It splits cases by patient, fits z-score,
+ * Pearson filter, feature ranking and a logistic-regression or linear-SVM
+ * classifier with the feature count chosen by cross-validation grouped by
+ * patient. It computes ROC curves, AUC with DeLong or bootstrap intervals,
+ * operating points fixed on out-of-fold training scores, paired and unpaired
+ * ROC tests, calibration and the tests of a cohort table.
  *
  * Conventions (as in radiomics.h): opaque handles with *_free accepting NULL;
  * every fallible call returns a calci_status and, when the caller passes a
@@ -92,9 +93,10 @@ CALCI_API calci_status calci_dataset_create(size_t n_features, const char *const
                                             calci_dataset **out, calci_error *error);
 
 /*
- * Appends a case. patient_id NULL or "" means the case id; group may be NULL.
- * features holds n_features values and comparators n_comparators values (NaN
- * for a missing comparator; comparators may be NULL when there are none).
+ * Appends a case. patient_id NULL or "" means the case id, and group may be
+ * NULL. features points to n_features values and comparators to
+ * n_comparators values (NaN for a missing read, or NULL when there are no
+ * comparators).
  * Errors: CALCI_ERR_ARGUMENT for a duplicate or empty case id or a label
  * other than -1, 0, 1.
  */

@@ -1,11 +1,12 @@
 /*
  * radiomics.h - public interface of libradiomics.
  *
- * libradiomics reads CT volumes and masks, builds regions of interest (from a
- * mask label or from a box with automatic subcutaneous-tissue segmentation),
- * pre-processes them as pyradiomics does (resampling, normalisation, wavelet
- * filtering, discretisation) and computes first-order and texture features
- * named as pyradiomics names them.
+ * libradiomics reads CT volumes and masks and builds regions of interest from
+ * a mask label or from a box with automatic subcutaneous-tissue segmentation.
+ * It pre-processes them as pyradiomics does (resampling, normalisation,
+ * wavelet filtering, discretisation). It then computes first-order, shape
+ * and texture features named as pyradiomics names them, plus IBSI families
+ * pyradiomics lacks.
  *
  * Conventions of this header:
  * - Every object is an opaque handle created by a *_create, *_read or
