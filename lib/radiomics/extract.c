@@ -9,6 +9,9 @@
  * pyradiomics' names ("original_shape_MeshVolume"); the IBSI-only classes
  * morph, ih, stat, ivh, loc and gldzm use the IBSI tag without its family
  * prefix ("original_ih_p10" for ih_p10, "original_gldzm_sde" for dzm_sde).
+ * When textureAggregation is not exactly [3D_avg], texture feature names end
+ * in the IBSI aggregation suffix ("original_glcm_JointMaximum_2D_comb",
+ * "original_glszm_SmallAreaEmphasis_2D").
  */
 #include <math.h>
 #include <stdio.h>
@@ -75,9 +78,11 @@ static rad_status features_reserve(rad_features *f, rad_error *error)
     return RAD_OK;
 }
 
-/* Appends feature i of class c computed on image_type. */
+/* Appends feature i of class c computed on image_type with aggregation method;
+ * name_suffix is appended to the name ("" for the default aggregation). */
 static rad_status features_push(rad_features *f, const char *image_type, ri_feature_class c,
-                                size_t i, double value, rad_error *error)
+                                ri_aggregation method, const char *name_suffix, size_t i,
+                                double value, rad_error *error)
 {
     const ri_feature_def *def = &ri_feature_table_of(c)->defs[i];
     char buf[160], tag[96];
@@ -85,11 +90,11 @@ static rad_status features_push(rad_features *f, const char *image_type, ri_feat
 
     if (status != RAD_OK)
         return status;
-    snprintf(buf, sizeof buf, "%s_%s_%s", image_type, ri_class_output_name(c),
-             ri_feature_output_name(c, i));
+    snprintf(buf, sizeof buf, "%s_%s_%s%s", image_type, ri_class_output_name(c),
+             ri_feature_output_name(c, i), name_suffix);
     tag[0] = '\0';
     if (def->ibsi_tag[0] != '\0')
-        snprintf(tag, sizeof tag, "%s%s", def->ibsi_tag, ri_class_ibsi_suffix(c));
+        snprintf(tag, sizeof tag, "%s%s", def->ibsi_tag, ri_aggregation_suffix(c, method));
     f->names[f->count] = strdup(buf);
     if (f->names[f->count] == NULL)
         return ri_fail(error, RAD_ERR_NO_MEMORY, "out of memory storing features");
@@ -355,9 +360,9 @@ static rad_status separate_slices(const ri_roi *roi, int axis, separated_slices 
     return RAD_OK;
 }
 
-/* Runs the kernel of class c on roi into out[MAX_TABLE_FEATURES]. */
-static rad_status compute_class(const ri_settings *s, ri_feature_class c, const ri_roi *roi,
-                                double *out, rad_error *error)
+/* Runs the kernel of class c with aggregation method on roi into out[MAX_TABLE_FEATURES]. */
+static rad_status compute_class(const ri_settings *s, ri_feature_class c, ri_aggregation method,
+                                const ri_roi *roi, double *out, rad_error *error)
 {
     const ri_feature_table *table = ri_feature_table_of(c);
     rad_status status;
@@ -367,7 +372,10 @@ static rad_status compute_class(const ri_settings *s, ri_feature_class c, const 
                        table->class_name, table->count, MAX_TABLE_FEATURES);
     for (size_t i = 0; i < table->count; i++)
         out[i] = NAN;
-    if (s->force2d && (c == RI_CLASS_GLSZM || c == RI_CLASS_GLDM || c == RI_CLASS_NGTDM)) {
+    if (method != RI_AGG_3D_AVG) {
+        status = ri_texture_aggregated(c, roi, s, method, out, error);
+    } else if (s->force2d &&
+               (c == RI_CLASS_GLSZM || c == RI_CLASS_GLDM || c == RI_CLASS_NGTDM)) {
         separated_slices separated;
 
         status = separate_slices(roi, 2 - s->force2d_dimension, &separated, error);
@@ -387,33 +395,50 @@ static rad_status compute_class(const ri_settings *s, ri_feature_class c, const 
     return RAD_OK;
 }
 
-/* Appends the enabled features of class c from the kernel output out. */
+/* 1 when textureAggregation is other than [3D_avg], so that texture names get suffixes. */
+static int names_have_suffix(const ri_settings *s)
+{
+    return s->texture_aggregation != 0 && s->texture_aggregation != RI_AGG_DEFAULT_MASK;
+}
+
+/* Appends the enabled features of class c with aggregation method from the kernel output out. */
 static rad_status push_class(const ri_settings *s, const char *image_type, ri_feature_class c,
-                             const double *out, rad_features *features, rad_error *error)
+                             ri_aggregation method, const double *out, rad_features *features,
+                             rad_error *error)
 {
     const ri_feature_table *table = ri_feature_table_of(c);
+    const char *name_suffix = names_have_suffix(s) ? ri_aggregation_suffix(c, method) : "";
 
     for (size_t i = 0; i < table->count; i++) {
         if (!s->enabled[c][i])
             continue;
-        rad_status status = features_push(features, image_type, c, i, out[i], error);
+        rad_status status =
+            features_push(features, image_type, c, method, name_suffix, i, out[i], error);
         if (status != RAD_OK)
             return status;
     }
     return RAD_OK;
 }
 
-/* Runs the kernel of class c on roi and appends its enabled features. */
+/* Runs the kernel of class c on roi with each of its aggregation methods and
+ * appends its enabled features. */
 static rad_status run_class(const rad_params *params, const char *image_type,
                             ri_feature_class c, const ri_roi *roi, rad_features *features,
                             rad_error *error)
 {
     double out[MAX_TABLE_FEATURES];
-    rad_status status = compute_class(&params->s, c, roi, out, error);
+    ri_aggregation methods[RI_AGG_COUNT];
+    int n_methods = ri_class_aggregations(&params->s, c, methods);
 
-    if (status != RAD_OK)
-        return status;
-    return push_class(&params->s, image_type, c, out, features, error);
+    for (int m = 0; m < n_methods; m++) {
+        rad_status status = compute_class(&params->s, c, methods[m], roi, out, error);
+        if (status != RAD_OK)
+            return status;
+        status = push_class(&params->s, image_type, c, methods[m], out, features, error);
+        if (status != RAD_OK)
+            return status;
+    }
+    return RAD_OK;
 }
 
 /* Largest sphere reach of the local intensity features in voxels, over the axes. */
@@ -656,10 +681,11 @@ typedef struct type_job {
     rad_error error;
 } type_job;
 
-/* One enabled class on one prepared image type. */
+/* One enabled class and aggregation method on one prepared image type. */
 typedef struct class_job {
     type_job *type;
     ri_feature_class c;
+    ri_aggregation method;
     double out[MAX_TABLE_FEATURES];
     rad_status status;
     rad_error error;
@@ -698,7 +724,7 @@ static rad_status class_task(void *context, size_t index)
             return job->status;
         roi = &wide.roi;
     }
-    job->status = compute_class(x->s, job->c, roi, job->out, &job->error);
+    job->status = compute_class(x->s, job->c, job->method, roi, job->out, &job->error);
     roi_buffers_free(&wide);
     return job->status;
 }
@@ -746,16 +772,23 @@ static rad_status extract_types_parallel(const rad_params *params, const rad_vol
     n_prepared = ri_parallel_run(s->threads, n_types, prepare_type_task, &x);
 
     /* Classes run only on the image types before the first failed preparation. */
-    classes = calloc((n_prepared ? n_prepared : 1) * RI_CLASS_COUNT, sizeof *classes);
+    classes = calloc((n_prepared ? n_prepared : 1) * RI_CLASS_COUNT * RI_AGG_COUNT,
+                     sizeof *classes);
     if (classes == NULL) {
         status = ri_fail(error, RAD_ERR_NO_MEMORY, "out of memory extracting features");
         goto done;
     }
     for (size_t t = 0; t < n_prepared; t++)
-        for (int c = 0; c < RI_CLASS_COUNT; c++)
-            if (!is_geometry_class(c) && class_enabled(s, (ri_feature_class)c))
+        for (int c = 0; c < RI_CLASS_COUNT; c++) {
+            ri_aggregation methods[RI_AGG_COUNT];
+            if (is_geometry_class(c) || !class_enabled(s, (ri_feature_class)c))
+                continue;
+            int n_methods = ri_class_aggregations(s, (ri_feature_class)c, methods);
+            for (int m = 0; m < n_methods; m++)
                 classes[n_classes++] = (class_job){.type = &types[t], .c = (ri_feature_class)c,
+                                                   .method = methods[m],
                                                    .status = RAD_ERR_ARGUMENT};
+        }
     x.classes = classes;
     first_failed_class = ri_parallel_run(s->threads, n_classes, class_task, &x);
 
@@ -771,8 +804,8 @@ static rad_status extract_types_parallel(const rad_params *params, const rad_vol
                 status = report_task_error(&classes[job].error, error);
                 goto done;
             }
-            status = push_class(s, types[t].name, classes[job].c, classes[job].out, features,
-                                error);
+            status = push_class(s, types[t].name, classes[job].c, classes[job].method,
+                                classes[job].out, features, error);
             if (status != RAD_OK)
                 goto done;
         }
@@ -862,6 +895,9 @@ rad_status rad_extract(const rad_params *params, const rad_volume *image,
     if (!any_class_enabled(s) || (!s->original_enabled && !s->wavelet_enabled))
         return ri_fail(error, RAD_ERR_PARAMETER, "no feature class or image type is enabled");
 
+    status = ri_check_aggregation(s, error);
+    if (status != RAD_OK)
+        return status;
     status = rad_check_geometry(image, mask, s->geometry_tolerance, error);
     if (status != RAD_OK)
         return status;

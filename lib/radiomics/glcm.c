@@ -16,6 +16,13 @@
  *   direction whose value is NaN (numpy.nanmean).
  * - log base 2 with pyradiomics' epsilon: H = -sum p log2(p + eps).
  *
+ * - textureAggregation's other IBSI methods merge the counts of several
+ *   offsets (3D_comb) or use the in-plane offsets (dz = 0) per axial slice:
+ *   2D_avg averages over (slice, offset) matrices, 2D_comb merges a slice's
+ *   offsets and averages over slices, 2_5D_avg merges each offset over the
+ *   slices and averages over offsets, 2_5D_comb merges all. A matrix without
+ *   a pair adds nothing to an average.
+ *
  * Against IBSI (cm_*_3D_avg, symmetric matrices) the same formulas hold;
  * IBSI's joint variance is SumSquares, its sum variance is SumVariance
  * (equal to ClusterTendency), and IBSI has no MCC.
@@ -29,7 +36,7 @@
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_vector.h>
 
-#include "internal.h"
+#include "aggregation.h"
 
 /* numpy.spacing(1) = 2^-52. */
 #define EPSILON 2.220446049250313e-16
@@ -609,8 +616,124 @@ static int weighted_matrix(const ri_roi *roi, const ri_settings *settings, const
     return 1;
 }
 
-rad_status ri_glcm(const ri_roi *roi, const ri_settings *settings, double *out,
-                   rad_error *error)
+/*
+ * Adds the (symmetrised) pair counts of offset in the box of the given size
+ * to w->p, which holds raw counts until matrix_features. Returns the number
+ * of counts added.
+ */
+static double add_offset_counts(const int *compact, const size_t size[3], const int offset[3],
+                                uint32_t *counts, int symmetric, glcm_work *w)
+{
+    int n = w->n;
+    size_t pairs = count_pairs(compact, size, offset, n, counts);
+
+    if (pairs == 0)
+        return 0.0;
+    for (int a = 0; a < n; a++) {
+        for (int b = 0; b < n; b++) {
+            double c = counts[(size_t)a * n + b];
+
+            if (symmetric)
+                c += counts[(size_t)b * n + a];
+            w->p[a * n + b] += c;
+        }
+    }
+    return symmetric ? 2.0 * (double)pairs : (double)pairs;
+}
+
+/* Normalises the raw counts in w->p (total of them) and adds its features to mean. */
+static void add_matrix_features(glcm_work *w, double total, ri_feature_mean *mean, int *n_used)
+{
+    double f[CM_COUNT];
+
+    if (!(total > 0))
+        return;
+    for (int c = 0; c < w->n * w->n; c++)
+        w->p[c] /= total;
+    direction_features(w, f);
+    ri_feature_mean_add(mean, f);
+    (*n_used)++;
+}
+
+static void clear_matrix(glcm_work *w)
+{
+    memset(w->p, 0, (size_t)w->n * (size_t)w->n * sizeof *w->p);
+}
+
+/*
+ * The IBSI aggregation methods other than 3D_avg (see the file comment) into
+ * mean; returns the number of matrices with a pair.
+ */
+static int aggregate_methods(const ri_roi *roi, const ri_settings *settings,
+                             ri_aggregation method, const int *compact, int (*offsets)[3],
+                             int n_offsets, uint32_t *counts, glcm_work *w,
+                             ri_feature_mean *mean)
+{
+    size_t plane = roi->size[0] * roi->size[1];
+    size_t slice_size[3] = {roi->size[0], roi->size[1], 1};
+    int symmetric = settings->symmetrical_glcm != 0;
+    int n_used = 0;
+    double total = 0.0;
+
+    switch (method) {
+    case RI_AGG_3D_COMB:
+        clear_matrix(w);
+        for (int o = 0; o < n_offsets; o++)
+            total += add_offset_counts(compact, roi->size, offsets[o], counts, symmetric, w);
+        add_matrix_features(w, total, mean, &n_used);
+        break;
+    case RI_AGG_2D_AVG:
+        for (size_t z = 0; z < roi->size[2]; z++)
+            for (int o = 0; o < n_offsets; o++) {
+                if (offsets[o][2] != 0)
+                    continue;
+                clear_matrix(w);
+                total = add_offset_counts(compact + z * plane, slice_size, offsets[o], counts,
+                                          symmetric, w);
+                add_matrix_features(w, total, mean, &n_used);
+            }
+        break;
+    case RI_AGG_2D_COMB:
+        for (size_t z = 0; z < roi->size[2]; z++) {
+            clear_matrix(w);
+            total = 0.0;
+            for (int o = 0; o < n_offsets; o++)
+                if (offsets[o][2] == 0)
+                    total += add_offset_counts(compact + z * plane, slice_size, offsets[o],
+                                               counts, symmetric, w);
+            add_matrix_features(w, total, mean, &n_used);
+        }
+        break;
+    case RI_AGG_2_5D_AVG:
+        for (int o = 0; o < n_offsets; o++) {
+            if (offsets[o][2] != 0)
+                continue;
+            clear_matrix(w);
+            total = 0.0;
+            for (size_t z = 0; z < roi->size[2]; z++)
+                total += add_offset_counts(compact + z * plane, slice_size, offsets[o], counts,
+                                           symmetric, w);
+            add_matrix_features(w, total, mean, &n_used);
+        }
+        break;
+    case RI_AGG_2_5D_COMB:
+        clear_matrix(w);
+        for (int o = 0; o < n_offsets; o++)
+            if (offsets[o][2] == 0)
+                for (size_t z = 0; z < roi->size[2]; z++)
+                    total += add_offset_counts(compact + z * plane, slice_size, offsets[o],
+                                               counts, symmetric, w);
+        add_matrix_features(w, total, mean, &n_used);
+        break;
+    default:
+        break;
+    }
+    return n_used;
+}
+
+/* ri_glcm with an aggregation method; RI_AGG_3D_AVG is pyradiomics' computation. */
+static rad_status glcm_compute(const ri_roi *roi, const ri_settings *settings,
+                               ri_aggregation method, double *out, rad_error *error)
 {
     size_t n_box = roi->size[0] * roi->size[1] * roi->size[2];
     int default_distance = 1;
@@ -662,7 +785,16 @@ rad_status ri_glcm(const ri_roi *roi, const ri_settings *settings, double *out,
     w.grey = grey;
     w.symmetric = settings->symmetrical_glcm != 0;
 
-    if (settings->weighting_norm != RI_WEIGHTING_NONE) {
+    if (method != RI_AGG_3D_AVG) {
+        ri_feature_mean mean;
+
+        ri_feature_mean_init(&mean, CM_COUNT);
+        n_used = aggregate_methods(roi, settings, method, compact, offsets, n_offsets, counts,
+                                   &w, &mean);
+        ri_feature_mean_get(&mean, sums);
+        for (int c = 0; c < CM_COUNT; c++)
+            valid[c] = !isnan(sums[c]);
+    } else if (settings->weighting_norm != RI_WEIGHTING_NONE) {
         double f[CM_COUNT];
 
         n_used = weighted_matrix(roi, settings, compact, offsets, n_offsets, counts, &w, f);
@@ -691,4 +823,19 @@ done:
     free(index_of);
     free(compact);
     return status;
+}
+
+rad_status ri_glcm(const ri_roi *roi, const ri_settings *settings, double *out,
+                   rad_error *error)
+{
+    return glcm_compute(roi, settings, RI_AGG_3D_AVG, out, error);
+}
+
+rad_status ri_glcm_aggregated(const ri_roi *roi, const ri_settings *settings,
+                              ri_aggregation method, double *out, rad_error *error)
+{
+    if ((unsigned)method >= RI_AGG_COUNT)
+        return ri_fail(error, RAD_ERR_ARGUMENT, "glcm: aggregation method %d is invalid",
+                       (int)method);
+    return glcm_compute(roi, settings, method, out, error);
 }

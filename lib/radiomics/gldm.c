@@ -11,7 +11,8 @@
  * means; DependenceEntropy = -sum p log2(p + eps), eps = 2^-52.
  *
  * IBSI 1 calls this the NGLDM; with alpha = 0 and distance 1 its "3D" features
- * are the same, and the IBSI names differ:
+ * are the same (its 2-D matrix counts the 8 in-plane neighbours per axial
+ * slice, its 2.5-D matrix is the sum of the slice matrices), and the IBSI names differ:
  * SmallDependenceEmphasis = ngl_lde, LargeDependenceEmphasis = ngl_hde,
  * LowGrayLevelEmphasis = ngl_lgce, HighGrayLevelEmphasis = ngl_hgce,
  * (Small|Large)Dependence(Low|High)GrayLevelEmphasis = ngl_(l|h)d(l|h)ge.
@@ -24,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "texture.h"
+#include "aggregation.h"
 
 #define GLDM_COLUMNS (RI_NEIGHBOURS + 1)
 #define HISTOGRAM_LANES 4
@@ -153,6 +154,29 @@ rad_status ri_gldm_matrix(const ri_roi *roi, double alpha, ri_level_grid *grid,
     return RAD_OK;
 }
 
+/* Writes the 16 features from the sums of a GLDM; n_voxels is the denominator of
+ * DependencePercentage. */
+static void gldm_features(const ri_size_sums *s, double n_voxels, double *out)
+{
+    double n = s->total;
+    out[0] = s->inv_j2 / n;
+    out[1] = s->j2 / n;
+    out[2] = s->row_totals2 / n;
+    out[3] = s->row_totals2 / (n * n);
+    out[4] = s->col_totals2 / n;
+    out[5] = s->col_totals2 / (n * n);
+    out[6] = s->variance_i;
+    out[7] = s->variance_j;
+    out[8] = s->entropy;
+    out[9] = n / n_voxels;
+    out[10] = s->inv_i2 / n;
+    out[11] = s->i2 / n;
+    out[12] = s->inv_i2j2 / n;
+    out[13] = s->i2_inv_j2 / n;
+    out[14] = s->j2_inv_i2 / n;
+    out[15] = s->i2j2 / n;
+}
+
 static rad_status check_settings(const ri_settings *settings, double *alpha, rad_error *error)
 {
     *alpha = 0.0;
@@ -187,22 +211,37 @@ rad_status ri_gldm(const ri_roi *roi, const ri_settings *settings, double *out, 
     if (status != RAD_OK)
         return status;
 
-    double n = s.total;
-    out[0] = s.inv_j2 / n;
-    out[1] = s.j2 / n;
-    out[2] = s.row_totals2 / n;
-    out[3] = s.row_totals2 / (n * n);
-    out[4] = s.col_totals2 / n;
-    out[5] = s.col_totals2 / (n * n);
-    out[6] = s.variance_i;
-    out[7] = s.variance_j;
-    out[8] = s.entropy;
-    out[9] = n / (double)roi->n_voxels;
-    out[10] = s.inv_i2 / n;
-    out[11] = s.i2 / n;
-    out[12] = s.inv_i2j2 / n;
-    out[13] = s.i2_inv_j2 / n;
-    out[14] = s.j2_inv_i2 / n;
-    out[15] = s.i2j2 / n;
+    gldm_features(&s, (double)roi->n_voxels, out);
     return RAD_OK;
+}
+
+/* Adds the GLDM of one slice to merge; context points to alpha. */
+static rad_status add_slice_matrix(const ri_roi *slice, const void *context,
+                                   ri_size_merge *merge, rad_error *error)
+{
+    ri_level_grid grid;
+    ri_size_matrix m;
+    rad_status status = ri_gldm_matrix(slice, *(const double *)context, &grid, &m, error);
+    if (status != RAD_OK)
+        return status;
+    status = ri_size_merge_add(merge, &m, error);
+    ri_size_matrix_free(&m);
+    ri_level_grid_free(&grid);
+    return status;
+}
+
+rad_status ri_gldm_aggregated(const ri_roi *roi, const ri_settings *settings,
+                              ri_aggregation method, double *out, rad_error *error)
+{
+    if (method == RI_AGG_3D_AVG || method == RI_AGG_3D_COMB)
+        return ri_gldm(roi, settings, out, error);
+    if (out == NULL)
+        return ri_fail(error, RAD_ERR_ARGUMENT, "gldm: out must not be NULL");
+    double alpha;
+    rad_status status = check_settings(settings, &alpha, error);
+    if (status != RAD_OK)
+        return status;
+    ri_aggregation slices = method <= RI_AGG_2D_COMB ? RI_AGG_2D_AVG : RI_AGG_2_5D_AVG;
+    return ri_size_aggregate_slices(roi, slices, add_slice_matrix, &alpha, gldm_features,
+                                    RI_SIZE_FEATURES, "gldm", out, error);
 }

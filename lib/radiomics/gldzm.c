@@ -10,6 +10,9 @@
  * formulas with the zone size replaced by d, N_z = sum P and
  * z_perc = N_z / N_v. Entropy adds eps = 2^-52 to p inside log2 as the other
  * size-matrix kernels do, which IBSI does not (a change below 1e-13).
+ * IBSI's 2-D GLDZM (textureAggregation 2D_*) takes 8-connected zones per
+ * axial slice with in-plane (4-connected) city-block distances and averages
+ * the features over slices; the 2.5-D one sums the slice matrices.
  */
 #include <math.h>
 #include <stdint.h>
@@ -17,7 +20,7 @@
 #include <string.h>
 
 #include "families.h"
-#include "texture.h"
+#include "aggregation.h"
 
 /* Order of ri_size_features' output. */
 static const ri_feature_def gldzm_defs[RI_SIZE_FEATURES] = {
@@ -41,7 +44,7 @@ static const ri_feature_def gldzm_defs[RI_SIZE_FEATURES] = {
 
 const ri_feature_table ri_gldzm_table = {"gldzm", gldzm_defs, RI_SIZE_FEATURES};
 
-/* The 6 face neighbours, as (dx, dy, dz). */
+/* The 6 face neighbours, as (dx, dy, dz); the first 4 are in-plane. */
 static const int face_steps[6][3] = {
     {1, 0, 0}, {-1, 0, 0}, {0, 1, 0}, {0, -1, 0}, {0, 0, 1}, {0, 0, -1},
 };
@@ -49,12 +52,13 @@ static const int face_steps[6][3] = {
 /*
  * Writes into distance[] (grid cells) the city-block distance of each ROI
  * cell to the nearest non-ROI cell, by breadth-first search from all non-ROI
- * cells at once; queue has grid->count entries. Returns the largest distance.
+ * cells at once; queue has grid->count entries. n_faces is 6 (3-D) or 4
+ * (in-plane distances of a one-slice grid). Returns the largest distance.
  */
-static int edge_distances(const ri_level_grid *grid, int *distance, size_t *queue)
+static int edge_distances(const ri_level_grid *grid, int n_faces, int *distance, size_t *queue)
 {
     ptrdiff_t step[6];
-    for (int d = 0; d < 6; d++)
+    for (int d = 0; d < n_faces; d++)
         step[d] = ri_grid_offset(grid, face_steps[d]);
     size_t head = 0, tail = 0;
     for (size_t p = 0; p < grid->count; p++) {
@@ -70,7 +74,7 @@ static int edge_distances(const ri_level_grid *grid, int *distance, size_t *queu
     for (size_t p = 0; p < grid->count; p++) {
         if (grid->cells[p] <= 0)
             continue;
-        for (int d = 0; d < 6; d++)
+        for (int d = 0; d < n_faces; d++)
             if (grid->cells[(ptrdiff_t)p + step[d]] < 0) {
                 distance[p] = 1;
                 queue[tail++] = p;
@@ -80,7 +84,7 @@ static int edge_distances(const ri_level_grid *grid, int *distance, size_t *queu
     int largest = 0;
     while (head < tail) {
         size_t p = queue[head++];
-        for (int d = 0; d < 6; d++) {
+        for (int d = 0; d < n_faces; d++) {
             ptrdiff_t q = (ptrdiff_t)p + step[d];
             if (grid->cells[q] <= 0 || distance[q] >= 0)
                 continue;
@@ -93,8 +97,9 @@ static int edge_distances(const ri_level_grid *grid, int *distance, size_t *queu
     return largest > 0 ? largest : 1;
 }
 
-rad_status ri_gldzm_matrix(const ri_roi *roi, double **counts, size_t *n_distances,
-                           rad_error *error)
+/* ri_gldzm_matrix with n_faces face neighbours for the distances (see edge_distances). */
+static rad_status gldzm_matrix(const ri_roi *roi, int n_faces, double **counts,
+                               size_t *n_distances, rad_error *error)
 {
     ri_level_grid grid;
     rad_status status = ri_level_grid_build(roi, &grid, error);
@@ -109,7 +114,7 @@ rad_status ri_gldzm_matrix(const ri_roi *roi, double **counts, size_t *n_distanc
         return ri_fail(error, RAD_ERR_NO_MEMORY, "out of memory for a %zu-cell distance map",
                        grid.count);
     }
-    size_t n_cols = (size_t)edge_distances(&grid, distance, queue);
+    size_t n_cols = (size_t)edge_distances(&grid, n_faces, distance, queue);
     size_t n_levels = (size_t)roi->max_level;
     if (n_levels * n_cols > RI_MAX_MATRIX_CELLS) {
         free(distance);
@@ -163,6 +168,12 @@ rad_status ri_gldzm_matrix(const ri_roi *roi, double **counts, size_t *n_distanc
     return RAD_OK;
 }
 
+rad_status ri_gldzm_matrix(const ri_roi *roi, double **counts, size_t *n_distances,
+                           rad_error *error)
+{
+    return gldzm_matrix(roi, 6, counts, n_distances, error);
+}
+
 rad_status ri_gldzm(const ri_roi *roi, const ri_settings *settings, double *out, rad_error *error)
 {
     (void)settings; /* the zone linkage is fixed at 26 neighbours */
@@ -209,4 +220,33 @@ rad_status ri_gldzm(const ri_roi *roi, const ri_settings *settings, double *out,
     free(m.col_value);
     free(P);
     return status;
+}
+
+/* Adds the 2-D GLDZM of one slice to merge. */
+static rad_status add_slice_matrix(const ri_roi *slice, const void *context,
+                                   ri_size_merge *merge, rad_error *error)
+{
+    (void)context;
+    double *P = NULL;
+    size_t n_cols = 0;
+    rad_status status = gldzm_matrix(slice, 4, &P, &n_cols, error);
+    if (status != RAD_OK)
+        return status;
+    for (size_t i = 0; i < (size_t)slice->max_level && status == RAD_OK; i++)
+        for (size_t c = 0; c < n_cols && status == RAD_OK; c++)
+            if (P[i * n_cols + c] != 0.0)
+                status = ri_size_merge_add_cell(merge, (double)(i + 1), (double)(c + 1),
+                                                P[i * n_cols + c], error);
+    free(P);
+    return status;
+}
+
+rad_status ri_gldzm_aggregated(const ri_roi *roi, const ri_settings *settings,
+                               ri_aggregation method, double *out, rad_error *error)
+{
+    if (method == RI_AGG_3D_AVG || method == RI_AGG_3D_COMB)
+        return ri_gldzm(roi, settings, out, error);
+    ri_aggregation slices = method <= RI_AGG_2D_COMB ? RI_AGG_2D_AVG : RI_AGG_2_5D_AVG;
+    return ri_size_aggregate_slices(roi, slices, add_slice_matrix, NULL, ri_size_features,
+                                    RI_SIZE_FEATURES, "gldzm", out, error);
 }

@@ -18,13 +18,16 @@
  *   p(j) = sum_i p(i, j), both about their means;
  * - RunEntropy = -sum p log2(p + eps), eps = 2^-52.
  * IBSI 1 defines the same 16 features with the same per-direction average.
+ * Its other aggregation methods (textureAggregation) keep every direction,
+ * a dropped one included, and merged matrices divide RunPercentage by
+ * sum P j, which is the voxel count times the number of merged matrices.
  */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "texture.h"
+#include "aggregation.h"
 
 static const ri_feature_def glrlm_defs[] = {
     {"ShortRunEmphasis", "rlm_sre", "22OV", 1, 0, NAN},
@@ -263,5 +266,146 @@ rad_status ri_glrlm(const ri_roi *roi, const ri_settings *settings, double *out,
 
     for (int f = 0; f < RI_SIZE_FEATURES; f++)
         out[f] = mean[f] / n_used;
+    return RAD_OK;
+}
+
+/* Number of the 13 directions that lie in an axial plane (dz = 0). */
+#define IN_PLANE_DIRECTIONS 4
+
+/*
+ * Adds the runs along direction d of set to merge. A direction that
+ * pyradiomics drops (valid[d] = 0) has no two ROI voxels adjacent along it,
+ * so each ROI voxel is a run of length 1: its matrix is the grey-level
+ * histogram in column 1, which IBSI counts.
+ */
+static rad_status add_direction(const ri_glrlm_set *set, int d, ri_size_merge *merge,
+                                rad_error *error)
+{
+    if (set->valid[d])
+        return ri_size_merge_add(merge, &set->matrices[d], error);
+
+    const ri_level_grid *grid = &set->grid;
+    double *histogram = calloc((size_t)grid->n_rows + 1, sizeof *histogram);
+    if (histogram == NULL)
+        return ri_fail(error, RAD_ERR_NO_MEMORY, "glrlm: no memory for %d grey levels",
+                       grid->n_rows);
+    for (size_t p = 0; p < grid->count; p++)
+        if (grid->cells[p] > 0)
+            histogram[grid->row_of_level[grid->cells[p]]] += 1.0;
+    rad_status status = RAD_OK;
+    for (int r = 0; r < grid->n_rows && status == RAD_OK; r++)
+        if (histogram[r] > 0.0)
+            status = ri_size_merge_add_cell(merge, grid->row_level[r], 1.0, histogram[r], error);
+    free(histogram);
+    return status;
+}
+
+/* Adds the features of the merged runs to mean when there is a run. */
+static rad_status add_merged_features(const ri_size_merge *merge, ri_feature_mean *mean,
+                                      int *n_used, rad_error *error)
+{
+    ri_size_sums sums;
+    rad_status status = ri_size_merge_sums(merge, &sums, error);
+    if (status != RAD_OK || !(sums.total > 0))
+        return status;
+    double values[RI_SIZE_FEATURES];
+    ri_size_features(&sums, sums.weighted_j, values);
+    ri_feature_mean_add(mean, values);
+    (*n_used)++;
+    return RAD_OK;
+}
+
+/* 3D_comb: the 13 direction matrices of the volume merged. */
+static rad_status merge_3d(const ri_roi *roi, ri_size_merge *merge, rad_error *error)
+{
+    ri_glrlm_set set;
+    rad_status status = ri_glrlm_matrices(roi, &set, error);
+    if (status != RAD_OK)
+        return status; /* ri_glrlm_matrices frees set on failure */
+    for (int d = 0; d < RI_DIRECTIONS && status == RAD_OK; d++)
+        status = add_direction(&set, d, merge, error);
+    ri_glrlm_set_free(&set);
+    return status;
+}
+
+/*
+ * The 2-D and 2.5-D methods over the axial slices and the 4 in-plane
+ * directions; merge and by_direction[] are empty on entry.
+ */
+static rad_status aggregate_slices(const ri_roi *roi, ri_aggregation method,
+                                   ri_size_merge *merge,
+                                   ri_size_merge by_direction[IN_PLANE_DIRECTIONS],
+                                   ri_feature_mean *mean, int *n_used, rad_error *error)
+{
+    rad_status status = RAD_OK;
+
+    for (size_t z = 0; z < roi->size[2] && status == RAD_OK; z++) {
+        ri_roi slice;
+        if (ri_roi_slice(roi, z, &slice) == 0)
+            continue;
+        ri_glrlm_set set;
+        status = ri_glrlm_matrices(&slice, &set, error);
+        if (status != RAD_OK)
+            return status;
+        if (method == RI_AGG_2D_COMB)
+            ri_size_merge_clear(merge);
+        for (int d = 0, k = 0; d < RI_DIRECTIONS && status == RAD_OK; d++) {
+            if (ri_directions[d][2] != 0)
+                continue;
+            if (method == RI_AGG_2D_AVG) {
+                ri_size_merge_clear(merge);
+                status = add_direction(&set, d, merge, error);
+                if (status == RAD_OK)
+                    status = add_merged_features(merge, mean, n_used, error);
+            } else if (method == RI_AGG_2_5D_AVG) {
+                status = add_direction(&set, d, &by_direction[k], error);
+            } else {
+                status = add_direction(&set, d, merge, error);
+            }
+            k++;
+        }
+        if (status == RAD_OK && method == RI_AGG_2D_COMB)
+            status = add_merged_features(merge, mean, n_used, error);
+        ri_glrlm_set_free(&set);
+    }
+    if (status == RAD_OK && method == RI_AGG_2_5D_COMB)
+        status = add_merged_features(merge, mean, n_used, error);
+    for (int k = 0; k < IN_PLANE_DIRECTIONS && status == RAD_OK && method == RI_AGG_2_5D_AVG; k++)
+        status = add_merged_features(&by_direction[k], mean, n_used, error);
+    return status;
+}
+
+rad_status ri_glrlm_aggregated(const ri_roi *roi, const ri_settings *settings,
+                               ri_aggregation method, double *out, rad_error *error)
+{
+    if (method == RI_AGG_3D_AVG)
+        return ri_glrlm(roi, settings, out, error);
+    if (out == NULL)
+        return ri_fail(error, RAD_ERR_ARGUMENT, "glrlm: out must not be NULL");
+
+    ri_size_merge merge = {0};
+    ri_size_merge by_direction[IN_PLANE_DIRECTIONS];
+    ri_feature_mean mean;
+    int n_used = 0;
+    rad_status status;
+
+    memset(by_direction, 0, sizeof by_direction);
+    ri_feature_mean_init(&mean, RI_SIZE_FEATURES);
+    if (method == RI_AGG_3D_COMB) {
+        status = merge_3d(roi, &merge, error);
+        if (status == RAD_OK)
+            status = add_merged_features(&merge, &mean, &n_used, error);
+    } else {
+        status = aggregate_slices(roi, method, &merge, by_direction, &mean, &n_used, error);
+    }
+    ri_size_merge_free(&merge);
+    for (int k = 0; k < IN_PLANE_DIRECTIONS; k++)
+        ri_size_merge_free(&by_direction[k]);
+    if (status != RAD_OK)
+        return status;
+    if (n_used == 0)
+        return ri_fail(error, RAD_ERR_EMPTY_ROI, "glrlm: the ROI of %zu voxels has no run",
+                       roi->n_voxels);
+    ri_feature_mean_get(&mean, out);
     return RAD_OK;
 }

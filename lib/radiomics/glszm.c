@@ -9,14 +9,17 @@
  * - N_z = sum P zones, N_p the ROI's voxel count, ZonePercentage = N_z / N_p;
  * - p = P / N_z; GrayLevelVariance and ZoneVariance use the marginals of p
  *   about their means; ZoneEntropy = -sum p log2(p + eps), eps = 2^-52.
- * IBSI 1 defines the same 16 features.
+ * IBSI 1 defines the same 16 features. Its 2-D GLSZM (textureAggregation
+ * 2D_*) takes 8-connected zones per axial slice and averages the features
+ * over slices; the 2.5-D one sums the slice matrices (ZonePercentage over
+ * the ROI's voxel count).
  */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "texture.h"
+#include "aggregation.h"
 
 static const ri_feature_def glszm_defs[] = {
     {"SmallAreaEmphasis", "szm_sze", "5QRC", 1, 0, NAN},
@@ -201,4 +204,32 @@ rad_status ri_glszm(const ri_roi *roi, const ri_settings *settings, double *out,
     ri_size_matrix_free(&m);
     ri_level_grid_free(&grid);
     return status;
+}
+
+/* Adds the GLSZM of one slice to merge. */
+static rad_status add_slice_matrix(const ri_roi *slice, const void *context,
+                                   ri_size_merge *merge, rad_error *error)
+{
+    (void)context;
+    ri_level_grid grid;
+    ri_size_matrix m;
+    rad_status status = ri_glszm_matrix(slice, &grid, &m, error);
+    if (status != RAD_OK)
+        return status;
+    status = ri_size_merge_add(merge, &m, error);
+    ri_size_matrix_free(&m);
+    ri_level_grid_free(&grid);
+    return status;
+}
+
+rad_status ri_glszm_aggregated(const ri_roi *roi, const ri_settings *settings,
+                               ri_aggregation method, double *out, rad_error *error)
+{
+    if (method == RI_AGG_3D_AVG || method == RI_AGG_3D_COMB)
+        return ri_glszm(roi, settings, out, error);
+    if (out == NULL)
+        return ri_fail(error, RAD_ERR_ARGUMENT, "glszm: out must not be NULL");
+    ri_aggregation slices = method <= RI_AGG_2D_COMB ? RI_AGG_2D_AVG : RI_AGG_2_5D_AVG;
+    return ri_size_aggregate_slices(roi, slices, add_slice_matrix, NULL, ri_size_features,
+                                    RI_SIZE_FEATURES, "glszm", out, error);
 }

@@ -123,6 +123,50 @@ const char *ri_feature_output_name(ri_feature_class feature_class, size_t i);
  * (one matrix over the volume: GLSZM, GLDM, NGTDM, GLDZM), "" otherwise. */
 const char *ri_class_ibsi_suffix(ri_feature_class feature_class);
 
+/*
+ * IBSI 1 texture aggregation methods (the textureAggregation setting). 2-D
+ * and 2.5-D methods take the slices along z (axial) and the in-plane
+ * directions; "avg" averages features over matrices, "comb" merges the
+ * matrices first. GLSZM, GLDM, NGTDM and GLDZM build one matrix per slice or
+ * volume, so for them the 3-D, 2-D and 2.5-D pairs collapse to one method
+ * each, represented by RI_AGG_3D_AVG, RI_AGG_2D_AVG and RI_AGG_2_5D_AVG.
+ */
+typedef enum ri_aggregation {
+    RI_AGG_3D_AVG = 0,   /* per 3-D direction, features averaged (pyradiomics) */
+    RI_AGG_3D_COMB = 1,  /* 3-D direction matrices merged */
+    RI_AGG_2D_AVG = 2,   /* per slice and in-plane direction, features averaged */
+    RI_AGG_2D_COMB = 3,  /* per slice, in-plane direction matrices merged, averaged over slices */
+    RI_AGG_2_5D_AVG = 4, /* per in-plane direction, merged over slices, averaged */
+    RI_AGG_2_5D_COMB = 5, /* merged over slices and in-plane directions */
+    RI_AGG_COUNT = 6
+} ri_aggregation;
+
+/* Bit mask of the default textureAggregation, ["3D_avg"]. */
+#define RI_AGG_DEFAULT_MASK (1u << RI_AGG_3D_AVG)
+
+struct ri_settings;
+
+/* Setting value of method a ("3D_avg", "2_5D_comb", ...). */
+const char *ri_aggregation_name(ri_aggregation a);
+
+/* 1 for the texture classes that textureAggregation applies to. */
+int ri_class_is_texture(ri_feature_class feature_class);
+
+/*
+ * Writes the methods to compute for class c under settings->texture_aggregation
+ * into out, in enum order, each once, and returns their count. Single-matrix
+ * classes get their representative methods; non-texture classes get
+ * RI_AGG_3D_AVG alone.
+ */
+int ri_class_aggregations(const struct ri_settings *settings, ri_feature_class c,
+                          ri_aggregation out[RI_AGG_COUNT]);
+
+/* IBSI tag suffix of class c computed with method a ("_2D_comb", "_2_5D", "" ...). */
+const char *ri_aggregation_suffix(ri_feature_class c, ri_aggregation a);
+
+/* Rejects textureAggregation combined with force2D or weightingNorm. */
+rad_status ri_check_aggregation(const struct ri_settings *settings, rad_error *error);
+
 /* Radius in mm of the 1 cm^3 sphere of the local intensity features. */
 #define RI_LOCAL_INTENSITY_RADIUS_MM 6.2035049089940
 
@@ -190,6 +234,7 @@ typedef struct ri_settings {
     int force2d;                 /* force2D: texture neighbours only within a slice */
     int force2d_dimension;       /* force2Ddimension: 0, 1, 2 = pyradiomics' (z, y, x) axis */
     ri_weighting_norm weighting_norm; /* weightingNorm: merge GLCM/GLRLM directions */
+    unsigned texture_aggregation; /* textureAggregation: bit a set for each ri_aggregation a */
     int correct_mask;            /* correctMask: stored only. NOTE: a mask whose geometry
                                   * differs is still rejected; pyradiomics resamples it. */
     int additional_info;         /* additionalInfo: accepted, no effect (no diagnostics) */
@@ -417,6 +462,15 @@ rad_status ri_glszm(const ri_roi *roi, const ri_settings *settings, double *out,
                     rad_error *error);
 rad_status ri_gldm(const ri_roi *roi, const ri_settings *settings, double *out,
                    rad_error *error);
+
+/*
+ * Texture features of class c (GLCM, GLRLM, GLSZM, GLDM, NGTDM or GLDZM)
+ * with aggregation method a; RI_AGG_3D_AVG runs the class's kernel as is.
+ * out receives the class's table.count values.
+ */
+rad_status ri_texture_aggregated(ri_feature_class c, const ri_roi *roi,
+                                 const ri_settings *settings, ri_aggregation a, double *out,
+                                 rad_error *error);
 
 /* ------------------------------------------------------------------ */
 /* Task pool (parallel.c)                                               */

@@ -66,17 +66,101 @@ const char *ri_feature_output_name(ri_feature_class feature_class, size_t i)
     return underscore ? underscore + 1 : tag;
 }
 
-const char *ri_class_ibsi_suffix(ri_feature_class feature_class)
+static const char *const aggregation_names[RI_AGG_COUNT] = {
+    "3D_avg", "3D_comb", "2D_avg", "2D_comb", "2_5D_avg", "2_5D_comb",
+};
+
+const char *ri_aggregation_name(ri_aggregation a)
+{
+    return (unsigned)a < RI_AGG_COUNT ? aggregation_names[a] : "";
+}
+
+int ri_class_is_texture(ri_feature_class feature_class)
 {
     switch (feature_class) {
     case RI_CLASS_GLCM:
-    case RI_CLASS_GLRLM: return "_3D_avg";
+    case RI_CLASS_GLRLM:
     case RI_CLASS_GLSZM:
     case RI_CLASS_GLDM:
     case RI_CLASS_NGTDM:
-    case RI_CLASS_GLDZM: return "_3D";
-    default: return "";
+    case RI_CLASS_GLDZM: return 1;
+    default: return 0;
     }
+}
+
+/* 1 for the classes with one matrix per slice or volume, which have no directions. */
+static int is_single_matrix(ri_feature_class feature_class)
+{
+    return ri_class_is_texture(feature_class) && feature_class != RI_CLASS_GLCM &&
+           feature_class != RI_CLASS_GLRLM;
+}
+
+/* The method that stands for a in a single-matrix class: the "avg" one of its pair. */
+static ri_aggregation single_matrix_method(ri_aggregation a)
+{
+    return (ri_aggregation)(a - a % 2);
+}
+
+int ri_class_aggregations(const ri_settings *settings, ri_feature_class c,
+                          ri_aggregation out[RI_AGG_COUNT])
+{
+    unsigned mask = settings != NULL ? settings->texture_aggregation : RI_AGG_DEFAULT_MASK;
+    int n = 0;
+
+    if (!ri_class_is_texture(c) || mask == 0) {
+        out[0] = RI_AGG_3D_AVG;
+        return 1;
+    }
+    for (int a = 0; a < RI_AGG_COUNT; a++) {
+        if (!(mask & (1u << a)))
+            continue;
+        ri_aggregation method = is_single_matrix(c) ? single_matrix_method((ri_aggregation)a)
+                                                    : (ri_aggregation)a;
+        if (n > 0 && out[n - 1] == method)
+            continue;
+        out[n++] = method;
+    }
+    return n;
+}
+
+const char *ri_aggregation_suffix(ri_feature_class c, ri_aggregation a)
+{
+    static const char *const single[RI_AGG_COUNT] = {"_3D", "_3D", "_2D", "_2D", "_2_5D",
+                                                     "_2_5D"};
+    static const char *const directional[RI_AGG_COUNT] = {
+        "_3D_avg", "_3D_comb", "_2D_avg", "_2D_comb", "_2_5D_avg", "_2_5D_comb",
+    };
+
+    if (!ri_class_is_texture(c) || (unsigned)a >= RI_AGG_COUNT)
+        return "";
+    return is_single_matrix(c) ? single[a] : directional[a];
+}
+
+const char *ri_class_ibsi_suffix(ri_feature_class feature_class)
+{
+    return ri_aggregation_suffix(feature_class, RI_AGG_3D_AVG);
+}
+
+rad_status ri_check_aggregation(const ri_settings *settings, rad_error *error)
+{
+    /* 0: settings filled by hand (kernel tests), which means the default */
+    if (settings->texture_aggregation == RI_AGG_DEFAULT_MASK || settings->texture_aggregation == 0)
+        return RAD_OK;
+    if (settings->force2d)
+        return ri_fail(error, RAD_ERR_PARAMETER,
+                       "force2D is true and textureAggregation is not [3D_avg]; these settings "
+                       "contradict each other (force2D's in-plane texture is textureAggregation "
+                       "2_5D_avg): set force2D to false or textureAggregation to [3D_avg]");
+    if (settings->weighting_norm != RI_WEIGHTING_NONE)
+        return ri_fail(error, RAD_ERR_PARAMETER,
+                       "weightingNorm is %s and textureAggregation is not [3D_avg]; weightingNorm "
+                       "merges directions with weights of its own: set weightingNorm to none or "
+                       "textureAggregation to [3D_avg]",
+                       settings->weighting_norm == RI_WEIGHTING_MANHATTAN   ? "manhattan"
+                       : settings->weighting_norm == RI_WEIGHTING_EUCLIDEAN ? "euclidean"
+                       : settings->weighting_norm == RI_WEIGHTING_INFINITY  ? "infinity"
+                                                                            : "no_weighting");
+    return RAD_OK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -497,6 +581,50 @@ static void get_distances(const ri_settings *s, char *buf, size_t size)
         used += (size_t)snprintf(buf + used, size - used, i ? ",%d" : "%d", s->distances[i]);
 }
 
+/* Takes a list such as "2D_avg,3D_comb" (brackets and quotes allowed); duplicates are kept once. */
+static rad_status set_texture_aggregation(ri_settings *s, const char *key, const char *value,
+                                          rad_error *error)
+{
+    static const char expected[] =
+        "a list of 3D_avg, 3D_comb, 2D_avg, 2D_comb, 2_5D_avg, 2_5D_comb";
+    char buf[256];
+    char *token, *save = NULL;
+    unsigned mask = 0;
+
+    if (strlen(value) >= sizeof buf)
+        return bad_value(error, key, value, expected);
+    strcpy(buf, value);
+    for (char *c = buf; *c; c++)
+        if (*c == '[' || *c == ']' || *c == '"' || *c == '\'')
+            *c = ' ';
+    for (token = strtok_r(buf, ", ", &save); token; token = strtok_r(NULL, ", ", &save)) {
+        int found = -1;
+        for (int a = 0; a < RI_AGG_COUNT; a++)
+            if (strcmp(token, aggregation_names[a]) == 0)
+                found = a;
+        if (found < 0)
+            return ri_fail(error, RAD_ERR_PARAMETER,
+                           "invalid value \"%s\" in setting %s: expected %s", token, key,
+                           expected);
+        mask |= 1u << found;
+    }
+    if (mask == 0)
+        return bad_value(error, key, value, expected);
+    s->texture_aggregation = mask;
+    return RAD_OK;
+}
+
+static void get_texture_aggregation(const ri_settings *s, char *buf, size_t size)
+{
+    size_t used = 0;
+
+    buf[0] = '\0';
+    for (int a = 0; a < RI_AGG_COUNT && used < size; a++)
+        if (s->texture_aggregation & (1u << a))
+            used += (size_t)snprintf(buf + used, size - used, used ? ",%s" : "%s",
+                                     aggregation_names[a]);
+}
+
 static rad_status set_wavelet(ri_settings *s, const char *key, const char *value,
                               rad_error *error)
 {
@@ -542,6 +670,7 @@ static const setting_def settings_table[] = {
     {"force2D", set_force2d, get_force2d},
     {"force2Ddimension", set_force2d_dimension, get_force2d_dimension},
     {"weightingNorm", set_weighting_norm, get_weighting_norm},
+    {"textureAggregation", set_texture_aggregation, get_texture_aggregation},
     {"correctMask", set_correct_mask, get_correct_mask},
     {"additionalInfo", set_additional_info, get_additional_info},
     {"wavelet", set_wavelet, get_wavelet},
@@ -681,6 +810,7 @@ static void apply_pyradiomics_defaults(ri_settings *s)
     s->force2d = 0;
     s->force2d_dimension = 0;
     s->weighting_norm = RI_WEIGHTING_NONE;
+    s->texture_aggregation = RI_AGG_DEFAULT_MASK;
     s->correct_mask = 0;
     s->additional_info = 1;
     s->original_enabled = 1;

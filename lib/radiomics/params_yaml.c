@@ -602,7 +602,7 @@ static const char *const known_settings[] = {
     "symmetricalGLCM", "distances", "gldm_a", "wavelet", "level", "boxAirThreshold",
     "boxFatMin", "boxFatMax", "boxMuscleMin", "boxMuscleMax", "boxBoneMin", "additionalInfo",
     "enableCExtensions", "correctMask", "force2Ddimension", "resegmentMode", "resegmentShape",
-    "force2D", "resegmentRange", "weightingNorm", "binCount",
+    "force2D", "resegmentRange", "weightingNorm", "binCount", "textureAggregation",
 };
 
 static int in_list(const char *key, const char *const *list, size_t n)

@@ -1,0 +1,252 @@
+/*
+ * test_aggregation.c - IBSI 1 texture aggregation methods (textureAggregation):
+ * every GLCM, GLRLM, GLSZM, GLDZM, NGTDM and NGLDM row of the digital
+ * phantom's reference table, the names and tags of the outputs, the
+ * setting's checks, and hand-built 2-D cases.
+ */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aggregation.h"
+#include "families.h"
+#include "radiomics.h"
+#include "roi_case.h"
+#include "testutil.h"
+
+#define PHANTOM_PARAMS "examples/params/ibsi-1-digital-phantom.yaml"
+
+/* IBSI reference values have 3 significant digits and a published tolerance of 0. */
+static double three_digit_tolerance(double value)
+{
+    if (value == 0.0)
+        return 5e-4;
+    return 0.5 * pow(10.0, floor(log10(fabs(value))) - 2.0);
+}
+
+static int is_texture_tag(const char *tag)
+{
+    static const char *const prefixes[] = {"cm_", "rlm_", "szm_", "dzm_", "ngt_", "ngl_"};
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+        if (strncmp(tag, prefixes[i], strlen(prefixes[i])) == 0)
+            return 1;
+    return 0;
+}
+
+/* Extracts the phantom with the example parameter file; NULL after a SKIP line. */
+static rad_features *extract_phantom(char *csv, size_t csv_size)
+{
+    char image_path[1024], mask_path[1024];
+    rad_error *e = rad_error_create();
+    rad_volume *image = NULL, *mask = NULL;
+    rad_params *params = NULL;
+    rad_features *features = NULL;
+
+    if (!test_refdata_path(csv, csv_size, "ibsi_1_reference_values/ibsi_1_dig_phantom.csv",
+                           "IBSI phantom reference") ||
+        !test_refdata_path(image_path, sizeof image_path,
+                           "ibsi_1_digital_phantom/nifti/image/phantom.nii.gz", "IBSI phantom") ||
+        !test_refdata_path(mask_path, sizeof mask_path,
+                           "ibsi_1_digital_phantom/nifti/mask/mask.nii.gz", "IBSI phantom")) {
+        rad_error_free(e);
+        return NULL;
+    }
+    ck_assert_msg(rad_params_read(PHANTOM_PARAMS, &params, e) == RAD_OK, "%s",
+                  rad_error_message(e));
+    ck_assert_msg(rad_volume_read(image_path, &image, e) == RAD_OK, "%s", rad_error_message(e));
+    ck_assert_msg(rad_volume_read(mask_path, &mask, e) == RAD_OK, "%s", rad_error_message(e));
+    ck_assert_msg(rad_extract(params, image, mask, &features, e) == RAD_OK, "%s",
+                  rad_error_message(e));
+    rad_volume_free(image);
+    rad_volume_free(mask);
+    rad_params_free(params);
+    rad_error_free(e);
+    return features;
+}
+
+/* Index of the feature whose IBSI tag is tag, or (size_t)-1. */
+static size_t find_tag(const rad_features *features, const char *tag)
+{
+    for (size_t i = 0; i < rad_features_count(features); i++)
+        if (strcmp(rad_features_ibsi_tag(features, i), tag) == 0)
+            return i;
+    return (size_t)-1;
+}
+
+START_TEST(phantom_every_texture_row)
+{
+    char csv[1024];
+    rad_features *features = extract_phantom(csv, sizeof csv);
+    if (features == NULL)
+        return;
+
+    FILE *file = fopen(csv, "r");
+    ck_assert_ptr_nonnull(file);
+    char line[512];
+    int compared = 0, failed = 0;
+    while (fgets(line, sizeof line, file) != NULL) {
+        char *tag = strrchr(line, ';');
+        if (tag == NULL)
+            continue;
+        tag++;
+        tag[strcspn(tag, "\r\n")] = '\0';
+        if (!is_texture_tag(tag))
+            continue;
+        double want, tolerance;
+        if (ibsi_lookup(csv, tag, &want, &tolerance) != 0) {
+            printf("SKIP %s: no IBSI consensus value\n", tag);
+            continue;
+        }
+        size_t i = find_tag(features, tag);
+        if (i == (size_t)-1) {
+            printf("FAIL %s: not in the output\n", tag);
+            fflush(stdout);
+            failed++;
+            continue;
+        }
+        /* tolerance: the published one, widened to the rounding of 3 significant digits */
+        double allowed = fmax(tolerance, three_digit_tolerance(want));
+        double got = rad_features_value(features, i);
+        if (!(fabs(got - want) <= allowed)) {
+            printf("FAIL %s (%s): got %.6g, IBSI %.6g +- %g\n", tag,
+                   rad_features_name(features, i), got, want, allowed);
+            fflush(stdout);
+            failed++;
+        }
+        compared++;
+    }
+    fclose(file);
+    rad_features_free(features);
+    ck_assert_int_eq(failed, 0);
+    /* 6 x 41 GLCM and GLRLM rows, 3 x 54 single-matrix rows */
+    ck_assert_int_eq(compared, 6 * 41 + 3 * 54);
+}
+END_TEST
+
+START_TEST(phantom_names_have_suffixes)
+{
+    char csv[1024];
+    rad_features *features = extract_phantom(csv, sizeof csv);
+    if (features == NULL)
+        return;
+    size_t i = rad_features_find(features, "original_glcm_MaximumProbability_2D_comb");
+    ck_assert_uint_ne(i, (size_t)-1);
+    ck_assert_str_eq(rad_features_ibsi_tag(features, i), "cm_joint_max_2D_comb");
+    i = rad_features_find(features, "original_glszm_SmallAreaEmphasis_2D");
+    ck_assert_uint_ne(i, (size_t)-1);
+    ck_assert_str_eq(rad_features_ibsi_tag(features, i), "szm_sze_2D");
+    i = rad_features_find(features, "original_gldzm_sde_2_5D");
+    ck_assert_uint_ne(i, (size_t)-1);
+    ck_assert_str_eq(rad_features_ibsi_tag(features, i), "dzm_sde_2_5D");
+    i = rad_features_find(features, "original_glrlm_RunPercentage_3D_avg");
+    ck_assert_uint_ne(i, (size_t)-1);
+    ck_assert_str_eq(rad_features_ibsi_tag(features, i), "rlm_r_perc_3D_avg");
+    /* 3D_avg and 3D_comb give one _3D block for the single-matrix classes */
+    int blocks = 0;
+    for (size_t k = 0; k < rad_features_count(features); k++)
+        blocks += strcmp(rad_features_ibsi_tag(features, k), "ngt_coarseness_3D") == 0;
+    ck_assert_int_eq(blocks, 1);
+    /* first-order names have no suffix */
+    ck_assert_uint_ne(rad_features_find(features, "original_firstorder_Mean"), (size_t)-1);
+    rad_features_free(features);
+}
+END_TEST
+
+START_TEST(setting_round_trip)
+{
+    rad_error *e = rad_error_create();
+    rad_params *params = NULL;
+    char buf[256];
+
+    ck_assert_int_eq(rad_params_create(NULL, &params, e), RAD_OK);
+    ck_assert_int_eq(rad_params_get(params, "textureAggregation", buf, sizeof buf, e), RAD_OK);
+    ck_assert_str_eq(buf, "3D_avg");
+    ck_assert_int_eq(rad_params_set(params, "textureAggregation", "[2_5D_comb, 2D_avg, 2D_avg]", e),
+                     RAD_OK);
+    ck_assert_int_eq(rad_params_get(params, "textureAggregation", buf, sizeof buf, e), RAD_OK);
+    ck_assert_str_eq(buf, "2D_avg,2_5D_comb");
+    rad_params_free(params);
+    rad_error_free(e);
+}
+END_TEST
+
+START_TEST(setting_rejects_unknown_value)
+{
+    rad_error *e = rad_error_create();
+    rad_params *params = NULL;
+
+    ck_assert_int_eq(rad_params_create(NULL, &params, e), RAD_OK);
+    ck_assert_int_eq(rad_params_set(params, "textureAggregation", "3D_avg,2D_mean", e),
+                     RAD_ERR_PARAMETER);
+    const char *message = rad_error_message(e);
+    ck_assert_ptr_nonnull(strstr(message, "textureAggregation"));
+    ck_assert_ptr_nonnull(strstr(message, "2D_mean"));
+    ck_assert_ptr_nonnull(strstr(message, "2_5D_comb"));
+    ck_assert_int_eq(rad_params_set(params, "textureAggregation", "[]", e), RAD_ERR_PARAMETER);
+    rad_params_free(params);
+    rad_error_free(e);
+}
+END_TEST
+
+/* Extracts a small 2-slice case with params; returns the status. */
+static rad_status extract_small(rad_params *params, rad_error *e)
+{
+    rad_volume *image = NULL, *mask = NULL;
+    rad_features *features = NULL;
+    size_t size[3] = {4, 4, 2};
+    double spacing[3] = {1, 1, 1}, origin[3] = {0, 0, 0};
+    ck_assert_msg(rad_volume_create(size, spacing, origin, NULL, &image, e) == RAD_OK, "%s",
+                  rad_error_message(e));
+    ck_assert_msg(rad_volume_create(size, spacing, origin, NULL, &mask, e) == RAD_OK, "%s",
+                  rad_error_message(e));
+    for (size_t v = 0; v < 32; v++) {
+        rad_volume_data_mutable(image)[v] = (double)(v * 7 % 5);
+        rad_volume_data_mutable(mask)[v] = 1;
+    }
+    rad_status status = rad_extract(params, image, mask, &features, e);
+    rad_features_free(features);
+    rad_volume_free(image);
+    rad_volume_free(mask);
+    return status;
+}
+
+START_TEST(contradictory_settings_rejected)
+{
+    rad_error *e = rad_error_create();
+    rad_params *params = NULL;
+
+    ck_assert_int_eq(rad_params_create(NULL, &params, e), RAD_OK);
+    ck_assert_int_eq(rad_params_set(params, "textureAggregation", "2D_avg", e), RAD_OK);
+    ck_assert_int_eq(rad_params_set(params, "force2D", "true", e), RAD_OK);
+    ck_assert_int_eq(extract_small(params, e), RAD_ERR_PARAMETER);
+    ck_assert_ptr_nonnull(strstr(rad_error_message(e), "force2D"));
+    ck_assert_int_eq(rad_params_set(params, "force2D", "false", e), RAD_OK);
+    ck_assert_int_eq(rad_params_set(params, "weightingNorm", "euclidean", e), RAD_OK);
+    ck_assert_int_eq(extract_small(params, e), RAD_ERR_PARAMETER);
+    ck_assert_ptr_nonnull(strstr(rad_error_message(e), "weightingNorm"));
+    ck_assert_int_eq(rad_params_set(params, "weightingNorm", "none", e), RAD_OK);
+    ck_assert_int_eq(extract_small(params, e), RAD_OK);
+    rad_params_free(params);
+    rad_error_free(e);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("aggregation");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, phantom_every_texture_row);
+    tcase_add_test(tc, phantom_names_have_suffixes);
+    tcase_add_test(tc, setting_round_trip);
+    tcase_add_test(tc, setting_rejects_unknown_value);
+    tcase_add_test(tc, contradictory_settings_rejected);
+    suite_add_tcase(s, tc);
+    SRunner *runner = srunner_create(s);
+    srunner_run_all(runner, CK_NORMAL);
+    int failed = srunner_ntests_failed(runner);
+    srunner_free(runner);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
