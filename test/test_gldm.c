@@ -29,15 +29,17 @@
 #include "testutil.h"
 #include "texture.h"
 
-#define N_FEATURES 16
+#define N_FEATURES 17
+/* Index of DependenceCountEnergy (IBSI ngl_dc_energy), which pyradiomics lacks. */
+#define ENERGY 16
 #define N_COLUMNS 27
 
 static const int doc_image[5][5] = {
     {5, 2, 5, 4, 4}, {3, 3, 3, 1, 3}, {2, 1, 1, 1, 3}, {4, 2, 2, 2, 3}, {3, 5, 3, 3, 2},
 };
 
-/* Index into naive_size_features' output of each GLDM table entry. */
-static const int naive_index[N_FEATURES] = {0, 1, 2, 3, 4, 5, 7, 8, 9, 6, 10, 11, 12, 13, 14, 15};
+/* Index into naive_size_features' output of each GLDM table entry before ENERGY. */
+static const int naive_index[ENERGY] = {0, 1, 2, 3, 4, 5, 7, 8, 9, 6, 10, 11, 12, 13, 14, 15};
 
 START_TEST(table_layout)
 {
@@ -48,6 +50,8 @@ START_TEST(table_layout)
     ck_assert_int_eq(ri_gldm_table.defs[3].deprecated, 1);
     ck_assert_str_eq(ri_gldm_table.defs[9].name, "DependencePercentage");
     ck_assert_int_eq(ri_gldm_table.defs[9].deprecated, 1);
+    ck_assert_str_eq(ri_gldm_table.defs[ENERGY].ibsi_tag, "ngl_dc_energy");
+    ck_assert_int_eq(ri_gldm_table.defs[ENERGY].default_on, 0);
     int enabled = 0;
     for (size_t f = 0; f < ri_gldm_table.count; f++)
         enabled += ri_gldm_table.defs[f].default_on;
@@ -100,7 +104,7 @@ static void check_baseline(const char *case_name)
     rad_error *error = rad_error_create();
     ck_assert_msg(ri_gldm(&c.roi, NULL, out, error) == RAD_OK, "%s", rad_error_message(error));
     for (size_t f = 0; f < N_FEATURES; f++) {
-        if (ri_gldm_table.defs[f].deprecated)
+        if (ri_gldm_table.defs[f].deprecated || f == ENERGY)
             continue; /* pyradiomics computes no value for these */
         char row[128];
         double want;
@@ -286,7 +290,15 @@ START_TEST(slow_twin_random_rois)
         double want[N_FEATURES], out[N_FEATURES];
         naive_size_features(P, n_levels, N_COLUMNS, col_value, (double)c.roi.n_voxels, want);
         ck_assert_int_eq(ri_gldm(&c.roi, &settings, out, NULL), RAD_OK);
-        for (int f = 0; f < N_FEATURES; f++)
+        double total = 0.0, energy = 0.0;
+        for (size_t cell = 0; cell < n_levels * N_COLUMNS; cell++)
+            total += P[cell];
+        for (size_t cell = 0; cell < n_levels * N_COLUMNS; cell++)
+            energy += (P[cell] / total) * (P[cell] / total);
+        /* tolerance: 1e-10 relative, 1e-12 absolute (summation order only) */
+        ck_assert_msg(close_enough(out[ENERGY], energy, 1e-10, 1e-12),
+                      "seed %u energy: %.15g vs twin %.15g", seed, out[ENERGY], energy);
+        for (int f = 0; f < ENERGY; f++)
             /* tolerance: 1e-10 relative, 1e-12 absolute (summation order only) */
             ck_assert_msg(close_enough(out[f], want[naive_index[f]], 1e-10, 1e-12),
                           "seed %u %s: %.15g vs twin %.15g", seed, ri_gldm_table.defs[f].name,

@@ -94,56 +94,50 @@ static size_t index_of(const double *sorted, size_t n, double value)
     return (size_t)(found - sorted);
 }
 
-rad_status ri_size_merge_sums(const ri_size_merge *merge, ri_size_sums *sums, rad_error *error)
+rad_status ri_size_merge_build(const ri_size_merge *merge, ri_size_matrix *m,
+                               ri_size_sums *sums, rad_error *error)
 {
     size_t n = merge->count;
-    ri_size_matrix m = {0};
 
+    memset(m, 0, sizeof *m);
     memset(sums, 0, sizeof *sums);
     if (n == 0)
         return RAD_OK;
     double *levels = malloc(n * sizeof *levels);
     double *columns = malloc(n * sizeof *columns);
-    if (levels == NULL || columns == NULL) {
-        free(levels);
-        free(columns);
+    m->row_level = levels;
+    m->col_value = columns;
+    if (levels == NULL || columns == NULL)
         return ri_fail(error, RAD_ERR_NO_MEMORY,
                        "texture aggregation: no memory for %zu matrix cells", n);
-    }
     for (size_t i = 0; i < n; i++) {
         levels[i] = merge->cells[i].level;
         columns[i] = merge->cells[i].column;
     }
-    m.n_rows = sort_unique(levels, n);
-    m.n_cols = sort_unique(columns, n);
-    m.row_level = levels;
-    m.col_value = columns;
-    if (m.n_rows > RI_MAX_MATRIX_CELLS / m.n_cols) {
-        free(levels);
-        free(columns);
+    m->n_rows = sort_unique(levels, n);
+    m->n_cols = sort_unique(columns, n);
+    if (m->n_rows > RI_MAX_MATRIX_CELLS / m->n_cols)
         return ri_fail(error, RAD_ERR_TOO_LARGE,
                        "texture aggregation: merged matrix of %zu grey levels x %zu columns "
-                       "exceeds %zu cells", m.n_rows, m.n_cols, (size_t)RI_MAX_MATRIX_CELLS);
-    }
-    m.counts = calloc(m.n_rows * m.n_cols, sizeof *m.counts);
-    if (m.counts == NULL) {
-        free(levels);
-        free(columns);
+                       "exceeds %zu cells", m->n_rows, m->n_cols, (size_t)RI_MAX_MATRIX_CELLS);
+    m->counts = calloc(m->n_rows * m->n_cols, sizeof *m->counts);
+    if (m->counts == NULL)
         return ri_fail(error, RAD_ERR_NO_MEMORY,
-                       "texture aggregation: no memory for a %zu x %zu matrix", m.n_rows,
-                       m.n_cols);
-    }
+                       "texture aggregation: no memory for a %zu x %zu matrix", m->n_rows,
+                       m->n_cols);
     for (size_t i = 0; i < n; i++) {
         const ri_size_cell *cell = &merge->cells[i];
-        size_t r = index_of(levels, m.n_rows, cell->level);
-        size_t c = index_of(columns, m.n_cols, cell->column);
-        m.counts[r * m.n_cols + c] += cell->count;
+        size_t r = index_of(levels, m->n_rows, cell->level);
+        size_t c = index_of(columns, m->n_cols, cell->column);
+        m->counts[r * m->n_cols + c] += cell->count;
     }
-    rad_status status = ri_size_matrix_sums(&m, sums, error);
-    free(m.counts);
-    free(levels);
-    free(columns);
-    return status;
+    return ri_size_matrix_sums(m, sums, error);
+}
+
+void ri_size_merge_matrix_free(ri_size_matrix *m)
+{
+    free((double *)m->row_level);
+    ri_size_matrix_free(m);
 }
 
 void ri_feature_mean_init(ri_feature_mean *mean, size_t n_features)
@@ -174,6 +168,7 @@ rad_status ri_size_aggregate_slices(const ri_roi *roi, ri_aggregation method,
                                     const char *class_name, double *out, rad_error *error)
 {
     ri_size_merge merge = {0};
+    ri_size_matrix m;
     ri_feature_mean mean;
     ri_size_sums sums;
     double values[64];
@@ -193,20 +188,22 @@ rad_status ri_size_aggregate_slices(const ri_roi *roi, ri_aggregation method,
         status = add_slice(&slice, context, &merge, error);
         if (status != RAD_OK || method != RI_AGG_2D_AVG)
             continue;
-        status = ri_size_merge_sums(&merge, &sums, error);
-        if (status != RAD_OK || !(sums.total > 0))
-            continue;
-        features(&sums, (double)slice.n_voxels, values);
-        ri_feature_mean_add(&mean, values);
-        n_used++;
-    }
-    if (status == RAD_OK && method != RI_AGG_2D_AVG) {
-        status = ri_size_merge_sums(&merge, &sums, error);
+        status = ri_size_merge_build(&merge, &m, &sums, error);
         if (status == RAD_OK && sums.total > 0) {
-            features(&sums, (double)roi->n_voxels, values);
+            features(&m, &sums, (double)slice.n_voxels, values);
             ri_feature_mean_add(&mean, values);
             n_used++;
         }
+        ri_size_merge_matrix_free(&m);
+    }
+    if (status == RAD_OK && method != RI_AGG_2D_AVG) {
+        status = ri_size_merge_build(&merge, &m, &sums, error);
+        if (status == RAD_OK && sums.total > 0) {
+            features(&m, &sums, (double)roi->n_voxels, values);
+            ri_feature_mean_add(&mean, values);
+            n_used++;
+        }
+        ri_size_merge_matrix_free(&m);
     }
     ri_size_merge_free(&merge);
     if (status != RAD_OK)

@@ -44,14 +44,18 @@ static inline void ri_size_merge_clear(ri_size_merge *merge)
 void ri_size_merge_free(ri_size_merge *merge);
 
 /*
- * Computes the sums (ri_size_matrix_sums) of the matrix that is the sum of
- * the merged cells, with one row per level and one column per column value
- * present. An empty merge gives sums->total = 0.
+ * Builds in m the sum of the merged cells, with one row per level and one
+ * column per column value present (both increasing), and computes its sums.
+ * An empty merge gives an empty m and sums->total = 0. The caller releases m
+ * with ri_size_merge_matrix_free, also after a failure.
  */
-rad_status ri_size_merge_sums(const ri_size_merge *merge, ri_size_sums *sums, rad_error *error);
+rad_status ri_size_merge_build(const ri_size_merge *merge, ri_size_matrix *m,
+                               ri_size_sums *sums, rad_error *error);
+void ri_size_merge_matrix_free(ri_size_matrix *m);
 
-/* Writes a class's features from the sums of one matrix; n_voxels as in ri_size_features. */
-typedef void (*ri_size_features_fn)(const ri_size_sums *sums, double n_voxels, double *out);
+/* Writes a class's features from one matrix and its sums; n_voxels as in ri_size_features. */
+typedef void (*ri_size_features_fn)(const ri_size_matrix *m, const ri_size_sums *sums,
+                                    double n_voxels, double *out);
 
 /* Adds the matrix of one slice (an ROI with size[2] = 1) to merge. */
 typedef rad_status (*ri_slice_matrix_fn)(const ri_roi *slice, const void *context,

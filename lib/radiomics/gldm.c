@@ -16,7 +16,8 @@
  * SmallDependenceEmphasis = ngl_lde, LargeDependenceEmphasis = ngl_hde,
  * LowGrayLevelEmphasis = ngl_lgce, HighGrayLevelEmphasis = ngl_hgce,
  * (Small|Large)Dependence(Low|High)GrayLevelEmphasis = ngl_(l|h)d(l|h)ge.
- * IBSI's ngl_dc_energy has no pyradiomics counterpart and is not computed.
+ * IBSI's ngl_dc_energy (sum p^2) has no pyradiomics counterpart; it is
+ * DependenceCountEnergy here, off by default.
  * The deprecated GrayLevelNonUniformityNormalized (equal to first-order
  * Uniformity) and DependencePercentage (always 1) are computed all the same.
  */
@@ -47,6 +48,8 @@ static const ri_feature_def gldm_defs[] = {
     {"SmallDependenceHighGrayLevelEmphasis", "ngl_ldhge", "JA6D", 1, 0, NAN},
     {"LargeDependenceLowGrayLevelEmphasis", "ngl_hdlge", "NBZI", 1, 0, NAN},
     {"LargeDependenceHighGrayLevelEmphasis", "ngl_hdhge", "9QMG", 1, 0, NAN},
+    /* IBSI only (not in pyradiomics), so off unless asked for by name */
+    {"DependenceCountEnergy", "ngl_dc_energy", "CAS9", 0, 0, 1.0},
 };
 
 const ri_feature_table ri_gldm_table = {
@@ -154,11 +157,14 @@ rad_status ri_gldm_matrix(const ri_roi *roi, double alpha, ri_level_grid *grid,
     return RAD_OK;
 }
 
-/* Writes the 16 features from the sums of a GLDM; n_voxels is the denominator of
- * DependencePercentage. */
-static void gldm_features(const ri_size_sums *s, double n_voxels, double *out)
+/* Writes the 17 features of a GLDM m from its sums; n_voxels is the denominator
+ * of DependencePercentage. */
+static void gldm_features(const ri_size_matrix *m, const ri_size_sums *s, double n_voxels,
+                          double *out)
 {
-    double n = s->total;
+    double n = s->total, energy = 0.0;
+    for (size_t c = 0; c < m->n_rows * m->n_cols; c++)
+        energy += (m->counts[c] / n) * (m->counts[c] / n);
     out[0] = s->inv_j2 / n;
     out[1] = s->j2 / n;
     out[2] = s->row_totals2 / n;
@@ -175,6 +181,7 @@ static void gldm_features(const ri_size_sums *s, double n_voxels, double *out)
     out[13] = s->i2_inv_j2 / n;
     out[14] = s->j2_inv_i2 / n;
     out[15] = s->i2j2 / n;
+    out[16] = energy;
 }
 
 static rad_status check_settings(const ri_settings *settings, double *alpha, rad_error *error)
@@ -206,13 +213,11 @@ rad_status ri_gldm(const ri_roi *roi, const ri_settings *settings, double *out, 
         return status;
     ri_size_sums s;
     status = ri_size_matrix_sums(&m, &s, error);
+    if (status == RAD_OK)
+        gldm_features(&m, &s, (double)roi->n_voxels, out);
     ri_size_matrix_free(&m);
     ri_level_grid_free(&grid);
-    if (status != RAD_OK)
-        return status;
-
-    gldm_features(&s, (double)roi->n_voxels, out);
-    return RAD_OK;
+    return status;
 }
 
 /* Adds the GLDM of one slice to merge; context points to alpha. */
@@ -243,5 +248,5 @@ rad_status ri_gldm_aggregated(const ri_roi *roi, const ri_settings *settings,
         return status;
     ri_aggregation slices = method <= RI_AGG_2D_COMB ? RI_AGG_2D_AVG : RI_AGG_2_5D_AVG;
     return ri_size_aggregate_slices(roi, slices, add_slice_matrix, &alpha, gldm_features,
-                                    RI_SIZE_FEATURES, "gldm", out, error);
+                                    ri_gldm_table.count, "gldm", out, error);
 }

@@ -241,12 +241,20 @@ static rad_status add_slice_matrix(const ri_roi *slice, const void *context,
     return status;
 }
 
+/* ri_size_features in the shape of ri_size_features_fn. */
+static void size_features(const ri_size_matrix *m, const ri_size_sums *sums, double n_voxels,
+                          double *out)
+{
+    (void)m;
+    ri_size_features(sums, n_voxels, out);
+}
+
 rad_status ri_gldzm_aggregated(const ri_roi *roi, const ri_settings *settings,
                                ri_aggregation method, double *out, rad_error *error)
 {
     if (method == RI_AGG_3D_AVG || method == RI_AGG_3D_COMB)
         return ri_gldzm(roi, settings, out, error);
     ri_aggregation slices = method <= RI_AGG_2D_COMB ? RI_AGG_2D_AVG : RI_AGG_2_5D_AVG;
-    return ri_size_aggregate_slices(roi, slices, add_slice_matrix, NULL, ri_size_features,
+    return ri_size_aggregate_slices(roi, slices, add_slice_matrix, NULL, size_features,
                                     RI_SIZE_FEATURES, "gldzm", out, error);
 }

@@ -304,8 +304,10 @@ static rad_status add_direction(const ri_glrlm_set *set, int d, ri_size_merge *m
 static rad_status add_merged_features(const ri_size_merge *merge, ri_feature_mean *mean,
                                       int *n_used, rad_error *error)
 {
+    ri_size_matrix m;
     ri_size_sums sums;
-    rad_status status = ri_size_merge_sums(merge, &sums, error);
+    rad_status status = ri_size_merge_build(merge, &m, &sums, error);
+    ri_size_merge_matrix_free(&m);
     if (status != RAD_OK || !(sums.total > 0))
         return status;
     double values[RI_SIZE_FEATURES];
