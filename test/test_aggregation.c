@@ -125,6 +125,45 @@ START_TEST(phantom_every_texture_row)
 }
 END_TEST
 
+START_TEST(phantom_threads_match_one_thread)
+{
+    char csv[1024], image_path[1024], mask_path[1024];
+    if (!test_refdata_path(csv, sizeof csv, "ibsi_1_reference_values/ibsi_1_dig_phantom.csv",
+                           "IBSI phantom reference") ||
+        !test_refdata_path(image_path, sizeof image_path,
+                           "ibsi_1_digital_phantom/nifti/image/phantom.nii.gz", "IBSI phantom") ||
+        !test_refdata_path(mask_path, sizeof mask_path,
+                           "ibsi_1_digital_phantom/nifti/mask/mask.nii.gz", "IBSI phantom"))
+        return;
+    rad_error *e = rad_error_create();
+    rad_volume *image = NULL, *mask = NULL;
+    rad_params *params = NULL;
+    rad_features *one = NULL, *two = NULL;
+    ck_assert_msg(rad_params_read(PHANTOM_PARAMS, &params, e) == RAD_OK, "%s",
+                  rad_error_message(e));
+    ck_assert_int_eq(rad_volume_read(image_path, &image, e), RAD_OK);
+    ck_assert_int_eq(rad_volume_read(mask_path, &mask, e), RAD_OK);
+    ck_assert_int_eq(rad_extract(params, image, mask, &one, e), RAD_OK);
+    ck_assert_int_eq(rad_params_set(params, "threads", "2", e), RAD_OK);
+    ck_assert_msg(rad_extract(params, image, mask, &two, e) == RAD_OK, "%s",
+                  rad_error_message(e));
+    ck_assert_uint_eq(rad_features_count(one), rad_features_count(two));
+    for (size_t i = 0; i < rad_features_count(one); i++) {
+        ck_assert_str_eq(rad_features_name(one, i), rad_features_name(two, i));
+        ck_assert_str_eq(rad_features_ibsi_tag(one, i), rad_features_ibsi_tag(two, i));
+        double a = rad_features_value(one, i), b = rad_features_value(two, i);
+        ck_assert_msg(a == b || (isnan(a) && isnan(b)), "%s: %.17g vs %.17g",
+                      rad_features_name(one, i), a, b);
+    }
+    rad_features_free(one);
+    rad_features_free(two);
+    rad_volume_free(image);
+    rad_volume_free(mask);
+    rad_params_free(params);
+    rad_error_free(e);
+}
+END_TEST
+
 START_TEST(phantom_names_have_suffixes)
 {
     char csv[1024];
@@ -190,6 +229,55 @@ START_TEST(setting_rejects_unknown_value)
 }
 END_TEST
 
+/*
+ * GLRLM 2D_comb by hand. Slice 0 is one voxel of level 1: each of the 4
+ * in-plane directions has one run of length 1, so P(1, 1) = 4, SRE = LRE = 1
+ * and RP = 4 / 4 = 1. Slice 1 is two voxels of level 2 along x: one run of
+ * length 2 along x, and 2 runs of length 1 along each of the other 3
+ * directions (which pyradiomics drops, IBSI keeps), so P(2, 1) = 6,
+ * P(2, 2) = 1: SRE = (6 + 1/4) / 7, LRE = (6 + 4) / 7, RP = 7 / (2 x 4).
+ */
+START_TEST(glrlm_2d_comb_by_hand)
+{
+    size_t size[3] = {2, 1, 2};
+    int levels[4] = {1, 0, 2, 2};
+    roi_case c;
+    ck_assert_int_eq(roi_case_from_levels(size, levels, &c), 0);
+    double out[RI_SIZE_FEATURES];
+    rad_error *e = rad_error_create();
+    ck_assert_msg(ri_glrlm_aggregated(&c.roi, NULL, RI_AGG_2D_COMB, out, e) == RAD_OK, "%s",
+                  rad_error_message(e));
+    /* tolerance: 1e-12 absolute (a few exact operations) */
+    ck_assert_double_eq_tol(out[0], (1.0 + 6.25 / 7.0) / 2.0, 1e-12);
+    ck_assert_double_eq_tol(out[1], (1.0 + 10.0 / 7.0) / 2.0, 1e-12);
+    ck_assert_double_eq_tol(out[6], (1.0 + 7.0 / 8.0) / 2.0, 1e-12);
+    rad_error_free(e);
+    roi_case_free(&c);
+}
+END_TEST
+
+/*
+ * GLDZM 2D by hand on one 3 x 3 slice, centre level 2 in a ring of level 1:
+ * the ring is one zone at distance 1, the centre one zone at in-plane
+ * distance 2, so SDE = (1/1 + 1/4) / 2. The 3-D matrix puts the centre at
+ * distance 1 (the voxels above and below are outside the ROI), SDE = 1.
+ */
+START_TEST(gldzm_2d_in_plane_distance)
+{
+    size_t size[3] = {3, 3, 1};
+    int levels[9] = {1, 1, 1, 1, 2, 1, 1, 1, 1};
+    roi_case c;
+    ck_assert_int_eq(roi_case_from_levels(size, levels, &c), 0);
+    double out[RI_SIZE_FEATURES];
+    ck_assert_int_eq(ri_gldzm_aggregated(&c.roi, NULL, RI_AGG_2D_AVG, out, NULL), RAD_OK);
+    /* tolerance: 1e-12 absolute (a few exact operations) */
+    ck_assert_double_eq_tol(out[0], 0.625, 1e-12);
+    ck_assert_int_eq(ri_gldzm_aggregated(&c.roi, NULL, RI_AGG_3D_AVG, out, NULL), RAD_OK);
+    ck_assert_double_eq_tol(out[0], 1.0, 1e-12);
+    roi_case_free(&c);
+}
+END_TEST
+
 /* Extracts a small 2-slice case with params; returns the status. */
 static rad_status extract_small(rad_params *params, rad_error *e)
 {
@@ -240,6 +328,9 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, phantom_every_texture_row);
     tcase_add_test(tc, phantom_names_have_suffixes);
+    tcase_add_test(tc, phantom_threads_match_one_thread);
+    tcase_add_test(tc, glrlm_2d_comb_by_hand);
+    tcase_add_test(tc, gldzm_2d_in_plane_distance);
     tcase_add_test(tc, setting_round_trip);
     tcase_add_test(tc, setting_rejects_unknown_value);
     tcase_add_test(tc, contradictory_settings_rejected);

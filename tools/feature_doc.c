@@ -50,19 +50,24 @@ static const char *const class_compliance[RI_CLASS_COUNT] = {
         "off the mesh within 1e-5.",
     [RI_CLASS_GLCM] =
         "IBSI digital phantom: 25 tagged features, 3D_avg, within IBSI's tolerance "
-        "(test_glcm.c). pyradiomics baselines brain1, brain2, breast1 within 1e-5 relative; "
-        "brain1's matrices within 1e-12.",
+        "(test_glcm.c); all 6 aggregation methods, 25 features each, through rad_extract "
+        "(test_aggregation.c). pyradiomics baselines brain1, brain2, breast1 within 1e-5 "
+        "relative; brain1's matrices within 1e-12.",
     [RI_CLASS_GLRLM] =
-        "IBSI digital phantom: every tagged feature, 3D_avg (test_glrlm.c). pyradiomics "
+        "IBSI digital phantom: every tagged feature, 3D_avg (test_glrlm.c), and all 6 "
+        "aggregation methods through rad_extract (test_aggregation.c). pyradiomics "
         "baselines brain1, brain2, breast1 within 1e-5 relative; brain1's matrix.",
     [RI_CLASS_GLSZM] =
-        "IBSI digital phantom: every tagged feature, 3D (test_glszm.c). pyradiomics "
+        "IBSI digital phantom: every tagged feature, 3D (test_glszm.c), 2D and 2.5D "
+        "(test_aggregation.c). pyradiomics "
         "baselines brain1, brain2, breast1 within 1e-5 relative; brain1's matrix.",
     [RI_CLASS_GLDM] =
-        "IBSI digital phantom: every tagged feature as NGLDM 3D (test_gldm.c). pyradiomics "
+        "IBSI digital phantom: every tagged feature as NGLDM 3D (test_gldm.c), 2D and 2.5D "
+        "(test_aggregation.c); DependenceCountEnergy against a slow twin. pyradiomics "
         "baselines brain1, brain2, breast1 within 1e-5 relative; brain1's matrix.",
     [RI_CLASS_NGTDM] =
-        "IBSI digital phantom: every feature, 3D (test_ngtdm.c). pyradiomics baselines "
+        "IBSI digital phantom: every feature, 3D (test_ngtdm.c), 2D and 2.5D "
+        "(test_aggregation.c). pyradiomics baselines "
         "brain1, brain2, breast1 within 1e-5 relative; brain1's matrix within 1e-9. "
         "Through rad_extract (test_extract.c): brain1 within 1e-5.",
     [RI_CLASS_MORPHOLOGY] =
@@ -81,7 +86,8 @@ static const char *const class_compliance[RI_CLASS_COUNT] = {
         "(test_extract.c): the crop margin lets the sphere reach voxels outside the ROI, "
         "checked against a lattice count within 1e-12 relative.",
     [RI_CLASS_GLDZM] =
-        "IBSI digital phantom: every feature, 3D (test_gldzm.c); a hand-computed case.",
+        "IBSI digital phantom: every feature, 3D (test_gldzm.c), 2D and 2.5D "
+        "(test_aggregation.c); a hand-computed case.",
 };
 
 /* Writes text with '|' escaped, for a Markdown table cell. */
@@ -144,10 +150,27 @@ int main(void)
            "its family prefix as the feature part: `original_ih_p10` is `ih_p10`, "
            "`original_gldzm_sde` is `dzm_sde`.\n\n");
     printf("rad_features_ibsi_tag returns the tag with IBSI's aggregation suffix as this "
-           "library computes it: GLCM and GLRLM features are averaged over the 13 "
-           "directions of one 3D volume (`_3D_avg`); GLSZM, GLDM, NGTDM and GLDZM use one "
-           "matrix over the volume (`_3D`). `calci extract --names ibsi` prints these tags, "
-           "prefixed by the image type for filtered images.\n\n");
+           "library computes it. By default (textureAggregation [3D_avg], pyradiomics' "
+           "method) GLCM and GLRLM features are averaged over the 13 directions of one 3D "
+           "volume (`_3D_avg`); GLSZM, GLDM, NGTDM and GLDZM use one matrix over the volume "
+           "(`_3D`). The tables below show these tags. `calci extract --names ibsi` prints "
+           "the tags, prefixed by the image type for filtered images.\n\n");
+    printf("The setting textureAggregation lists IBSI 1's aggregation methods to compute: "
+           "3D_avg, 3D_comb (the 13 direction matrices merged), 2D_avg (per axial slice and "
+           "in-plane direction, averaged), 2D_comb (per slice, the 4 in-plane matrices "
+           "merged, averaged over slices), 2_5D_avg (per in-plane direction, merged over "
+           "slices, averaged over directions) and 2_5D_comb (one matrix over slices and "
+           "in-plane directions). GLSZM, GLDM, NGTDM and GLDZM have one method per pair: "
+           "`_3D`, `_2D` (per slice, averaged; 8-connected zones and neighbourhoods, "
+           "in-plane distances for GLDZM) and `_2_5D` (slice matrices merged). Slices are "
+           "always axial (z); force2Ddimension does not apply. Unless the list is exactly "
+           "[3D_avg], each texture feature's name and tag end in the method's suffix, e.g. "
+           "`original_glcm_JointMaximum_2D_comb` with tag `cm_joint_max_2D_comb`. "
+           "textureAggregation other than [3D_avg] is rejected together with force2D "
+           "(pyradiomics' in-plane mode, IBSI's 2_5D_avg) or weightingNorm (weighted "
+           "direction merging). The methods other than 3D_avg follow IBSI and keep a "
+           "direction that pyradiomics drops because no two ROI voxels are adjacent along "
+           "it (its runs all have length 1).\n\n");
     printf("Shape and IBSI morphology are computed once, on the original image after "
            "resampling, whatever the image types (as pyradiomics computes shape).\n\n");
     printf("Columns:\n\n");
@@ -164,10 +187,10 @@ int main(void)
            "NGTDM.\n");
     printf("- `ibsi`: every feature with an IBSI tag except pyradiomics' shape class (IBSI "
            "morphology replaces it), with voxelArrayShift 0, ibsiBinEdges (bins start at the "
-           "ROI minimum) and excessKurtosis. Not IBSI-compliant yet:\n"
-           "  - aggregations other than the ones above (2D, 2.5D, merged matrices). The "
-           "settings force2D (in-plane directions) and weightingNorm (direction matrices "
-           "summed) follow pyradiomics and are not checked against IBSI's tables;\n"
+           "ROI minimum) and excessKurtosis; add textureAggregation for the 2D, 2.5D and "
+           "merged methods. Not IBSI-compliant yet:\n"
+           "  - the settings force2D (in-plane directions) and weightingNorm (direction "
+           "matrices summed) follow pyradiomics and are not checked against IBSI's tables;\n"
            "  - re-segmentation and outlier filtering of the ROI. The settings "
            "resegmentRange and resegmentMode follow pyradiomics and are not checked against "
            "IBSI's tables;\n"
