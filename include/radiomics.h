@@ -193,11 +193,11 @@ RAD_API void rad_params_free(rad_params *params);
  *   for GLRLM with d the direction's manhattan, euclidean or infinity norm
  *   in mm, or 1 for no_weighting; "none": mean over directions),
  *   textureAggregation (since 0.1; a list of IBSI 1 texture aggregation
- *   methods from 3D_avg, 3D_comb, 2D_avg, 2D_comb, 2_5D_avg, 2_5D_comb,
- *   default [3D_avg]; 2D and 2.5D use axial slices; unless the list is
+ *   methods from 3D_avg, 3D_comb, 2D_avg, 2D_comb, 2_5D_avg and 2_5D_comb,
+ *   default [3D_avg]. 2D and 2.5D use axial slices. Unless the list is
  *   exactly [3D_avg], texture feature names end in the IBSI suffix, e.g.
- *   original_glcm_JointMaximum_2D_comb; rad_extract rejects it together
- *   with force2D or weightingNorm),
+ *   original_glcm_JointMaximum_2D_comb. rad_extract rejects a list other
+ *   than [3D_avg] together with force2D or weightingNorm),
  *   additionalInfo (accepted, no effect), correctMask (accepted; a mask
  *   whose geometry differs from the image is still rejected),
  *   threads (since 0.1; 1 to 64, default 1: rad_extract computes the image

@@ -618,8 +618,8 @@ static int weighted_matrix(const ri_roi *roi, const ri_settings *settings, const
 
 /*
  * Adds the (symmetrised) pair counts of offset in the box of the given size
- * to w->p, which holds raw counts until matrix_features. Returns the number
- * of counts added.
+ * to w->p, which contains raw counts until add_matrix_features normalises
+ * them. Returns the number of counts added.
  */
 static double add_offset_counts(const int *compact, const size_t size[3], const int offset[3],
                                 uint32_t *counts, int symmetric, glcm_work *w)
@@ -661,8 +661,8 @@ static void clear_matrix(glcm_work *w)
 }
 
 /*
- * The IBSI aggregation methods other than 3D_avg (see the file comment) into
- * mean; returns the number of matrices with a pair.
+ * Adds the features of the IBSI aggregation method (other than 3D_avg, see
+ * the file comment) to mean. Returns the number of matrices with a pair.
  */
 static int aggregate_methods(const ri_roi *roi, const ri_settings *settings,
                              ri_aggregation method, const int *compact, int (*offsets)[3],

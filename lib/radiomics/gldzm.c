@@ -11,8 +11,8 @@
  * z_perc = N_z / N_v. Entropy adds eps = 2^-52 to p inside log2 as the other
  * size-matrix kernels do, which IBSI does not (a change below 1e-13).
  * IBSI's 2-D GLDZM (textureAggregation 2D_*) takes 8-connected zones per
- * axial slice with in-plane (4-connected) city-block distances and averages
- * the features over slices; the 2.5-D one sums the slice matrices.
+ * axial slice with in-plane (4-connected) city-block distances, and averages
+ * the features over slices. The 2.5-D GLDZM sums the slice matrices.
  */
 #include <math.h>
 #include <stdint.h>

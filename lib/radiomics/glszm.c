@@ -11,8 +11,8 @@
  *   about their means; ZoneEntropy = -sum p log2(p + eps), eps = 2^-52.
  * IBSI 1 defines the same 16 features. Its 2-D GLSZM (textureAggregation
  * 2D_*) takes 8-connected zones per axial slice and averages the features
- * over slices; the 2.5-D one sums the slice matrices (ZonePercentage over
- * the ROI's voxel count).
+ * over slices. The 2.5-D GLSZM sums the slice matrices, and its
+ * ZonePercentage divides by the ROI's voxel count.
  */
 #include <math.h>
 #include <stdint.h>

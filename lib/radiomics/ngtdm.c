@@ -15,7 +15,7 @@
  * - Strength = sum_ij (p_i + p_j) (i - j)^2 / sum s_i (0 when sum s_i = 0).
  * IBSI's 2-D NGTDM (textureAggregation 2D_*) uses the 8 in-plane neighbours
  * per axial slice and averages the features over the slices that have a
- * voxel with a neighbour; the 2.5-D one sums n_i and s_i over the slices.
+ * voxel with a neighbour. The 2.5-D NGTDM sums n_i and s_i over the slices.
  */
 #include <math.h>
 #include <stdlib.h>
