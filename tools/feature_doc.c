@@ -119,7 +119,10 @@ static void write_class(ri_feature_class c)
         printf("| `original_%s_", ri_class_output_name(c));
         cell(ri_feature_output_name(c, i));
         printf("` | ");
-        cell(ibsi_only || def->name[0] == '\0' ? "-" : def->name);
+        /* In a pyradiomics class, a feature neither default-on nor deprecated is one
+         * pyradiomics lacks (GLDM's DependenceCountEnergy). */
+        int pyradiomics_lacks = !def->default_on && !def->deprecated;
+        cell(ibsi_only || pyradiomics_lacks || def->name[0] == '\0' ? "-" : def->name);
         printf(" | ");
         if (def->ibsi_tag[0] != '\0')
             printf("`%s%s`", def->ibsi_tag, ri_class_ibsi_suffix(c));
@@ -174,6 +177,8 @@ int main(void)
     printf("Shape and IBSI morphology are computed once, on the original image after "
            "resampling, whatever the image types (as pyradiomics computes shape).\n\n");
     printf("Columns:\n\n");
+    printf("- *pyradiomics name*: `-` where pyradiomics lacks the feature; the output "
+           "name is then the name to enable it by.\n");
     printf("- *default-on*: enabled when the class is enabled without a list.\n");
     printf("- *deprecated*: pyradiomics computes it only when asked for by name.\n");
     printf("- *one grey level*: the value on a region with a single grey level, or "
