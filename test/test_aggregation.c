@@ -278,6 +278,132 @@ START_TEST(gldzm_2d_in_plane_distance)
 }
 END_TEST
 
+/* A 14 x 12 x 6 volume of levels 1..6 (seeded LCG) with an ellipsoid mask. */
+static void make_random_case(rad_volume **image, rad_volume **mask, rad_error *e)
+{
+    size_t size[3] = {14, 12, 6};
+    double spacing[3] = {1, 1, 2}, origin[3] = {0, 0, 0};
+    unsigned state = 12345u;
+
+    ck_assert_int_eq(rad_volume_create(size, spacing, origin, NULL, image, e), RAD_OK);
+    ck_assert_int_eq(rad_volume_create(size, spacing, origin, NULL, mask, e), RAD_OK);
+    double *values = rad_volume_data_mutable(*image), *inside = rad_volume_data_mutable(*mask);
+    for (size_t k = 0; k < size[2]; k++)
+        for (size_t j = 0; j < size[1]; j++)
+            for (size_t i = 0; i < size[0]; i++) {
+                size_t v = i + size[0] * (j + size[1] * k);
+                state = state * 1103515245u + 12345u;
+                values[v] = (double)(1 + (state >> 16) % 6);
+                double x = (i - 6.5) / 6.0, y = (j - 5.5) / 5.0, z = (k - 2.5) / 3.0;
+                inside[v] = x * x + y * y + z * z <= 1.0;
+            }
+}
+
+/*
+ * pyradiomics' force2D with the in-plane axis z computes, per in-plane
+ * direction, one matrix over all slices, and one matrix over all slices for
+ * GLSZM, GLDM and NGTDM with in-plane neighbours: these are IBSI's 2_5D_avg
+ * and 2_5D. The two code paths must agree on an ROI where every in-plane
+ * direction has adjacent voxels (so pyradiomics drops none).
+ */
+/*
+ * Checks that each GLCM and GLRLM feature of reference (and with
+ * single_matrix, each GLSZM, GLDM and NGTDM feature) equals the feature of
+ * aggregated named with the suffix added. Returns the number compared.
+ */
+static int compare_with_suffix(const rad_features *reference, const rad_features *aggregated,
+                               const char *directional_suffix, const char *single_suffix)
+{
+    static const char *const classes[] = {"glcm", "glrlm", "glszm", "gldm", "ngtdm"};
+    int compared = 0;
+
+    for (size_t i = 0; i < rad_features_count(reference); i++) {
+        const char *name = rad_features_name(reference, i);
+        const char *suffix = NULL;
+        for (size_t c = 0; c < sizeof classes / sizeof classes[0]; c++) {
+            char prefix[32];
+            snprintf(prefix, sizeof prefix, "original_%s_", classes[c]);
+            if (strncmp(name, prefix, strlen(prefix)) == 0)
+                suffix = c < 2 ? directional_suffix : single_suffix;
+        }
+        if (suffix == NULL)
+            continue;
+        char wanted[192];
+        snprintf(wanted, sizeof wanted, "%s%s", name, suffix);
+        size_t k = rad_features_find(aggregated, wanted);
+        ck_assert_msg(k != (size_t)-1, "%s missing", wanted);
+        double a = rad_features_value(reference, i), b = rad_features_value(aggregated, k);
+        /* tolerance: 1e-10 relative, 1e-12 absolute (summation order only) */
+        ck_assert_msg(close_enough(b, a, 1e-10, 1e-12), "%s: %.15g, reference %.15g", wanted,
+                      b, a);
+        compared++;
+    }
+    return compared;
+}
+
+/* Extracts the random case twice: with key = value, then with textureAggregation = method. */
+static void extract_pair(const char *key, const char *value, const char *method,
+                         rad_features **reference, rad_features **aggregated)
+{
+    rad_error *e = rad_error_create();
+    rad_volume *image = NULL, *mask = NULL;
+    rad_params *params = NULL;
+
+    make_random_case(&image, &mask, e);
+    ck_assert_int_eq(rad_params_create("pyradiomics", &params, e), RAD_OK);
+    ck_assert_int_eq(rad_params_set(params, "binWidth", "1", e), RAD_OK);
+    ck_assert_int_eq(rad_params_set(params, key, value, e), RAD_OK);
+    ck_assert_msg(rad_extract(params, image, mask, reference, e) == RAD_OK, "%s",
+                  rad_error_message(e));
+    rad_params_free(params);
+    ck_assert_int_eq(rad_params_create("pyradiomics", &params, e), RAD_OK);
+    ck_assert_int_eq(rad_params_set(params, "binWidth", "1", e), RAD_OK);
+    ck_assert_int_eq(rad_params_set(params, "textureAggregation", method, e), RAD_OK);
+    ck_assert_msg(rad_extract(params, image, mask, aggregated, e) == RAD_OK, "%s",
+                  rad_error_message(e));
+    rad_params_free(params);
+    rad_volume_free(image);
+    rad_volume_free(mask);
+    rad_error_free(e);
+}
+
+/*
+ * pyradiomics' force2D with the in-plane axis z computes, per in-plane
+ * direction, one matrix over all slices, and one matrix over all slices for
+ * GLSZM, GLDM and NGTDM with in-plane neighbours: these are IBSI's 2_5D_avg
+ * and 2_5D. The two code paths must agree on an ROI where every in-plane
+ * direction has adjacent voxels (so pyradiomics drops none).
+ */
+START_TEST(force2d_equals_2_5d_avg)
+{
+    rad_features *forced = NULL, *aggregated = NULL;
+
+    extract_pair("force2D", "true", "2_5D_avg", &forced, &aggregated);
+    /* pyradiomics' default-on GLCM 24, GLRLM 16, GLSZM 16, GLDM 14, NGTDM 5 */
+    ck_assert_int_eq(compare_with_suffix(forced, aggregated, "_2_5D_avg", "_2_5D"),
+                     24 + 16 + 16 + 14 + 5);
+    rad_features_free(forced);
+    rad_features_free(aggregated);
+}
+END_TEST
+
+/*
+ * weightingNorm no_weighting sums the 13 direction matrices with weight 1
+ * before the features, which is IBSI's 3D_comb for GLCM and GLRLM when
+ * pyradiomics drops no direction.
+ */
+START_TEST(no_weighting_equals_3d_comb)
+{
+    rad_features *weighted = NULL, *aggregated = NULL;
+
+    extract_pair("weightingNorm", "no_weighting", "3D_comb", &weighted, &aggregated);
+    ck_assert_int_eq(compare_with_suffix(weighted, aggregated, "_3D_comb", "_3D"),
+                     24 + 16 + 16 + 14 + 5);
+    rad_features_free(weighted);
+    rad_features_free(aggregated);
+}
+END_TEST
+
 /* Extracts a small 2-slice case with params; returns the status. */
 static rad_status extract_small(rad_params *params, rad_error *e)
 {
@@ -331,6 +457,8 @@ int main(void)
     tcase_add_test(tc, phantom_threads_match_one_thread);
     tcase_add_test(tc, glrlm_2d_comb_by_hand);
     tcase_add_test(tc, gldzm_2d_in_plane_distance);
+    tcase_add_test(tc, force2d_equals_2_5d_avg);
+    tcase_add_test(tc, no_weighting_equals_3d_comb);
     tcase_add_test(tc, setting_round_trip);
     tcase_add_test(tc, setting_rejects_unknown_value);
     tcase_add_test(tc, contradictory_settings_rejected);
