@@ -2,7 +2,8 @@
  * test_aggregation.c - IBSI 1 texture aggregation methods (textureAggregation):
  * every GLCM, GLRLM, GLSZM, GLDZM, NGTDM and NGLDM row of the digital
  * phantom's reference table, the names and tags of the outputs, the
- * setting's checks, and hand-built 2-D cases.
+ * setting's checks, hand-built 2-D cases, and cross-checks with pyradiomics'
+ * force2D (2_5D_avg) and weightingNorm no_weighting (3D_comb).
  */
 #include <check.h>
 #include <math.h>
