@@ -151,52 +151,64 @@ typedef struct pass_filter {
     size_t dilation;
 } pass_filter;
 
-/* Two doubles in one SSE2 register (GCC and Clang vector extension). The
- * element-wise operations round exactly like the scalar ones, so the
- * vector loop below gives the same bits as a scalar loop. */
-typedef double vec2 __attribute__((vector_size(16)));
+/*
+ * Four doubles (GCC and Clang vector extension). Element-wise operations
+ * round exactly like scalar ones, so the vector loops give the same bits
+ * as a scalar loop. Without AVX the compiler splits each operation into
+ * two SSE2 ones. Loads and stores are macros because passing a 32-byte
+ * vector by value changes the calling convention between AVX and non-AVX
+ * code.
+ */
+typedef double vec4 __attribute__((vector_size(32)));
 
-static inline vec2 load_vec2(const double *p)
-{
-    vec2 v;
-
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
-static inline void store_vec2(double *p, vec2 v)
-{
-    memcpy(p, &v, sizeof v);
-}
+#define LOAD_VEC4(v, p) memcpy(&(v), (p), sizeof(vec4))
+#define STORE_VEC4(p, v) memcpy((p), &(v), sizeof(vec4))
 
 /*
  * d[q] = sum_{m<count} w[m] * line[m][q] for q < n, summed in tap order like
  * PyWavelets. A constant count lets the compiler unroll the tap loop, and
- * four outputs per step in two vec2 accumulators keep both adders busy.
+ * eight outputs per step in two accumulators keep the adders busy. It is
+ * always inlined so that each clone of combine_lines gets its own copy.
  */
-static inline void combine_fixed(double *restrict d, const double *const *line,
+static inline __attribute__((always_inline)) void combine_fixed(double *restrict d, const double *const *line,
                                  const double *w, int count, size_t n)
 {
     const double *l[RI_WAVELET_MAX_TAPS];
     double h[RI_WAVELET_MAX_TAPS];
-    vec2 hv[RI_WAVELET_MAX_TAPS];
+    vec4 hv[RI_WAVELET_MAX_TAPS];
+    vec4 x0, x1;
     size_t q = 0;
 
     for (int m = 0; m < count; m++) {
         l[m] = line[m];
         h[m] = w[m];
-        hv[m] = (vec2){w[m], w[m]};
+        hv[m] = (vec4){w[m], w[m], w[m], w[m]};
     }
-    for (; q + 4 <= n; q += 4) {
-        vec2 a = hv[0] * load_vec2(l[0] + q);
-        vec2 b = hv[0] * load_vec2(l[0] + q + 2);
+    for (; q + 8 <= n; q += 8) {
+        LOAD_VEC4(x0, l[0] + q);
+        LOAD_VEC4(x1, l[0] + q + 4);
+        vec4 a = hv[0] * x0;
+        vec4 b = hv[0] * x1;
 #pragma GCC unroll 8
         for (int m = 1; m < count; m++) {
-            a += hv[m] * load_vec2(l[m] + q);
-            b += hv[m] * load_vec2(l[m] + q + 2);
+            LOAD_VEC4(x0, l[m] + q);
+            LOAD_VEC4(x1, l[m] + q + 4);
+            a += hv[m] * x0;
+            b += hv[m] * x1;
         }
-        store_vec2(d + q, a);
-        store_vec2(d + q + 2, b);
+        STORE_VEC4(d + q, a);
+        STORE_VEC4(d + q + 4, b);
+    }
+    if (q + 4 <= n) {
+        LOAD_VEC4(x0, l[0] + q);
+        vec4 a = hv[0] * x0;
+#pragma GCC unroll 8
+        for (int m = 1; m < count; m++) {
+            LOAD_VEC4(x0, l[m] + q);
+            a += hv[m] * x0;
+        }
+        STORE_VEC4(d + q, a);
+        q += 4;
     }
     for (; q < n; q++) {
         double sum = h[0] * l[0][q];
@@ -207,6 +219,21 @@ static inline void combine_fixed(double *restrict d, const double *const *line,
     }
 }
 
+/*
+ * On x86-64 with GCC or Clang 14+, combine_lines is compiled twice, for
+ * AVX2 and for the baseline, and the dynamic loader picks one for the
+ * running CPU (an ifunc). The AVX2 target does not include FMA, so neither
+ * clone fuses a multiply and an add, and both give the same bits.
+ */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__ELF__)
+#define RI_CLONE_AVX2 __attribute__((target_clones("avx2", "default")))
+#elif defined(__x86_64__) && defined(__clang__) && __clang_major__ >= 14 && defined(__ELF__)
+#define RI_CLONE_AVX2 __attribute__((target_clones("avx2", "default")))
+#else
+#define RI_CLONE_AVX2
+#endif
+
+RI_CLONE_AVX2
 static void combine_lines(double *d, const double *const *line, const double *w, int count,
                           size_t n)
 {
