@@ -406,11 +406,19 @@ static void fill_slot(level_work *w, const double *src, ptrdiff_t e)
     if (t < 0)
         return;
 
-    /* x: gather each source row into an extended row, then filter it. */
+    /* x: gather each source row into an extended row, then filter it. Every
+     * boundary rule maps positions 0 .. min(nx, sx) - 1 to themselves, so
+     * that part is one copy and only the margins go through the map. */
     const double *s = src + (size_t)t * sx * sy;
+    size_t margin = (size_t)mx->margin, identity = nx < sx ? nx : sx;
     for (size_t j = 0; j < sy; j++) {
-        for (size_t u = 0; u < ext_len; u++)
-            w->row[u] = mx->map[u] >= 0 ? s[j * sx + (size_t)mx->map[u]] : 0.0;
+        const double *source_row = s + j * sx;
+
+        for (size_t u = 0; u < margin; u++)
+            w->row[u] = mx->map[u] >= 0 ? source_row[mx->map[u]] : 0.0;
+        memcpy(w->row + margin, source_row, identity * sizeof *w->row);
+        for (size_t u = margin + identity; u < ext_len; u++)
+            w->row[u] = mx->map[u] >= 0 ? source_row[mx->map[u]] : 0.0;
         for (int bx = 0; bx < 2; bx++) {
             const pass_filter *f = bx ? &w->hi[0] : &w->lo[0];
             ptrdiff_t shift = (ptrdiff_t)(f->dilation * (size_t)(f->length / 2)) + mx->margin;
