@@ -4,6 +4,8 @@
 #   make check      build and run every test suite, then `make check-sanitizers`
 #                   (CHECK_SANITIZERS=no runs the plain pass only)
 #   make demo       make a synthetic cohort and run `calci study` on it
+#   make bench      time the library on real CT against PyWavelets, ITK, pROC
+#                   and scikit-learn (docs/benchmarks.md)
 #   make install    install into $(DESTDIR)$(PREFIX)
 #   make docs       regenerate docs/features.md from the feature tables
 #   make check-asan     build in build-asan with ASan and UBSan, run every test
@@ -14,8 +16,10 @@
 #   make fuzz           build the libFuzzer targets (clang) and run each for
 #                       FUZZ_SECONDS seconds
 #
-# `make demo` and `make check` first install missing Debian packages when
-# run as root (tools/deps.sh), or print the apt-get line to run otherwise.
+# `make demo`, `make check` and `make bench` first install missing Debian
+# packages when run as root (tools/deps.sh), or print the apt-get line to
+# run otherwise. `make bench` then runs without what is missing, and each
+# comparison that needs it prints a SKIP line.
 
 VERSION_MAJOR := 0
 VERSION_MINOR := 1
@@ -177,8 +181,29 @@ $(B)/bench/bench_stats: bench/bench_stats.c $(CALCI_A) $(RAD_A)
 	$(CC) $(BASEFLAGS) $(CFLAGS) -Ilib/calci -o $@ $< $(CALCI_A) $(RAD_A) $(RAD_DEPLIBS) \
 	    $(CALCI_DEPLIBS) -lpthread
 
-bench: all $(B)/bench/bench $(B)/bench/bench_stats
-	@$(B)/bench/bench "$(REFDATA)"
+# ITK 5's C++ headers (Debian libinsighttoolkit5-dev), found when this
+# Makefile is read; bench-run is a separate make so that it sees a package
+# that `make bench` has just installed.
+ITK_HEADER   := $(firstword $(wildcard /usr/include/ITK-5*/itkScalarImageToCooccurrenceMatrixFilter.h))
+ITK_DIR      := $(patsubst %/,%,$(dir $(ITK_HEADER)))
+ITK_VERSION  := $(patsubst ITK-%,%,$(notdir $(ITK_DIR)))
+ITK_LIBS     := -lITKStatistics-$(ITK_VERSION) -lITKCommon-$(ITK_VERSION) \
+                -litkvnl_algo-$(ITK_VERSION) -litkvnl-$(ITK_VERSION) -litksys-$(ITK_VERSION)
+ITK_GLCM     := $(if $(ITK_HEADER),$(B)/bench/itk_glcm)
+
+$(B)/bench/itk_glcm: bench/itk_glcm.cxx
+	@mkdir -p $(dir $@)
+	$(CXX) -std=c++17 $(OPT) $(WARN) -I$(ITK_DIR) -o $@ $< $(ITK_LIBS)
+
+.PHONY: bench-run
+bench:
+	@sh tools/deps.sh bench || echo "bench: continuing without the missing packages"
+	@$(MAKE) --no-print-directory bench-run
+
+bench-run: all $(B)/bench/bench $(B)/bench/bench_stats $(ITK_GLCM)
+	@if [ -z "$(ITK_GLCM)" ]; then echo "SKIP building bench/itk_glcm.cxx: ITK 5 headers" \
+	    "(Debian libinsighttoolkit5-dev) not found in /usr/include/ITK-5.*"; fi
+	@$(B)/bench/bench "$(REFDATA)" $(ITK_GLCM)
 	@$(B)/bench/bench_stats
 
 # The feature reference is generated from the tables in the static archive.

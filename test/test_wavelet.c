@@ -2,8 +2,9 @@
  * test_wavelet.c - 3-D stationary wavelet filters (wavelet.c, rotation.c).
  *
  * References: PyWavelets, run at test time through a script that repeats
- * pyradiomics' padding and pywt.swtn calls, and a direct triple sum written
- * from the definition. Also the energy identity of orthonormal filter banks,
+ * pyradiomics' padding and pywt.swtn calls, and direct triple sums written
+ * from the definition (one voxel and level at a time, for every boundary
+ * rule and for odd, even and tiny sizes). Also the energy identity of orthonormal filter banks,
  * the IBSI 2 reference response maps and closed forms of the filter taps.
  */
 #include <check.h>
@@ -393,6 +394,247 @@ START_TEST(ibsi_periodic_equals_pyradiomics)
 END_TEST
 
 /* ------------------------------------------------------------------ */
+/* Against a slow twin: one direct triple sum per voxel and level       */
+
+/*
+ * Source index of extended position t on an axis of n voxels, found by
+ * folding t back one period or reflection at a time; -1 where the zero
+ * extension applies.
+ */
+static long twin_source_index(long t, long n, ri_boundary boundary)
+{
+    switch (boundary) {
+    case RI_BOUNDARY_PERIODIC:
+        while (t < 0)
+            t += n;
+        while (t >= n)
+            t -= n;
+        return t;
+    case RI_BOUNDARY_SYMMETRIC: /* edge sample repeated: ... b a | a b ... */
+        while (t < 0 || t >= n)
+            t = t < 0 ? -1 - t : 2 * n - 1 - t;
+        return t;
+    case RI_BOUNDARY_MIRROR: /* edge sample not repeated: ... c b | a b c ... */
+        if (n == 1)
+            return 0;
+        while (t < 0 || t >= n)
+            t = t < 0 ? -t : 2 * n - 2 - t;
+        return t;
+    case RI_BOUNDARY_ZERO:
+    default:
+        return t < 0 || t >= n ? -1 : t;
+    }
+}
+
+/*
+ * One undecimated level by its definition: out[i, j, k] is the sum over
+ * taps a, b, c of hx[a] hy[b] hz[c] x(i + d F/2 - d a, j + d F/2 - d b,
+ * k + d F/2 - d c). Here x is extended by the boundary rule, d is the
+ * dilation, and band code selects low- or high-pass taps per axis.
+ */
+static rad_volume *twin_level(const rad_volume *x, const ri_wavelet_filter *f, int code,
+                              long dilation, ri_boundary boundary)
+{
+    rad_volume *out = make_volume(x->size[0], x->size[1], x->size[2]);
+    const double *h[3];
+    long n[3], F = f->length;
+
+    for (int a = 0; a < 3; a++) {
+        h[a] = (code >> (2 - a)) & 1 ? f->high : f->low;
+        n[a] = (long)x->size[a];
+    }
+    for (long k = 0; k < n[2]; k++)
+        for (long j = 0; j < n[1]; j++)
+            for (long i = 0; i < n[0]; i++) {
+                double sum = 0;
+
+                for (long c = 0; c < F; c++)
+                    for (long b = 0; b < F; b++)
+                        for (long a = 0; a < F; a++) {
+                            long at[3] = {i, j, k}, tap[3] = {a, b, c}, q[3];
+                            int outside = 0;
+
+                            for (int d = 0; d < 3; d++) {
+                                q[d] = twin_source_index(at[d] + dilation * (F / 2) -
+                                                             dilation * tap[d],
+                                                         n[d], boundary);
+                                outside |= q[d] < 0;
+                            }
+                            if (!outside)
+                                sum += h[0][a] * h[1][b] * h[2][c] *
+                                       x->data[ri_index(x, (size_t)q[0], (size_t)q[1],
+                                                        (size_t)q[2])];
+                        }
+                out->data[ri_index(out, (size_t)i, (size_t)j, (size_t)k)] = sum;
+            }
+    return out;
+}
+
+/* IBSI's a trous transform by its steps: LLL with dilations 1, 2, ...,
+ * 2^(level-2), then the band's filters with dilation 2^(level-1). */
+static rad_volume *twin_ibsi(const rad_volume *x, const ri_wavelet_filter *f, int code,
+                             int level, ri_boundary boundary)
+{
+    rad_volume *current = make_volume(x->size[0], x->size[1], x->size[2]);
+    long dilation = 1;
+
+    memcpy(current->data, x->data, ri_voxel_count(x) * sizeof *x->data);
+    for (int lev = 1; lev <= level; lev++) {
+        rad_volume *next = twin_level(current, f, lev == level ? code : 0, dilation, boundary);
+
+        rad_volume_free(current);
+        current = next;
+        dilation *= 2;
+    }
+    return current;
+}
+
+/* pyradiomics' transform by its steps: pad each odd size by one voxel that
+ * repeats index 0, filter every level periodically over the padded size
+ * (the LLL of one level is the input of the next), crop to the input size. */
+static rad_volume *twin_pyradiomics(const rad_volume *x, const ri_wavelet_filter *f, int code,
+                                    int level)
+{
+    size_t n[3], p[3];
+    rad_volume *current, *out;
+
+    for (int a = 0; a < 3; a++) {
+        n[a] = x->size[a];
+        p[a] = n[a] + n[a] % 2;
+    }
+    current = make_volume(p[0], p[1], p[2]);
+    for (size_t k = 0; k < p[2]; k++)
+        for (size_t j = 0; j < p[1]; j++)
+            for (size_t i = 0; i < p[0]; i++)
+                current->data[ri_index(current, i, j, k)] =
+                    x->data[ri_index(x, i % n[0], j % n[1], k % n[2])];
+    for (int lev = 1; lev <= level; lev++) {
+        rad_volume *next = twin_level(current, f, lev == level ? code : 0, 1,
+                                      RI_BOUNDARY_PERIODIC);
+
+        rad_volume_free(current);
+        current = next;
+    }
+    out = make_volume(n[0], n[1], n[2]);
+    for (size_t k = 0; k < n[2]; k++)
+        for (size_t j = 0; j < n[1]; j++)
+            for (size_t i = 0; i < n[0]; i++)
+                out->data[ri_index(out, i, j, k)] = current->data[ri_index(current, i, j, k)];
+    rad_volume_free(current);
+    return out;
+}
+
+/*
+ * Largest |a - b| allowed between the fast transform and its twin: 1e-12
+ * of the largest magnitude a band of `level` levels can reach, max |x|
+ * times the L1 norm of the taps to the power 3 level. The two sum the same
+ * products in different orders, whose rounding stays far below that.
+ */
+static double twin_tolerance(const rad_volume *x, const ri_wavelet_filter *f, int level)
+{
+    double max_x = 0, l1_low = 0, l1_high = 0;
+
+    for (size_t v = 0; v < ri_voxel_count(x); v++)
+        max_x = fmax(max_x, fabs(x->data[v]));
+    for (int m = 0; m < f->length; m++) {
+        l1_low += fabs(f->low[m]);
+        l1_high += fabs(f->high[m]);
+    }
+    return 1e-12 * max_x * pow(fmax(l1_low, l1_high), 3.0 * level);
+}
+
+static double max_abs_difference(const rad_volume *a, const rad_volume *b)
+{
+    double worst = 0;
+
+    for (size_t v = 0; v < ri_voxel_count(a); v++)
+        worst = fmax(worst, fabs(a->data[v] - b->data[v]));
+    return worst;
+}
+
+/* Random volumes with all sizes even, all odd, and sizes below the filter
+ * length (so that the extension wraps or reflects more than once). */
+static const size_t twin_sizes[][3] = {{6, 4, 8}, {5, 7, 3}, {3, 1, 2}};
+#define N_TWIN_SIZES (sizeof twin_sizes / sizeof twin_sizes[0])
+
+START_TEST(ibsi_matches_twin)
+{
+    const char *letters[RI_WAVELET_BANDS] = {"LLL", "LLH", "LHL", "LHH",
+                                             "HLL", "HLH", "HHL", "HHH"};
+    const ri_boundary boundaries[] = {RI_BOUNDARY_PERIODIC, RI_BOUNDARY_SYMMETRIC,
+                                      RI_BOUNDARY_MIRROR, RI_BOUNDARY_ZERO};
+
+    for (size_t s = 0; s < N_TWIN_SIZES; s++) {
+        rad_volume *x = make_volume(twin_sizes[s][0], twin_sizes[s][1], twin_sizes[s][2]);
+
+        fill_random(x, 40 + s);
+        for (size_t w = 0; w < N_WAVELETS; w++) {
+            ri_wavelet_filter f;
+
+            ck_assert_int_eq(ri_wavelet_filter_get(wavelet_names[w], &f, NULL), RAD_OK);
+            for (size_t bd = 0; bd < sizeof boundaries / sizeof boundaries[0]; bd++)
+                for (int level = 1; level <= 3; level++)
+                    for (int code = 0; code < RI_WAVELET_BANDS; code++) {
+                        rad_volume *fast = NULL, *twin;
+                        double difference;
+
+                        ck_assert_int_eq(ri_wavelet_ibsi(x, wavelet_names[w], letters[code],
+                                                         level, boundaries[bd], &fast, NULL),
+                                         RAD_OK);
+                        twin = twin_ibsi(x, &f, code, level, boundaries[bd]);
+                        difference = max_abs_difference(fast, twin);
+                        ck_assert_msg(difference <= twin_tolerance(x, &f, level),
+                                      "%zu x %zu x %zu, %s, %s, level %d, boundary %d: max "
+                                      "|difference| %g",
+                                      twin_sizes[s][0], twin_sizes[s][1], twin_sizes[s][2],
+                                      wavelet_names[w], letters[code], level,
+                                      (int)boundaries[bd], difference);
+                        rad_volume_free(fast);
+                        rad_volume_free(twin);
+                    }
+        }
+        rad_volume_free(x);
+    }
+}
+END_TEST
+
+START_TEST(pyradiomics_matches_twin)
+{
+    for (size_t s = 0; s < N_TWIN_SIZES; s++) {
+        rad_volume *x = make_volume(twin_sizes[s][0], twin_sizes[s][1], twin_sizes[s][2]);
+
+        fill_random(x, 60 + s);
+        for (size_t w = 0; w < N_WAVELETS; w++) {
+            ri_wavelet_filter f;
+
+            ck_assert_int_eq(ri_wavelet_filter_get(wavelet_names[w], &f, NULL), RAD_OK);
+            for (int level = 1; level <= 3; level++) {
+                rad_volume *bands[RI_WAVELET_BANDS] = {NULL};
+                char names[RI_WAVELET_BANDS][32];
+
+                ck_assert_int_eq(ri_wavelet(x, wavelet_names[w], level, bands, names, NULL),
+                                 RAD_OK);
+                /* Output position b contains band code b + 1, and position 7 the LLL (code 0). */
+                for (int b = 0; b < RI_WAVELET_BANDS; b++) {
+                    int code = (b + 1) % RI_WAVELET_BANDS;
+                    rad_volume *twin = twin_pyradiomics(x, &f, code, level);
+                    double difference = max_abs_difference(bands[b], twin);
+
+                    ck_assert_msg(difference <= twin_tolerance(x, &f, level),
+                                  "%zu x %zu x %zu, %s, %s, level %d: max |difference| %g",
+                                  twin_sizes[s][0], twin_sizes[s][1], twin_sizes[s][2],
+                                  wavelet_names[w], names[b], level, difference);
+                    rad_volume_free(twin);
+                }
+                free_bands(bands);
+            }
+        }
+        rad_volume_free(x);
+    }
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
 /* Against PyWavelets                                                   */
 
 /*
@@ -730,6 +972,8 @@ static Suite *wavelet_suite(void)
     tcase_add_test(identities, invalid_arguments);
     tcase_add_test(identities, ibsi_periodic_equals_pyradiomics);
     tcase_add_test(identities, ibsi_boundary_rules);
+    tcase_add_test(identities, ibsi_matches_twin);
+    tcase_add_test(identities, pyradiomics_matches_twin);
     tcase_add_test(identities, speed_coif1_60);
     suite_add_tcase(s, identities);
 

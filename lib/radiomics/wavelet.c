@@ -152,59 +152,65 @@ typedef struct pass_filter {
 } pass_filter;
 
 /*
- * d[i] = sum_m taps[m] * x[i - step*m] for i < n, where x points into an
- * extended row. The fixed tap counts let the compiler unroll and vectorise.
+ * Four doubles (GCC and Clang vector extension). Element-wise operations
+ * round exactly like scalar ones, so the vector loops give the same bits
+ * as a scalar loop. Without AVX the compiler splits each operation into
+ * two SSE2 ones. Loads and stores are macros because passing a 32-byte
+ * vector by value changes the calling convention between AVX and non-AVX
+ * code.
  */
-static inline void filter_row_fixed(const double *x, size_t n, const double *taps, int length,
-                                    ptrdiff_t step, double *d)
-{
-    for (size_t i = 0; i < n; i++) {
-        double sum = 0.0;
-#pragma GCC unroll 8
-        for (int m = 0; m < length; m++)
-            sum += taps[m] * x[(ptrdiff_t)i - step * m];
-        d[i] = sum;
-    }
-}
+typedef double vec4 __attribute__((vector_size(32)));
 
-static void filter_row(const double *x, size_t n, const pass_filter *f, double *d)
-{
-    ptrdiff_t step = (ptrdiff_t)f->dilation;
-
-    switch (f->length) {
-    case 2:
-        filter_row_fixed(x, n, f->taps, 2, step, d);
-        break;
-    case 4:
-        filter_row_fixed(x, n, f->taps, 4, step, d);
-        break;
-    case 6:
-        filter_row_fixed(x, n, f->taps, 6, step, d);
-        break;
-    case 8:
-        filter_row_fixed(x, n, f->taps, 8, step, d);
-        break;
-    default:
-        filter_row_fixed(x, n, f->taps, f->length, step, d);
-        break;
-    }
-}
+#define LOAD_VEC4(v, p) memcpy(&(v), (p), sizeof(vec4))
+#define STORE_VEC4(p, v) memcpy((p), &(v), sizeof(vec4))
 
 /*
  * d[q] = sum_{m<count} w[m] * line[m][q] for q < n, summed in tap order like
- * PyWavelets. A constant count lets the compiler unroll the tap loop.
+ * PyWavelets. A constant count lets the compiler unroll the tap loop, and
+ * eight outputs per step in two accumulators keep the adders busy. It is
+ * always inlined so that each clone of combine_lines gets its own copy.
  */
-static inline void combine_fixed(double *restrict d, const double *const *line,
+static inline __attribute__((always_inline)) void combine_fixed(double *restrict d, const double *const *line,
                                  const double *w, int count, size_t n)
 {
     const double *l[RI_WAVELET_MAX_TAPS];
     double h[RI_WAVELET_MAX_TAPS];
+    vec4 hv[RI_WAVELET_MAX_TAPS];
+    vec4 x0, x1;
+    size_t q = 0;
 
     for (int m = 0; m < count; m++) {
         l[m] = line[m];
         h[m] = w[m];
+        hv[m] = (vec4){w[m], w[m], w[m], w[m]};
     }
-    for (size_t q = 0; q < n; q++) {
+    for (; q + 8 <= n; q += 8) {
+        LOAD_VEC4(x0, l[0] + q);
+        LOAD_VEC4(x1, l[0] + q + 4);
+        vec4 a = hv[0] * x0;
+        vec4 b = hv[0] * x1;
+#pragma GCC unroll 8
+        for (int m = 1; m < count; m++) {
+            LOAD_VEC4(x0, l[m] + q);
+            LOAD_VEC4(x1, l[m] + q + 4);
+            a += hv[m] * x0;
+            b += hv[m] * x1;
+        }
+        STORE_VEC4(d + q, a);
+        STORE_VEC4(d + q + 4, b);
+    }
+    if (q + 4 <= n) {
+        LOAD_VEC4(x0, l[0] + q);
+        vec4 a = hv[0] * x0;
+#pragma GCC unroll 8
+        for (int m = 1; m < count; m++) {
+            LOAD_VEC4(x0, l[m] + q);
+            a += hv[m] * x0;
+        }
+        STORE_VEC4(d + q, a);
+        q += 4;
+    }
+    for (; q < n; q++) {
         double sum = h[0] * l[0][q];
 #pragma GCC unroll 8
         for (int m = 1; m < count; m++)
@@ -213,6 +219,21 @@ static inline void combine_fixed(double *restrict d, const double *const *line,
     }
 }
 
+/*
+ * On x86-64 with GCC or Clang 14+, combine_lines is compiled twice, for
+ * AVX2 and for the baseline, and the dynamic loader picks one for the
+ * running CPU (an ifunc). The AVX2 target does not include FMA, so neither
+ * clone fuses a multiply and an add, and both give the same bits.
+ */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__ELF__)
+#define RI_CLONE_AVX2 __attribute__((target_clones("avx2", "default")))
+#elif defined(__x86_64__) && defined(__clang__) && __clang_major__ >= 14 && defined(__ELF__)
+#define RI_CLONE_AVX2 __attribute__((target_clones("avx2", "default")))
+#else
+#define RI_CLONE_AVX2
+#endif
+
+RI_CLONE_AVX2
 static void combine_lines(double *d, const double *const *line, const double *w, int count,
                           size_t n)
 {
@@ -239,111 +260,126 @@ static void combine_lines(double *d, const double *const *line, const double *w,
 }
 
 /*
- * Filters src (size src_size, x fastest) along axis into dst, whose size is
- * src_size with size[axis] = am->out_len. row is scratch for one extended
- * x row (out_len + 2 margin values).
+ * Filters am->out_len lines along one axis. Output line i is the weighted
+ * sum of the source lines at extended positions i + shift - step m. Lines
+ * are line_len values long, and source index t starts at src + t
+ * line_stride. Taps that fall on a zero extension are left out.
  */
-static void filter_axis(const double *src, const size_t src_size[3], int axis,
-                        const axis_map *am, const pass_filter *f, double *dst, double *row)
+static void filter_lines(const double *src, size_t line_stride, size_t line_len,
+                         const axis_map *am, const pass_filter *f, double *dst,
+                         size_t dst_stride)
 {
     ptrdiff_t shift = (ptrdiff_t)(f->dilation * (size_t)(f->length / 2)) + am->margin;
     ptrdiff_t step = (ptrdiff_t)f->dilation;
-    size_t inner = 1, outer = 1;
-    size_t n_src = src_size[axis], n_out = am->out_len;
 
-    for (int a = 0; a < axis; a++)
-        inner *= src_size[a];
-    for (int a = axis + 1; a < 3; a++)
-        outer *= src_size[a];
+    for (size_t i = 0; i < am->out_len; i++) {
+        const double *line[RI_WAVELET_MAX_TAPS];
+        double weight[RI_WAVELET_MAX_TAPS];
+        int count = 0;
 
-    if (axis == 0) {
-        size_t ext_len = n_out + 2 * (size_t)am->margin;
+        for (int m = 0; m < f->length; m++) {
+            ptrdiff_t t = am->map[(ptrdiff_t)i + shift - step * m];
 
-        for (size_t o = 0; o < outer; o++) {
-            const double *s = src + o * n_src;
-
-            for (size_t t = 0; t < ext_len; t++)
-                row[t] = am->map[t] >= 0 ? s[am->map[t]] : 0.0;
-            filter_row(row + shift, n_out, f, dst + o * n_out);
+            if (t < 0)
+                continue;
+            line[count] = src + (size_t)t * line_stride;
+            weight[count] = f->taps[m];
+            count++;
         }
-        return;
-    }
-
-    /* Strided axes: whole x rows (or x-y planes) at once, contiguous inner loop;
-     * taps that fall on a zero extension are left out. */
-    for (size_t o = 0; o < outer; o++) {
-        for (size_t i = 0; i < n_out; i++) {
-            const double *line[RI_WAVELET_MAX_TAPS];
-            double weight[RI_WAVELET_MAX_TAPS];
-            int count = 0;
-
-            for (int m = 0; m < f->length; m++) {
-                ptrdiff_t t = am->map[(ptrdiff_t)i + shift - step * m];
-
-                if (t < 0)
-                    continue;
-                line[count] = src + (o * n_src + (size_t)t) * inner;
-                weight[count] = f->taps[m];
-                count++;
-            }
-            combine_lines(dst + (o * n_out + i) * inner, line, weight, count, inner);
-        }
+        combine_lines(dst + i * dst_stride, line, weight, count, line_len);
     }
 }
 
 /* ------------------------------------------------------------------ */
-/* One level: 2 + 4 + 8 passes giving all 8 bands                       */
+/* One level: the bands streamed one output z plane at a time           */
 
 /*
- * State of one level: the source array and its size, the output size, the
- * three axis maps, and scratch for the x and x-y intermediate results.
+ * A level runs as a pipeline over z. Each source z plane is filtered along
+ * x (low and high) and then along y (the four pairs LL, LH, HL, HH). The
+ * result goes to a ring of `window` slots, one per extended z position
+ * that an output plane reads. Each output z plane then combines the slots
+ * of its taps into the 8 bands. The x and y results are shared between
+ * bands as in a whole-volume separable transform, but the scratch is only
+ * `window` planes per pair, so it stays in cache. A source plane that the
+ * boundary rule repeats (periodic wrap) is filtered again when it re-enters
+ * the window, which costs dilation * (F - 1) extra planes per level.
+ *
+ * out_size is the number of voxels computed along each axis. It may be
+ * smaller than the period of a padded-periodic map: pyradiomics crops the
+ * padded transform afterwards, and each output voxel depends only on its
+ * own index, so the cropped voxels are never computed.
  */
 typedef struct level_work {
     size_t src_size[3];
     size_t out_size[3];
     axis_map maps[3];
-    double *after_x;
-    double *after_y;
-    double *row;
+    pass_filter lo[3], hi[3];
+    int pair_index[4];        /* ring position of x-y pair bx*2+by, or -1 if not needed */
+    int n_pairs;
+    size_t window;            /* ring slots */
+    ptrdiff_t *slot_source;   /* source z index held by each slot, -1 for a zero plane */
+    double *row;              /* one extended x row */
+    double *after_x[2];       /* one source z plane filtered along x: out_x * src_y */
+    double *ring;             /* window x n_pairs planes of out_x * out_y */
 } level_work;
 
 static void level_work_free(level_work *w)
 {
     for (int a = 0; a < 3; a++)
         free(w->maps[a].map);
-    free(w->after_x);
-    free(w->after_y);
+    free(w->slot_source);
     free(w->row);
+    free(w->after_x[0]);
+    free(w->after_x[1]);
+    free(w->ring);
 }
 
 /*
- * Allocates the maps and scratch of a level. period_padded != 0 selects
- * pyradiomics' padded-periodic rule with the output size as period.
+ * Allocates the maps and scratch of a level that computes the bands whose
+ * entry in wanted[8] (indexed by band code) is non-zero. A non-NULL period
+ * selects pyradiomics' padded-periodic rule with period[a] along axis a,
+ * and NULL selects `boundary`. All axes use filters of the same length and
+ * dilation.
  */
 static rad_status level_work_init(level_work *w, const size_t src_size[3],
-                                  const size_t out_size[3], size_t reach, ri_boundary boundary,
-                                  int period_padded, rad_error *error)
+                                  const size_t out_size[3], const size_t period[3],
+                                  const pass_filter lo[3], const pass_filter hi[3],
+                                  const int wanted[8], ri_boundary boundary, rad_error *error)
 {
-    size_t nx, nxy;
+    size_t reach = lo[0].dilation * (size_t)lo[0].length;
+    size_t plane = out_size[0] * out_size[1];
+    int need_x[2] = {0, 0};
 
     memset(w, 0, sizeof *w);
     memcpy(w->src_size, src_size, sizeof w->src_size);
     memcpy(w->out_size, out_size, sizeof w->out_size);
+    memcpy(w->lo, lo, sizeof w->lo);
+    memcpy(w->hi, hi, sizeof w->hi);
     for (int a = 0; a < 3; a++) {
-        ptrdiff_t period = period_padded ? (ptrdiff_t)out_size[a] : 0;
+        ptrdiff_t p = period != NULL ? (ptrdiff_t)period[a] : 0;
         rad_status status = axis_map_init(&w->maps[a], src_size[a], out_size[a], reach,
-                                          boundary, period, error);
+                                          boundary, p, error);
         if (status != RAD_OK) {
             level_work_free(w);
             return status;
         }
     }
-    nx = out_size[0] * src_size[1] * src_size[2];
-    nxy = out_size[0] * out_size[1] * src_size[2];
-    w->after_x = malloc(nx * sizeof *w->after_x);
-    w->after_y = malloc(nxy * sizeof *w->after_y);
+    for (int pair = 0; pair < 4; pair++) {
+        w->pair_index[pair] = -1;
+        if (wanted[2 * pair] || wanted[2 * pair + 1]) {
+            w->pair_index[pair] = w->n_pairs++;
+            need_x[pair >> 1] = 1;
+        }
+    }
+    w->window = lo[2].dilation * (size_t)(lo[2].length - 1) + 1;
+    w->slot_source = malloc(w->window * sizeof *w->slot_source);
     w->row = malloc((out_size[0] + 2 * reach) * sizeof *w->row);
-    if (w->after_x == NULL || w->after_y == NULL || w->row == NULL) {
+    for (int bx = 0; bx < 2; bx++)
+        if (need_x[bx])
+            w->after_x[bx] = malloc(out_size[0] * src_size[1] * sizeof *w->after_x[bx]);
+    w->ring = malloc(w->window * (size_t)w->n_pairs * plane * sizeof *w->ring);
+    if (w->slot_source == NULL || w->row == NULL || (need_x[0] && w->after_x[0] == NULL) ||
+        (need_x[1] && w->after_x[1] == NULL) || (w->n_pairs > 0 && plane > 0 && w->ring == NULL)) {
         level_work_free(w);
         return ri_fail(error, RAD_ERR_NO_MEMORY,
                        "cannot allocate wavelet scratch for %zu x %zu x %zu voxels",
@@ -352,73 +388,112 @@ static rad_status level_work_init(level_work *w, const size_t src_size[3],
     return RAD_OK;
 }
 
-/* Band code: bit 2 = high-pass along x, bit 1 along y, bit 0 along z, so
- * code 0 is LLL and codes run in PyWavelets' key order aaa, aad, ..., ddd. */
-typedef void (*band_sink)(int code, const double *band, void *user);
+/*
+ * Fills the ring slot of extended z position e (relative to output plane 0):
+ * the source plane it maps to, filtered along x and then along y for every
+ * needed pair. A zero-extension position only records -1.
+ */
+static void fill_slot(level_work *w, const double *src, ptrdiff_t e)
+{
+    const axis_map *mx = &w->maps[0], *my = &w->maps[1], *mz = &w->maps[2];
+    size_t slot = (size_t)(e + mz->margin) % w->window;
+    ptrdiff_t t = mz->map[e + mz->margin];
+    size_t sx = w->src_size[0], sy = w->src_size[1];
+    size_t nx = w->out_size[0], plane = nx * w->out_size[1];
+    size_t ext_len = nx + 2 * (size_t)mx->margin;
+
+    w->slot_source[slot] = t;
+    if (t < 0)
+        return;
+
+    /* x: gather each source row into an extended row, then filter it. Every
+     * boundary rule maps positions 0 .. min(nx, sx) - 1 to themselves, so
+     * that part is one copy and only the margins go through the map. */
+    const double *s = src + (size_t)t * sx * sy;
+    size_t margin = (size_t)mx->margin, identity = nx < sx ? nx : sx;
+    for (size_t j = 0; j < sy; j++) {
+        const double *source_row = s + j * sx;
+
+        for (size_t u = 0; u < margin; u++)
+            w->row[u] = mx->map[u] >= 0 ? source_row[mx->map[u]] : 0.0;
+        memcpy(w->row + margin, source_row, identity * sizeof *w->row);
+        for (size_t u = margin + identity; u < ext_len; u++)
+            w->row[u] = mx->map[u] >= 0 ? source_row[mx->map[u]] : 0.0;
+        for (int bx = 0; bx < 2; bx++) {
+            const pass_filter *f = bx ? &w->hi[0] : &w->lo[0];
+            ptrdiff_t shift = (ptrdiff_t)(f->dilation * (size_t)(f->length / 2)) + mx->margin;
+            const double *line[RI_WAVELET_MAX_TAPS];
+
+            if (w->after_x[bx] == NULL)
+                continue;
+            for (int m = 0; m < f->length; m++)
+                line[m] = w->row + shift - (ptrdiff_t)f->dilation * m;
+            combine_lines(w->after_x[bx] + j * nx, line, f->taps, f->length, nx);
+        }
+    }
+
+    /* y: whole x rows of after_x combined into the pair's plane in the slot. */
+    for (int pair = 0; pair < 4; pair++) {
+        int bx = pair >> 1, by = pair & 1;
+        double *dst;
+
+        if (w->pair_index[pair] < 0)
+            continue;
+        dst = w->ring + (slot * (size_t)w->n_pairs + (size_t)w->pair_index[pair]) * plane;
+        filter_lines(w->after_x[bx], nx, nx, my, by ? &w->hi[1] : &w->lo[1], dst, nx);
+    }
+}
 
 /*
- * Computes the bands of one level with filters lo/hi on all axes, reusing
- * the x result for 2 y passes and each y result for 2 z passes. Band `code`
- * (size out_size) is written to targets[code] and then handed to sink when
- * sink is not NULL; a NULL target skips the band and the passes only it
- * needs.
+ * Computes the bands of one level from src into targets[code], each of
+ * out_size voxels with x fastest. Band code: bit 2 = high-pass along x,
+ * bit 1 along y, bit 0 along z, so code 0 is LLL and codes run in
+ * PyWavelets' key order aaa, aad, ..., ddd. A NULL target skips the band
+ * and the passes only it needs.
  */
-static void level_bands(level_work *w, const double *src, const pass_filter lo[3],
-                        const pass_filter hi[3], double *const targets[8], band_sink sink,
-                        void *user)
+static void level_bands(level_work *w, const double *src, double *const targets[8])
 {
-    size_t size_x[3] = {w->out_size[0], w->src_size[1], w->src_size[2]};
-    size_t size_y[3] = {w->out_size[0], w->out_size[1], w->src_size[2]};
+    const axis_map *mz = &w->maps[2];
+    size_t plane = w->out_size[0] * w->out_size[1];
+    ptrdiff_t step = (ptrdiff_t)w->lo[2].dilation;
+    int length = w->lo[2].length;
+    ptrdiff_t shift = step * (length / 2);
 
-    for (int bx = 0; bx < 2; bx++) {
-        double *const *t = targets + bx * 4;
+    if (w->n_pairs == 0)
+        return;
+    for (size_t k = 0; k < w->out_size[2]; k++) {
+        ptrdiff_t newest = (ptrdiff_t)k + shift;
+        ptrdiff_t first = k == 0 ? newest - step * (length - 1) : newest;
 
-        if (!(t[0] || t[1] || t[2] || t[3]))
-            continue;
-        filter_axis(src, w->src_size, 0, &w->maps[0], bx ? &hi[0] : &lo[0], w->after_x,
-                    w->row);
-        for (int by = 0; by < 2; by++) {
-            int code_xy = bx * 4 + by * 2;
+        for (ptrdiff_t e = first; e <= newest; e++)
+            fill_slot(w, src, e);
+        for (int code = 0; code < RI_WAVELET_BANDS; code++) {
+            const pass_filter *f = code & 1 ? &w->hi[2] : &w->lo[2];
+            int pair = code >> 1;
+            const double *line[RI_WAVELET_MAX_TAPS];
+            double weight[RI_WAVELET_MAX_TAPS];
+            int count = 0;
 
-            if (!(targets[code_xy] || targets[code_xy + 1]))
+            if (targets[code] == NULL)
                 continue;
-            filter_axis(w->after_x, size_x, 1, &w->maps[1], by ? &hi[1] : &lo[1], w->after_y,
-                        w->row);
-            for (int bz = 0; bz < 2; bz++) {
-                double *band = targets[code_xy + bz];
+            for (int m = 0; m < length; m++) {
+                ptrdiff_t e = newest - step * m;
+                size_t slot = (size_t)(e + mz->margin) % w->window;
 
-                if (band == NULL)
+                if (w->slot_source[slot] < 0)
                     continue;
-                filter_axis(w->after_y, size_y, 2, &w->maps[2], bz ? &hi[2] : &lo[2], band,
-                            w->row);
-                if (sink != NULL)
-                    sink(code_xy + bz, band, user);
+                line[count] = w->ring +
+                              (slot * (size_t)w->n_pairs + (size_t)w->pair_index[pair]) * plane;
+                weight[count] = f->taps[m];
+                count++;
             }
+            combine_lines(targets[code] + k * plane, line, weight, count, plane);
         }
     }
 }
 
 /* ------------------------------------------------------------------ */
 /* pyradiomics' transform                                               */
-
-typedef struct crop_sink {
-    const size_t *padded_size;
-    const size_t *size;
-    rad_volume **bands; /* indexed by band code */
-} crop_sink;
-
-/* Copies the first size[0] x size[1] x size[2] corner of a padded band. */
-static void crop_store(int code, const double *band, void *user)
-{
-    const crop_sink *s = user;
-    const size_t *size = s->size, *padded = s->padded_size;
-    double *out = s->bands[code]->data;
-
-    for (size_t k = 0; k < size[2]; k++)
-        for (size_t j = 0; j < size[1]; j++)
-            memcpy(out + size[0] * (j + size[1] * k), band + padded[0] * (j + padded[1] * k),
-                   size[0] * sizeof *out);
-}
 
 /* pyradiomics' output order: details in PyWavelets' key order, then LLL. */
 static int output_position(int code)
@@ -437,19 +512,20 @@ static void band_name(int code, int level, char name[32])
 }
 
 /*
- * Runs one pyradiomics level: src (src_size) to the bands of size padded.
- * Lower levels only produce the padded LLL in next_approx; the last level
- * writes all 8 bands into by_code, through scratch and a crop when padded.
+ * Runs one pyradiomics level: src (src_size) transformed periodically with
+ * period `padded` on every axis. Lower levels only produce the padded LLL in
+ * next_approx; the last level writes all 8 bands, cropped to size, into
+ * by_code.
  */
 static rad_status pyradiomics_level(const double *src, const size_t src_size[3],
                                     const size_t padded[3], const size_t size[3],
                                     const ri_wavelet_filter *filter, int last,
-                                    double *next_approx, double *scratch, rad_volume **by_code,
+                                    double *next_approx, rad_volume **by_code,
                                     rad_error *error)
 {
     pass_filter lo[3], hi[3];
     double *targets[8] = {NULL};
-    crop_sink crop = {padded, size, by_code};
+    int wanted[8] = {0};
     level_work w;
     rad_status status;
 
@@ -461,13 +537,15 @@ static rad_status pyradiomics_level(const double *src, const size_t src_size[3],
         targets[0] = next_approx;
     else
         for (int c = 0; c < RI_WAVELET_BANDS; c++)
-            targets[c] = scratch != NULL ? scratch : by_code[c]->data;
+            targets[c] = by_code[c]->data;
+    for (int c = 0; c < RI_WAVELET_BANDS; c++)
+        wanted[c] = targets[c] != NULL;
 
-    status = level_work_init(&w, src_size, padded, (size_t)filter->length,
-                             RI_BOUNDARY_PERIODIC, 1, error);
+    status = level_work_init(&w, src_size, last ? size : padded, padded, lo, hi, wanted,
+                             RI_BOUNDARY_PERIODIC, error);
     if (status != RAD_OK)
         return status;
-    level_bands(&w, src, lo, hi, targets, last && scratch != NULL ? crop_store : NULL, &crop);
+    level_bands(&w, src, targets);
     level_work_free(&w);
     return RAD_OK;
 }
@@ -479,8 +557,7 @@ rad_status ri_wavelet(const rad_volume *image, const char *wavelet, int level,
     ri_wavelet_filter filter;
     rad_volume *by_code[RI_WAVELET_BANDS] = {NULL};
     size_t padded[3], count;
-    double *approx = NULL, *next = NULL, *scratch = NULL;
-    int needs_padding = 0;
+    double *approx = NULL, *next = NULL;
     rad_status status;
 
     if (image == NULL || bands == NULL || band_names == NULL)
@@ -491,20 +568,16 @@ rad_status ri_wavelet(const rad_volume *image, const char *wavelet, int level,
     if (status != RAD_OK)
         return status;
 
-    /* Buffers: scratch for a padded band only when a size is odd, and the
-     * approximation of two levels only when level > 1. */
-    for (int a = 0; a < 3; a++) {
+    /* Levels above 1 need the padded approximations of two levels. The
+     * last level writes its cropped bands directly into the outputs. */
+    for (int a = 0; a < 3; a++)
         padded[a] = image->size[a] + image->size[a] % 2;
-        needs_padding |= padded[a] != image->size[a];
-    }
     count = padded[0] * padded[1] * padded[2];
-    if (needs_padding)
-        scratch = malloc(count * sizeof *scratch);
     if (level > 1) {
         approx = malloc(count * sizeof *approx);
         next = malloc(count * sizeof *next);
     }
-    if ((needs_padding && scratch == NULL) || (level > 1 && (approx == NULL || next == NULL))) {
+    if (level > 1 && (approx == NULL || next == NULL)) {
         status = ri_fail(error, RAD_ERR_NO_MEMORY,
                          "cannot allocate wavelet buffers for %zu x %zu x %zu voxels",
                          padded[0], padded[1], padded[2]);
@@ -522,7 +595,7 @@ rad_status ri_wavelet(const rad_volume *image, const char *wavelet, int level,
         double *swap;
 
         status = pyradiomics_level(src, src_size, padded, image->size, &filter, lev == level,
-                                   next, scratch, by_code, error);
+                                   next, by_code, error);
         if (status != RAD_OK)
             goto done;
         swap = approx;
@@ -543,7 +616,6 @@ done:
         rad_volume_free(by_code[c]);
     free(approx);
     free(next);
-    free(scratch);
     return status;
 }
 
@@ -604,6 +676,8 @@ rad_status ri_wavelet_ibsi(const rad_volume *image, const char *wavelet, const c
     for (int lev = 1; lev <= level; lev++) {
         pass_filter lo[3], hi[3];
         double *targets[8] = {NULL};
+        int wanted[8] = {0};
+        int code_now = lev == level ? code : 0;
         level_work w;
         double *swap;
 
@@ -612,12 +686,13 @@ rad_status ri_wavelet_ibsi(const rad_volume *image, const char *wavelet, const c
             hi[a] = (pass_filter){filter.high, filter.length, dilation};
         }
         /* Lower levels need only the LLL; the last only the requested band. */
-        targets[lev == level ? code : 0] = next;
-        status = level_work_init(&w, image->size, image->size, dilation * (size_t)filter.length,
-                                 boundary, 0, error);
+        targets[code_now] = next;
+        wanted[code_now] = 1;
+        status = level_work_init(&w, image->size, image->size, NULL, lo, hi, wanted, boundary,
+                                 error);
         if (status != RAD_OK)
             goto done;
-        level_bands(&w, current, lo, hi, targets, NULL, NULL);
+        level_bands(&w, current, targets);
         level_work_free(&w);
         swap = current;
         current = next;
