@@ -9,7 +9,9 @@
  * TotalEnergy has no IBSI counterpart.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -133,81 +135,170 @@ static void select_rank(double *x, size_t n, size_t k)
     }
 }
 
-/* Moves the smallest value of x[0..n-1] (n >= 1) to x[0]. */
-static void select_minimum(double *x, size_t n)
-{
-    size_t smallest = 0;
-
-    for (size_t i = 1; i < n; i++)
-        if (x[i] < x[smallest])
-            smallest = i;
-    swap_values(x, 0, smallest);
-}
-
 /* The quantiles first-order features use, in increasing order. */
 #define N_QUANTILES 5
 enum { Q10, Q25, Q50, Q75, Q90 };
 static const double quantiles[N_QUANTILES] = {10.0, 25.0, 50.0, 75.0, 90.0};
 
-/*
- * numpy.percentile with linear interpolation for the quantiles above, on x
- * (reordered in place). With position = q / 100 (n - 1), below its floor
- * and s the sorted x, the result is s[below] + (s[below + 1] - s[below]) *
- * (position - below), or s[n - 1] when below + 1 = n. lower[q] and upper[q]
- * receive s[below] and s[below + 1] (s[below] when below + 1 = n). Each
- * order statistic comes from a selection in the part of x above the
- * previous one, so the values equal those of a full sort.
- */
-static void percentiles(double *x, size_t n, double result[N_QUANTILES],
-                        double lower[N_QUANTILES], double upper[N_QUANTILES])
-{
-    size_t done = 0; /* x[0..done-1] are the done smallest values, x[done-1] the largest of them */
+/* Each quantile needs the order statistics at floor(position) and the next rank. */
+#define N_RANKS (2 * N_QUANTILES)
 
+/* Buckets of the histogram that locates the order statistics. */
+#define N_BUCKETS 4096
+
+/*
+ * Maps x (minimum <= x) to a bucket in 0..N_BUCKETS-1. The map is
+ * non-decreasing in x because IEEE subtraction and multiplication by a
+ * factor >= 0 are monotone, so x < y whenever bucket(x) < bucket(y).
+ */
+static inline size_t bucket_of(double x, double minimum, double scale)
+{
+    double t = (x - minimum) * scale;
+
+    return t < (double)(N_BUCKETS - 1) ? (size_t)t : N_BUCKETS - 1;
+}
+
+/*
+ * numpy.percentile with linear interpolation for the quantiles above, on the
+ * n values x (not modified) whose range is [minimum, maximum]. With position
+ * = q / 100 (n - 1), below its floor and s the sorted x, the result is
+ * s[below] + (s[below + 1] - s[below]) * (position - below), or s[n - 1]
+ * when below + 1 = n. lower[q] and upper[q] receive s[below] and
+ * s[below + 1] (s[below] when below + 1 = n).
+ *
+ * The order statistics are exact. A histogram of N_BUCKETS equal-width
+ * buckets over [minimum, maximum] locates the bucket of each needed rank,
+ * the values of those buckets (at most N_RANKS of them) are copied out, and
+ * a selection inside each copy finds the rank. Time O(n) plus the selection
+ * in the copied buckets, which hold all n values only when the values
+ * crowd into one bucket.
+ */
+static rad_status percentiles(const double *x, size_t n, double minimum, double maximum,
+                              double result[N_QUANTILES], double lower[N_QUANTILES],
+                              double upper[N_QUANTILES], rad_error *error)
+{
+    enum { NO_SLOT = 0xff };
+    size_t ranks[N_RANKS], rank_bucket[N_RANKS], n_ranks = 0;
+    size_t slot_bucket[N_RANKS], slot_first_rank[N_RANKS], slot_start[N_RANKS + 1];
+    size_t slot_fill[N_RANKS], n_slots = 0;
+    unsigned char *slot_of = NULL;
+    uint32_t *counts = NULL;
+    double *copies = NULL, scale = 0.0, rank_value[N_RANKS];
+    double range = maximum - minimum;
+
+    if (range > 0.0 && isfinite(range) && isfinite((double)N_BUCKETS / range))
+        scale = (double)N_BUCKETS / range;
+
+    counts = calloc(N_BUCKETS, sizeof *counts);
+    slot_of = malloc(N_BUCKETS);
+    if (counts == NULL || slot_of == NULL) {
+        free(counts);
+        free(slot_of);
+        return ri_fail(error, RAD_ERR_NO_MEMORY,
+                       "firstorder: out of memory for a histogram of %d buckets", N_BUCKETS);
+    }
+    memset(slot_of, NO_SLOT, N_BUCKETS);
+    for (size_t i = 0; i < n; i++)
+        counts[bucket_of(x[i], minimum, scale)]++;
+
+    /* The ranks come out in increasing order, as the quantiles increase. */
     for (int q = 0; q < N_QUANTILES; q++) {
+        size_t below = (size_t)floor(quantiles[q] / 100.0 * (double)(n - 1));
+
+        ranks[n_ranks++] = below;
+        if (below + 1 < n)
+            ranks[n_ranks++] = below + 1;
+    }
+
+    /* One walk over the cumulative counts finds the bucket of every rank. */
+    {
+        size_t bucket = 0, before = 0; /* before = values in the buckets below bucket */
+
+        for (size_t r = 0; r < n_ranks; r++) {
+            while (before + counts[bucket] <= ranks[r])
+                before += counts[bucket++];
+            rank_bucket[r] = bucket;
+            if (n_slots == 0 || slot_bucket[n_slots - 1] != bucket) {
+                slot_bucket[n_slots] = bucket;
+                slot_first_rank[n_slots] = before;
+                slot_of[bucket] = (unsigned char)n_slots;
+                n_slots++;
+            }
+        }
+    }
+    slot_start[0] = 0;
+    for (size_t k = 0; k < n_slots; k++)
+        slot_start[k + 1] = slot_start[k] + counts[slot_bucket[k]];
+
+    copies = malloc(slot_start[n_slots] * sizeof *copies);
+    if (copies == NULL) {
+        free(counts);
+        free(slot_of);
+        return ri_fail(error, RAD_ERR_NO_MEMORY,
+                       "firstorder: out of memory for %zu values near the percentiles",
+                       slot_start[n_slots]);
+    }
+    for (size_t k = 0; k < n_slots; k++)
+        slot_fill[k] = slot_start[k];
+    for (size_t i = 0; i < n; i++) {
+        unsigned char k = slot_of[bucket_of(x[i], minimum, scale)];
+
+        if (k != NO_SLOT)
+            copies[slot_fill[k]++] = x[i];
+    }
+
+    /* Every value of a bucket lies above those of lower buckets, so rank r is
+     * rank r - slot_first_rank within its bucket. */
+    for (size_t r = 0; r < n_ranks; r++) {
+        size_t k = slot_of[rank_bucket[r]];
+        double *bucket_values = copies + slot_start[k];
+        size_t rank_in_bucket = ranks[r] - slot_first_rank[k];
+
+        select_rank(bucket_values, slot_start[k + 1] - slot_start[k], rank_in_bucket);
+        rank_value[r] = bucket_values[rank_in_bucket];
+    }
+
+    for (int q = 0, r = 0; q < N_QUANTILES; q++) {
         double position = quantiles[q] / 100.0 * (double)(n - 1);
         size_t below = (size_t)floor(position);
         double fraction = position - (double)below;
 
-        for (size_t rank = below; rank <= below + 1 && rank < n; rank++) {
-            if (rank >= done) {
-                if (rank == done)
-                    select_minimum(x + done, n - done);
-                else
-                    select_rank(x + done, n - done, rank - done);
-                done = rank + 1;
-            }
-            /* rank is one of the ranks selected so far, so x[rank] contains s[rank]. */
-            if (rank == below)
-                lower[q] = x[rank];
-            else
-                upper[q] = x[rank];
-        }
+        lower[q] = rank_value[r++];
         if (below + 1 >= n) {
             upper[q] = lower[q];
             result[q] = lower[q];
         } else {
+            upper[q] = rank_value[r++];
             result[q] = lower[q] + (upper[q] - lower[q]) * fraction;
         }
     }
+    free(copies);
+    free(counts);
+    free(slot_of);
+    return RAD_OK;
 }
 
 /* Mean absolute deviation from the mean of the x with lo <= x <= hi. */
 static double robust_mad(const double *x, size_t n, double lo, double hi)
 {
-    double sum = 0.0, deviation = 0.0;
+    double sum = 0.0, deviation = 0.0, mean;
     size_t count = 0;
 
+    /* Branch-free sums, because a fifth of the values lie outside [lo, hi] in no order. */
     for (size_t i = 0; i < n; i++) {
-        if (x[i] >= lo && x[i] <= hi) {
-            sum += x[i];
-            count++;
-        }
+        int inside = (x[i] >= lo) & (x[i] <= hi);
+
+        sum += inside ? x[i] : 0.0;
+        count += (size_t)inside;
     }
     if (count == 0)
         return NAN;
-    for (size_t i = 0; i < n; i++)
-        if (x[i] >= lo && x[i] <= hi)
-            deviation += fabs(x[i] - sum / (double)count);
+    mean = sum / (double)count;
+    for (size_t i = 0; i < n; i++) {
+        int inside = (x[i] >= lo) & (x[i] <= hi);
+
+        deviation += inside ? fabs(x[i] - mean) : 0.0;
+    }
     return deviation / (double)count;
 }
 
@@ -217,40 +308,28 @@ static double robust_mad(const double *x, size_t n, double lo, double hi)
  * computes it (empty levels add a term of order eps) and
  * p(i) = count_i / (N_p + eps).
  */
-static rad_status histogram_features(const ri_roi *roi, size_t n_box, double *entropy,
-                                     double *uniformity, rad_error *error)
+static void histogram_features(const size_t *counts, int max_level, size_t n_voxels,
+                               double *entropy, double *uniformity)
 {
-    size_t *counts = calloc((size_t)roi->max_level + 1, sizeof *counts);
-    double n_p = (double)roi->n_voxels;
-
-    if (counts == NULL)
-        return ri_fail(error, RAD_ERR_NO_MEMORY,
-                       "firstorder: out of memory for a histogram of %d grey levels",
-                       roi->max_level);
-    for (size_t v = 0; v < n_box; v++)
-        if (roi->mask[v])
-            counts[roi->levels[v]]++;
+    double n_p = (double)n_voxels;
 
     *entropy = 0.0;
     *uniformity = 0.0;
-    for (int level = 1; level <= roi->max_level; level++) {
+    for (int level = 1; level <= max_level; level++) {
         double q = ((double)counts[level] + EPSILON) / n_p;
         double p = (double)counts[level] / (n_p + EPSILON);
 
         *entropy -= q * log2(q);
         *uniformity += p * p;
     }
-    free(counts);
-    return RAD_OK;
 }
 
-/* Writes the moment-based features: mean, MAD, variance, skewness, kurtosis. */
-static void moment_features(const double *x, size_t n, double *out)
+/* Writes the moment-based features: mean, MAD, variance, skewness, kurtosis.
+ * sum is the sum of x in index order. */
+static void moment_features(const double *x, size_t n, double sum, double *out)
 {
-    double sum = 0.0, mean, m2 = 0.0, m3 = 0.0, m4 = 0.0, mad = 0.0;
+    double mean, m2 = 0.0, m3 = 0.0, m4 = 0.0, mad = 0.0;
 
-    for (size_t i = 0; i < n; i++)
-        sum += x[i];
     mean = sum / (double)n;
     for (size_t i = 0; i < n; i++) {
         double d = x[i] - mean;
@@ -274,65 +353,92 @@ static void moment_features(const double *x, size_t n, double *out)
     out[FO_KURTOSIS] = m2 == 0.0 ? 0.0 : m4 / (m2 * m2);
 }
 
+/*
+ * One pass over the box gathers the ROI values in index order with their
+ * sum, energy, extremes and level histogram. A second pass over the values
+ * forms the central moments, and the percentiles and robust MAD take four more.
+ */
 rad_status ri_firstorder(const ri_roi *roi, const ri_settings *settings, double *out,
                          rad_error *error)
 {
     size_t n_box = roi->size[0] * roi->size[1] * roi->size[2];
     size_t n = roi->n_voxels;
     double shift = settings->voxel_array_shift;
-    double energy = 0.0;
+    double energy = 0.0, sum = 0.0, minimum = INFINITY, maximum = -INFINITY;
+    double q[N_QUANTILES], lower[N_QUANTILES], upper[N_QUANTILES];
+    size_t *level_counts;
     double *x;
     size_t count = 0;
     rad_status status;
 
     if (n == 0)
         return ri_fail(error, RAD_ERR_EMPTY_ROI, "firstorder: the ROI has no voxel");
+    if (roi->max_level < 0)
+        return ri_fail(error, RAD_ERR_ARGUMENT, "firstorder: max_level is %d; expected >= 0",
+                       roi->max_level);
     x = malloc(n * sizeof *x);
-    if (x == NULL)
-        return ri_fail(error, RAD_ERR_NO_MEMORY,
-                       "firstorder: out of memory for %zu ROI intensities", n);
-
-    for (size_t v = 0; v < n_box && count < n; v++)
-        if (roi->mask[v])
-            x[count++] = roi->values[v];
-    if (count != n) {
+    level_counts = calloc((size_t)roi->max_level + 1, sizeof *level_counts);
+    if (x == NULL || level_counts == NULL) {
         free(x);
-        return ri_fail(error, RAD_ERR_ARGUMENT,
-                       "firstorder: the mask has %zu voxels but n_voxels is %zu", count, n);
+        free(level_counts);
+        return ri_fail(error, RAD_ERR_NO_MEMORY,
+                       "firstorder: out of memory for %zu ROI intensities and %d grey levels",
+                       n, roi->max_level);
     }
 
     /* Energy = sum (X + c)^2; TotalEnergy = voxel volume (mm^3) * Energy. */
-    for (size_t i = 0; i < n; i++)
-        energy += (x[i] + shift) * (x[i] + shift);
+    for (size_t v = 0; v < n_box && count < n; v++) {
+        double value;
+        int level;
+
+        if (!roi->mask[v])
+            continue;
+        value = roi->values[v];
+        level = roi->levels[v];
+        if (level < 1 || level > roi->max_level) {
+            free(x);
+            free(level_counts);
+            return ri_fail(error, RAD_ERR_ARGUMENT,
+                           "firstorder: voxel %zu has grey level %d; expected 1..%d", v, level,
+                           roi->max_level);
+        }
+        x[count++] = value;
+        level_counts[level]++;
+        energy += (value + shift) * (value + shift);
+        sum += value;
+        if (value < minimum)
+            minimum = value;
+        if (value > maximum)
+            maximum = value;
+    }
+    if (count != n) {
+        free(x);
+        free(level_counts);
+        return ri_fail(error, RAD_ERR_ARGUMENT,
+                       "firstorder: the mask has %zu voxels but n_voxels is %zu", count, n);
+    }
     out[FO_ENERGY] = energy;
     out[FO_TOTAL_ENERGY] = roi->spacing[0] * roi->spacing[1] * roi->spacing[2] * energy;
     out[FO_RMS] = sqrt(energy / (double)n);
+    out[FO_MINIMUM] = minimum;
+    out[FO_MAXIMUM] = maximum;
+    out[FO_RANGE] = maximum - minimum;
+    histogram_features(level_counts, roi->max_level, n, &out[FO_ENTROPY], &out[FO_UNIFORMITY]);
+    free(level_counts);
 
-    moment_features(x, n, out);
+    moment_features(x, n, sum, out);
 
-    {
-        double minimum = x[0], maximum = x[0];
-        double q[N_QUANTILES], lower[N_QUANTILES], upper[N_QUANTILES];
-
-        for (size_t i = 1; i < n; i++) {
-            if (x[i] < minimum)
-                minimum = x[i];
-            if (x[i] > maximum)
-                maximum = x[i];
-        }
-        out[FO_MINIMUM] = minimum;
-        out[FO_MAXIMUM] = maximum;
-        out[FO_RANGE] = maximum - minimum;
-        percentiles(x, n, q, lower, upper);
-        out[FO_P10] = q[Q10];
-        out[FO_P90] = q[Q90];
-        /* numpy.median: the middle value, or the mean of the two middle values. */
-        out[FO_MEDIAN] = n % 2 ? lower[Q50] : 0.5 * (lower[Q50] + upper[Q50]);
-        out[FO_IQR] = q[Q75] - q[Q25];
+    status = percentiles(x, n, minimum, maximum, q, lower, upper, error);
+    if (status != RAD_OK) {
+        free(x);
+        return status;
     }
+    out[FO_P10] = q[Q10];
+    out[FO_P90] = q[Q90];
+    /* numpy.median: the middle value, or the mean of the two middle values. */
+    out[FO_MEDIAN] = n % 2 ? lower[Q50] : 0.5 * (lower[Q50] + upper[Q50]);
+    out[FO_IQR] = q[Q75] - q[Q25];
     out[FO_RMAD] = robust_mad(x, n, out[FO_P10], out[FO_P90]);
     free(x);
-
-    status = histogram_features(roi, n_box, &out[FO_ENTROPY], &out[FO_UNIFORMITY], error);
-    return status;
+    return RAD_OK;
 }
