@@ -354,7 +354,7 @@ static double next_uniform(uint64_t *state)
 enum value_kind {
     VALUES_UNIFORM,    /* continuous, spread over [-1000, 1000) */
     VALUES_INTEGERS,   /* integers in [-20, 20]: many ties */
-    VALUES_OUTLIER,    /* values in [-1.5, 1.5] and one value 1e6 that crowds them into one bucket */
+    VALUES_OUTLIER,    /* values in [-1.5, 1.5] and one 1e6, which puts them in one bucket */
     VALUES_TINY_RANGE, /* 1000 + 1e-9 u: a range of a few ulps per bucket */
     VALUE_KINDS
 };
