@@ -401,6 +401,57 @@ START_TEST(integer_image_truncated)
 }
 END_TEST
 
+/* Nearest-neighbour value of image at the world position of voxel ijk of
+ * out, as SimpleITK defines it: 0 outside [-0.5, size - 0.5) on any axis,
+ * else the sample at floor(x + 0.5). */
+static double nearest_by_lookup(const rad_volume *image, const rad_volume *out,
+                                const double ijk[3])
+{
+    double world[3], x[3];
+    size_t index[3];
+
+    rad_volume_index_to_world(out, ijk, world);
+    rad_volume_world_to_index(image, world, x);
+    for (int a = 0; a < 3; a++) {
+        if (!(x[a] >= -0.5 && x[a] < (double)image->size[a] - 0.5))
+            return 0;
+        index[a] = (size_t)floor(x[a] + 0.5);
+    }
+    return image->data[ri_index(image, index[0], index[1], index[2])];
+}
+
+/* Nearest-neighbour resampling of image and mask equals a voxel-by-voxel
+ * lookup through world coordinates. The spacings keep every continuous
+ * index at least 0.05 from a rounding tie, and the pad reaches past the
+ * image's upper edge, where the output is 0. */
+START_TEST(nearest_matches_voxel_lookup)
+{
+    rad_volume *image = make_cube(20, noise), *mask = box_mask(20, 12, 19);
+    rad_volume *ri = NULL, *rm = NULL;
+    double spacing[3] = {0.7, 1.3, 0.45};
+    size_t outside = 0;
+
+    ck_assert_int_eq(ri_resample_pyradiomics(image, mask, 1, spacing, RI_INTERP_NEAREST, 3, &ri,
+                                             &rm, NULL), RAD_OK);
+    for (size_t k = 0; k < ri->size[2]; k++)
+        for (size_t j = 0; j < ri->size[1]; j++)
+            for (size_t i = 0; i < ri->size[0]; i++) {
+                double ijk[3] = {(double)i, (double)j, (double)k};
+                double expected = nearest_by_lookup(image, ri, ijk);
+                double expected_mask = nearest_by_lookup(mask, rm, ijk);
+
+                ck_assert_double_eq(ri->data[ri_index(ri, i, j, k)], expected);
+                ck_assert_double_eq(rm->data[ri_index(rm, i, j, k)], expected_mask);
+                outside += expected == 0;
+            }
+    ck_assert_uint_gt(outside, 0);
+    rad_volume_free(image);
+    rad_volume_free(mask);
+    rad_volume_free(ri);
+    rad_volume_free(rm);
+}
+END_TEST
+
 /* Output voxels outside the input image get SimpleITK's default value 0:
  * the image covers only x >= 5 mm of the mask's 0..9 mm grid. */
 START_TEST(outside_points_are_zero)
@@ -507,6 +558,7 @@ static Suite *resample_suite(void)
     tcase_add_test(tc, linear_reproduces_linear);
     tcase_add_test(tc, integer_image_truncated);
     tcase_add_test(tc, outside_points_are_zero);
+    tcase_add_test(tc, nearest_matches_voxel_lookup);
     tcase_add_test(tc, resample_grid_by_hand);
     tcase_add_test(tc, crop_by_hand);
     tcase_add_test(tc, empty_label_rejected);

@@ -356,6 +356,63 @@ static int resample_bspline_separable(const rad_volume *in, const double *coef,
     return 1;
 }
 
+/*
+ * Nearest-neighbour resampling for an axis-aligned map (m diagonal). The
+ * continuous index along each axis depends on that axis's output index
+ * only, and is formed as resample_into forms it (the off-diagonal terms add
+ * exact zeros), so the samples equal nearest_eval's. Returns 0 when scratch
+ * memory is unavailable, and the caller then samples voxel by voxel.
+ */
+static int resample_nearest_separable(const rad_volume *in, const index_map *map,
+                                      rad_volume *out)
+{
+    size_t total = out->size[0] + out->size[1] + out->size[2], base = 0;
+    size_t *source = malloc(total * sizeof *source);
+    unsigned char *inside = malloc(total);
+    size_t *axis_source[3];
+    unsigned char *axis_inside[3];
+    size_t n = 0;
+
+    if (source == NULL || inside == NULL) {
+        free(source);
+        free(inside);
+        return 0;
+    }
+    for (int a = 0; a < 3; a++) {
+        axis_source[a] = source + base;
+        axis_inside[a] = inside + base;
+        for (size_t t = 0; t < out->size[a]; t++) {
+            double index[3] = {0, 0, 0}, x;
+            long i, last = (long)in->size[a] - 1;
+
+            index[a] = (double)t;
+            x = map->b[a] + map->m[3 * a] * index[0] + map->m[3 * a + 1] * index[1] +
+                map->m[3 * a + 2] * index[2];
+            axis_inside[a][t] = x >= -0.5 && x < (double)in->size[a] - 0.5;
+            i = axis_inside[a][t] ? (long)floor(x + 0.5) : 0;
+            axis_source[a][t] = (size_t)(i < 0 ? 0 : (i > last ? last : i));
+        }
+        base += out->size[a];
+    }
+    for (size_t k = 0; k < out->size[2]; k++)
+        for (size_t j = 0; j < out->size[1]; j++) {
+            int row_inside = axis_inside[1][j] && axis_inside[2][k];
+            const double *row = in->data + ri_index(in, 0, axis_source[1][j], axis_source[2][k]);
+
+            for (size_t i = 0; i < out->size[0]; i++, n++) {
+                double value = row[axis_source[0][i]];
+
+                if (!(row_inside && axis_inside[0][i]))
+                    out->data[n] = 0;
+                else
+                    out->data[n] = in->integer_valued ? trunc(value) : value;
+            }
+        }
+    free(source);
+    free(inside);
+    return 1;
+}
+
 /* Fills out (whose grid is set) by sampling in at each output voxel centre.
  * coef is the B-spline coefficient volume for RI_INTERP_BSPLINE. */
 static void resample_into(const rad_volume *in, const double *coef, ri_interpolator interp,
@@ -368,6 +425,12 @@ static void resample_into(const rad_volume *in, const double *coef, ri_interpola
     if (interp == RI_INTERP_BSPLINE && map.m[1] == 0 && map.m[2] == 0 && map.m[3] == 0 &&
         map.m[5] == 0 && map.m[6] == 0 && map.m[7] == 0 &&
         resample_bspline_separable(in, coef, &map, out)) {
+        out->integer_valued = in->integer_valued;
+        return;
+    }
+    if (interp == RI_INTERP_NEAREST && map.m[1] == 0 && map.m[2] == 0 && map.m[3] == 0 &&
+        map.m[5] == 0 && map.m[6] == 0 && map.m[7] == 0 &&
+        resample_nearest_separable(in, &map, out)) {
         out->integer_valued = in->integer_valued;
         return;
     }
