@@ -531,6 +531,50 @@ START_TEST(crop_by_hand)
 }
 END_TEST
 
+/* The crop box equals the bounding box of the label voxels found by a full
+ * scan, for random scattered labels among voxels of another label. */
+START_TEST(crop_box_matches_full_scan)
+{
+    rad_volume *image = make_cube(11, linear_fn), *mask = make_cube(11, zero_fn);
+    unsigned state = 99;
+
+    for (int round = 0; round < 50; round++) {
+        size_t lo[3] = {11, 11, 11}, hi[3] = {0, 0, 0};
+        rad_volume *ci = NULL, *cm = NULL;
+        int n_labels = 1 + round % 4;
+
+        for (size_t v = 0; v < ri_voxel_count(mask); v++) {
+            state = state * 1103515245u + 12345u;
+            mask->data[v] = (state >> 16) % 3 == 0 ? 1 : 0; /* label 1 is not cropped */
+        }
+        for (int l = 0; l < n_labels; l++) {
+            state = state * 1103515245u + 12345u;
+            mask->data[(state >> 8) % ri_voxel_count(mask)] = 2;
+        }
+        for (size_t k = 0; k < 11; k++)
+            for (size_t j = 0; j < 11; j++)
+                for (size_t i = 0; i < 11; i++) {
+                    size_t ijk[3] = {i, j, k};
+                    if (mask->data[ri_index(mask, i, j, k)] != 2)
+                        continue;
+                    for (int a = 0; a < 3; a++) {
+                        lo[a] = ijk[a] < lo[a] ? ijk[a] : lo[a];
+                        hi[a] = ijk[a] > hi[a] ? ijk[a] : hi[a];
+                    }
+                }
+        ck_assert_int_eq(ri_crop_to_mask(image, mask, 2, 0, &ci, &cm, NULL), RAD_OK);
+        for (int a = 0; a < 3; a++) {
+            ck_assert_uint_eq(ci->size[a], hi[a] - lo[a] + 1);
+            ck_assert_double_eq(ci->origin[a], (double)lo[a]);
+        }
+        rad_volume_free(ci);
+        rad_volume_free(cm);
+    }
+    rad_volume_free(image);
+    rad_volume_free(mask);
+}
+END_TEST
+
 START_TEST(empty_label_rejected)
 {
     rad_volume *image = make_cube(6, linear_fn), *mask = box_mask(6, 1, 2);
@@ -559,6 +603,7 @@ static Suite *resample_suite(void)
     tcase_add_test(tc, integer_image_truncated);
     tcase_add_test(tc, outside_points_are_zero);
     tcase_add_test(tc, nearest_matches_voxel_lookup);
+    tcase_add_test(tc, crop_box_matches_full_scan);
     tcase_add_test(tc, resample_grid_by_hand);
     tcase_add_test(tc, crop_by_hand);
     tcase_add_test(tc, empty_label_rejected);

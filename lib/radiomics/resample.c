@@ -456,31 +456,39 @@ static void resample_into(const rad_volume *in, const double *coef, ri_interpola
     out->integer_valued = in->integer_valued;
 }
 
-/* Bounding box of mask == label: lo[a] .. hi[a] inclusive voxel indices. */
+/* Bounding box of mask == label: lo[a] .. hi[a] inclusive voxel indices.
+ * Each row is scanned from both ends, so the voxels between its first and
+ * last label voxel are skipped. */
 static rad_status label_bbox(const rad_volume *mask, double label, size_t lo[3], size_t hi[3],
                              rad_error *error)
 {
-    size_t n = 0, found = 0;
+    size_t nx = mask->size[0], ny = mask->size[1], nz = mask->size[2];
+    int found = 0;
 
     for (int a = 0; a < 3; a++) {
         lo[a] = mask->size[a];
         hi[a] = 0;
     }
-    for (size_t k = 0; k < mask->size[2]; k++)
-        for (size_t j = 0; j < mask->size[1]; j++)
-            for (size_t i = 0; i < mask->size[0]; i++, n++) {
-                if (mask->data[n] != label)
-                    continue;
-                size_t idx[3] = {i, j, k};
-                found++;
-                for (int a = 0; a < 3; a++) {
-                    if (idx[a] < lo[a])
-                        lo[a] = idx[a];
-                    if (idx[a] > hi[a])
-                        hi[a] = idx[a];
-                }
-            }
-    if (found == 0)
+    for (size_t k = 0; k < nz; k++)
+        for (size_t j = 0; j < ny; j++) {
+            const double *row = mask->data + nx * (j + ny * k);
+            size_t first = 0, last = nx;
+
+            while (first < nx && row[first] != label)
+                first++;
+            if (first == nx)
+                continue;
+            while (row[last - 1] != label)
+                last--;
+            found = 1;
+            lo[0] = first < lo[0] ? first : lo[0];
+            hi[0] = last - 1 > hi[0] ? last - 1 : hi[0];
+            lo[1] = j < lo[1] ? j : lo[1];
+            hi[1] = j > hi[1] ? j : hi[1];
+            lo[2] = k < lo[2] ? k : lo[2];
+            hi[2] = k;
+        }
+    if (!found)
         return ri_fail(error, RAD_ERR_EMPTY_ROI, "mask has no voxel with label %g", label);
     return RAD_OK;
 }
