@@ -37,24 +37,16 @@
 #define BSPLINE_TOLERANCE 1e-10
 
 /*
- * Turns samples c[0..n-1] (stride apart) into cubic B-spline coefficients
- * in place, with mirror-symmetric extension (c[-k] = c[k]); the same
- * recursion as ITK's DataToCoefficients1D.
+ * Causal initial value of the prefilter on samples c[0..n-1] (stride apart,
+ * n >= 2, already multiplied by the gain): sum_k z^k c[k] over the
+ * mirrored signal, truncated where z^k falls below BSPLINE_TOLERANCE.
  */
-static void bspline_prefilter_line(double *c, size_t n, size_t stride)
+static double bspline_causal_initial(const double *c, size_t n, size_t stride)
 {
     const double z = BSPLINE_POLE;
-    const double gain = (1 - z) * (1 - 1 / z);
+    long horizon = (long)ceil(log(BSPLINE_TOLERANCE) / log(fabs(z)));
     double sum, zn;
-    long horizon;
 
-    if (n < 2)
-        return;
-    for (size_t i = 0; i < n; i++)
-        c[i * stride] *= gain;
-
-    /* Causal initial value: sum_k z^k c[k] over the mirrored signal. */
-    horizon = (long)ceil(log(BSPLINE_TOLERANCE) / log(fabs(z)));
     if (horizon < (long)n) {
         zn = z;
         sum = c[0];
@@ -74,7 +66,24 @@ static void bspline_prefilter_line(double *c, size_t n, size_t stride)
         }
         sum /= 1 - zn * zn;
     }
-    c[0] = sum;
+    return sum;
+}
+
+/*
+ * Turns samples c[0..n-1] (stride apart) into cubic B-spline coefficients
+ * in place, with mirror-symmetric extension (c[-k] = c[k]); the same
+ * recursion as ITK's DataToCoefficients1D.
+ */
+static void bspline_prefilter_line(double *c, size_t n, size_t stride)
+{
+    const double z = BSPLINE_POLE;
+    const double gain = (1 - z) * (1 - 1 / z);
+
+    if (n < 2)
+        return;
+    for (size_t i = 0; i < n; i++)
+        c[i * stride] *= gain;
+    c[0] = bspline_causal_initial(c, n, stride);
 
     for (size_t k = 1; k < n; k++)
         c[k * stride] += z * c[(k - 1) * stride];
@@ -86,7 +95,49 @@ static void bspline_prefilter_line(double *c, size_t n, size_t stride)
         c[k * stride] = z * (c[(k + 1) * stride] - c[k * stride]);
 }
 
-/* Prefilters the whole volume along x, then y, then z. */
+/*
+ * bspline_prefilter_line on the count adjacent lines c + t (t < count <=
+ * stride), element k of line t at c[k * stride + t]. Each line gets the
+ * same operations in the same order, so the results are equal bit for
+ * bit, but the loops run along memory instead of across it.
+ */
+static void bspline_prefilter_lines(double *c, size_t n, size_t stride, size_t count)
+{
+    const double z = BSPLINE_POLE;
+    const double gain = (1 - z) * (1 - 1 / z);
+    const double anti_causal = z / (z * z - 1);
+
+    if (n < 2)
+        return;
+    for (size_t k = 0; k < n; k++)
+        for (size_t t = 0; t < count; t++)
+            c[k * stride + t] *= gain;
+    for (size_t t = 0; t < count; t++)
+        c[t] = bspline_causal_initial(c + t, n, stride);
+
+    for (size_t k = 1; k < n; k++) {
+        double *row = c + k * stride;
+        const double *previous = row - stride;
+        for (size_t t = 0; t < count; t++)
+            row[t] += z * previous[t];
+    }
+
+    {
+        double *last = c + (n - 1) * stride;
+        const double *before = last - stride;
+        for (size_t t = 0; t < count; t++)
+            last[t] = anti_causal * (z * before[t] + last[t]);
+    }
+    for (size_t k = n - 1; k-- > 0;) {
+        double *row = c + k * stride;
+        const double *next = row + stride;
+        for (size_t t = 0; t < count; t++)
+            row[t] = z * (next[t] - row[t]);
+    }
+}
+
+/* Prefilters the whole volume along x, then y, then z. The y and z passes
+ * run on all the lines of a plane (y) or of the volume (z) at once. */
 static void bspline_coefficients(double *c, const size_t size[3])
 {
     size_t nx = size[0], ny = size[1], nz = size[2];
@@ -95,11 +146,8 @@ static void bspline_coefficients(double *c, const size_t size[3])
         for (size_t j = 0; j < ny; j++)
             bspline_prefilter_line(c + nx * (j + ny * k), nx, 1);
     for (size_t k = 0; k < nz; k++)
-        for (size_t i = 0; i < nx; i++)
-            bspline_prefilter_line(c + i + nx * ny * k, ny, nx);
-    for (size_t j = 0; j < ny; j++)
-        for (size_t i = 0; i < nx; i++)
-            bspline_prefilter_line(c + i + nx * j, nz, nx * ny);
+        bspline_prefilter_lines(c + nx * ny * k, ny, nx, nx);
+    bspline_prefilter_lines(c, nz, nx * ny, nx * ny);
 }
 
 /* Mirror index as ITK's BSplineInterpolateImageFunction maps it:
