@@ -15,6 +15,18 @@
 
 #include "internal.h"
 
+/*
+ * Inlined into ri_firstorder, the loops over all values kept an accumulator
+ * on the stack with GCC 12.2 at -O2, so every iteration waited for a store
+ * and a load. Out of line they keep it in a register, and ri_firstorder on
+ * 125,000 voxels took 0.86 ms in place of 1.2 ms (median thread CPU time).
+ */
+#if defined(__GNUC__)
+#define NOT_INLINED __attribute__((noinline))
+#else
+#define NOT_INLINED
+#endif
+
 /* pyradiomics' epsilon, numpy.spacing(1) = 2^-52. */
 #define EPSILON 2.220446049250313e-16
 
@@ -327,12 +339,7 @@ static void histogram_features(const size_t *counts, int max_level, size_t n_vox
 
 /* Writes the moment-based features: mean, MAD, variance, skewness, kurtosis.
  * sum is the sum of x in index order. */
-#if defined(__GNUC__)
-/* Inlined into ri_firstorder, GCC 12.2 at -O2 keeps the m3/m4 pair on the
- * stack inside the loop, which cost 0.3 ms of 1.2 ms on 125,000 voxels. */
-__attribute__((noinline))
-#endif
-static void moment_features(const double *x, size_t n, double sum, double *out)
+NOT_INLINED static void moment_features(const double *x, size_t n, double sum, double *out)
 {
     double mean, m2 = 0.0, m3 = 0.0, m4 = 0.0, mad = 0.0;
 
@@ -359,6 +366,53 @@ static void moment_features(const double *x, size_t n, double sum, double *out)
     out[FO_KURTOSIS] = m2 == 0.0 ? 0.0 : m4 / (m2 * m2);
 }
 
+/* Sums and extremes of the ROI values, gathered in index order. */
+typedef struct value_sums {
+    double energy;  /* sum of (x + shift)^2 */
+    double sum;
+    double minimum, maximum;
+} value_sums;
+
+/*
+ * Copies the ROI values of roi into x in index order, counts the levels into
+ * level_counts[0..max_level] and fills sums. Returns the number of values
+ * copied (at most roi->n_voxels), or stops at the first voxel whose level
+ * lies outside 1..max_level and stores its index in *bad_voxel.
+ */
+NOT_INLINED static size_t gather_values(const ri_roi *roi, double shift, double *x,
+                                        size_t *level_counts, value_sums *sums,
+                                        size_t *bad_voxel)
+{
+    size_t n_box = roi->size[0] * roi->size[1] * roi->size[2], n = roi->n_voxels, count = 0;
+    double energy = 0.0, sum = 0.0, minimum = INFINITY, maximum = -INFINITY;
+
+    *bad_voxel = n_box;
+    for (size_t v = 0; v < n_box && count < n; v++) {
+        double value;
+        int level;
+
+        if (!roi->mask[v])
+            continue;
+        value = roi->values[v];
+        level = roi->levels[v];
+        if (level < 1 || level > roi->max_level) {
+            *bad_voxel = v;
+            break;
+        }
+        x[count++] = value;
+        level_counts[level]++;
+        energy += (value + shift) * (value + shift);
+        sum += value;
+        minimum = value < minimum ? value : minimum;
+        maximum = value > maximum ? value : maximum;
+    }
+    sums->energy = energy;
+    sums->sum = sum;
+    sums->minimum = minimum;
+    sums->maximum = maximum;
+    return count;
+}
+
 /*
  * One pass over the box gathers the ROI values in index order with their
  * sum, energy, extremes and level histogram. A second pass over the values
@@ -367,14 +421,13 @@ static void moment_features(const double *x, size_t n, double sum, double *out)
 rad_status ri_firstorder(const ri_roi *roi, const ri_settings *settings, double *out,
                          rad_error *error)
 {
-    size_t n_box = roi->size[0] * roi->size[1] * roi->size[2];
     size_t n = roi->n_voxels;
-    double shift = settings->voxel_array_shift;
-    double energy = 0.0, sum = 0.0, minimum = INFINITY, maximum = -INFINITY;
     double q[N_QUANTILES], lower[N_QUANTILES], upper[N_QUANTILES];
+    double energy, minimum, maximum;
     size_t *level_counts;
     double *x;
-    size_t count = 0;
+    size_t count, bad_voxel;
+    value_sums sums;
     rad_status status;
 
     if (n == 0)
@@ -392,28 +445,13 @@ rad_status ri_firstorder(const ri_roi *roi, const ri_settings *settings, double 
                        n, roi->max_level);
     }
 
-    /* Energy = sum (X + c)^2; TotalEnergy = voxel volume (mm^3) * Energy. */
-    for (size_t v = 0; v < n_box && count < n; v++) {
-        double value;
-        int level;
-
-        if (!roi->mask[v])
-            continue;
-        value = roi->values[v];
-        level = roi->levels[v];
-        if (level < 1 || level > roi->max_level) {
-            free(x);
-            free(level_counts);
-            return ri_fail(error, RAD_ERR_ARGUMENT,
-                           "firstorder: voxel %zu has grey level %d; expected 1..%d", v, level,
-                           roi->max_level);
-        }
-        x[count++] = value;
-        level_counts[level]++;
-        energy += (value + shift) * (value + shift);
-        sum += value;
-        minimum = value < minimum ? value : minimum;
-        maximum = value > maximum ? value : maximum;
+    count = gather_values(roi, settings->voxel_array_shift, x, level_counts, &sums, &bad_voxel);
+    if (count < n && bad_voxel < roi->size[0] * roi->size[1] * roi->size[2]) {
+        free(x);
+        free(level_counts);
+        return ri_fail(error, RAD_ERR_ARGUMENT,
+                       "firstorder: voxel %zu has grey level %d; expected 1..%d", bad_voxel,
+                       roi->levels[bad_voxel], roi->max_level);
     }
     if (count != n) {
         free(x);
@@ -421,6 +459,11 @@ rad_status ri_firstorder(const ri_roi *roi, const ri_settings *settings, double 
         return ri_fail(error, RAD_ERR_ARGUMENT,
                        "firstorder: the mask has %zu voxels but n_voxels is %zu", count, n);
     }
+    energy = sums.energy;
+    minimum = sums.minimum;
+    maximum = sums.maximum;
+
+    /* Energy = sum (X + c)^2; TotalEnergy = voxel volume (mm^3) * Energy. */
     out[FO_ENERGY] = energy;
     out[FO_TOTAL_ENERGY] = roi->spacing[0] * roi->spacing[1] * roi->spacing[2] * energy;
     out[FO_RMS] = sqrt(energy / (double)n);
@@ -430,7 +473,7 @@ rad_status ri_firstorder(const ri_roi *roi, const ri_settings *settings, double 
     histogram_features(level_counts, roi->max_level, n, &out[FO_ENTROPY], &out[FO_UNIFORMITY]);
     free(level_counts);
 
-    moment_features(x, n, sum, out);
+    moment_features(x, n, sums.sum, out);
 
     status = percentiles(x, n, minimum, maximum, q, lower, upper, error);
     if (status != RAD_OK) {
