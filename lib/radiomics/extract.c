@@ -211,13 +211,11 @@ static int class_enabled(const ri_settings *s, ri_feature_class c)
 typedef struct roi_buffers {
     rad_volume *image, *mask;
     uint8_t *inside;
-    int *levels;
     ri_roi roi;
 } roi_buffers;
 
 static void roi_buffers_free(roi_buffers *b)
 {
-    free(b->levels);
     free(b->inside);
     rad_volume_free(b->image);
     rad_volume_free(b->mask);
