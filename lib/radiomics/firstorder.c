@@ -291,8 +291,9 @@ static rad_status percentiles(const double *x, size_t n, double minimum, double 
     return RAD_OK;
 }
 
-/* A running sum with Neumaier's compensation term (an improved Kahan sum):
- * the result is accurate to about one rounding, whatever the order. */
+/* A running sum with Neumaier's compensation term (an improved Kahan sum).
+ * Its error is at most about 2 eps |sum| + n eps^2 sum |term| (eps =
+ * DBL_EPSILON), so the order of the terms hardly matters. */
 typedef struct compensated_sum {
     double sum;
     double compensation;
