@@ -13,7 +13,9 @@
  *   Uniformity     levels                       (ih_*)                grey levels 1..6
  */
 #include <check.h>
+#include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +44,13 @@ static ri_settings settings_with_shift(double shift)
     s.distances[0] = 1;
     s.n_distances = 1;
     return s;
+}
+
+/* Deterministic pseudo-random numbers in [0, 1) (64-bit LCG, top 53 bits). */
+static double next_uniform(uint64_t *state)
+{
+    *state = *state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (double)(*state >> 11) / 9007199254740992.0;
 }
 
 /* Builds an uncropped ROI over values[0..n-1] (an n x 1 x 1 box, all inside). */
@@ -115,6 +124,78 @@ START_TEST(bin_width_negative_and_flat)
     ck_assert_int_eq(levels[0], 1);
     ck_assert_int_eq(max_level, 1);
     ck_assert_int_eq(n_present, 1);
+}
+END_TEST
+
+/*
+ * Slow twin of ri_discretize_bin_width: the edges low + k * W of
+ * numpy.arange(low, max + 2W, W), with low = floor(min / W) * W through
+ * Python's mod, and each level counted as the number of edges <= x.
+ */
+static void bin_width_twin(const double *values, const uint8_t *mask, size_t n, double width,
+                           int *levels, int *max_level, int *n_present)
+{
+    double min = INFINITY, max = -INFINITY, low, remainder;
+    int seen[4096] = {0};
+
+    for (size_t v = 0; v < n; v++)
+        if (mask[v]) {
+            min = fmin(min, values[v]);
+            max = fmax(max, values[v]);
+        }
+    remainder = fmod(min, width);
+    if (remainder != 0.0 && remainder < 0.0)
+        remainder += width;
+    low = min - remainder;
+    *max_level = 0;
+    *n_present = 0;
+    for (size_t v = 0; v < n; v++) {
+        int count = 0;
+
+        levels[v] = 0;
+        if (!mask[v])
+            continue;
+        for (int k = 0; low + k * width < max + 2 * width; k++)
+            count += low + k * width <= values[v];
+        levels[v] = count;
+        ck_assert_int_lt(count, 4096);
+        *n_present += !seen[count];
+        seen[count] = 1;
+        if (count > *max_level)
+            *max_level = count;
+    }
+}
+
+/* The kernel and the edge-counting twin agree on random values, with edge
+ * values and masked voxels, for several bin widths. */
+START_TEST(bin_width_matches_edge_count_twin)
+{
+    const double widths[] = {25.0, 0.1, 3.0, 1e-3};
+    uint64_t state = 777;
+
+    for (size_t w = 0; w < sizeof widths / sizeof widths[0]; w++)
+        for (int round = 0; round < 20; round++) {
+            enum { N = 200 };
+            double values[N];
+            uint8_t mask[N];
+            int fast[N], slow[N], fast_max, slow_max, fast_present, slow_present;
+            double centre = 2000.0 * next_uniform(&state) - 1000.0;
+
+            for (size_t v = 0; v < N; v++) {
+                double u = next_uniform(&state);
+                /* A third of the values lie on an edge k * W. */
+                values[v] = v % 3 == 0 ? widths[w] * floor(centre / widths[w] + 40.0 * u)
+                                       : centre + 40.0 * widths[w] * u;
+                mask[v] = v == 0 || next_uniform(&state) < 0.8;
+            }
+            ri_discretize_bin_width(values, mask, N, widths[w], fast, &fast_max, &fast_present);
+            bin_width_twin(values, mask, N, widths[w], slow, &slow_max, &slow_present);
+            for (size_t v = 0; v < N; v++)
+                ck_assert_msg(fast[v] == slow[v], "W %g, value %.17g: level %d, twin %d",
+                              widths[w], values[v], fast[v], slow[v]);
+            ck_assert_int_eq(fast_max, slow_max);
+            ck_assert_int_eq(fast_present, slow_present);
+        }
 }
 END_TEST
 
@@ -229,6 +310,212 @@ START_TEST(firstorder_table_order)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* Slow twin: the first-order features from a fully sorted copy           */
+
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* numpy.percentile (linear) on the sorted s[0..n-1]. */
+static double sorted_percentile(const double *s, size_t n, double q)
+{
+    double position = q / 100.0 * (double)(n - 1);
+    size_t below = (size_t)floor(position);
+
+    if (below + 1 >= n)
+        return s[n - 1];
+    return s[below] + (s[below + 1] - s[below]) * (position - (double)below);
+}
+
+/*
+ * Computes every first-order feature from the definitions in firstorder.c's
+ * header, with a full sort for the order statistics and separate plain loops
+ * for each sum, as an independent check of the kernel's fused passes.
+ */
+static void firstorder_twin(const ri_roi *roi, double shift, double *out)
+{
+    size_t n_box = roi->size[0] * roi->size[1] * roi->size[2], n = 0;
+    double *x = malloc(roi->n_voxels * sizeof *x), *s = malloc(roi->n_voxels * sizeof *s);
+    double sum = 0, energy = 0, mad = 0, m2 = 0, m3 = 0, m4 = 0, mean;
+    double p10, p90, robust_sum = 0, robust_deviation = 0;
+    size_t robust_count = 0;
+
+    ck_assert_ptr_nonnull(x);
+    ck_assert_ptr_nonnull(s);
+    for (size_t v = 0; v < n_box; v++)
+        if (roi->mask[v])
+            x[n++] = roi->values[v];
+    ck_assert_uint_eq(n, roi->n_voxels);
+    for (size_t i = 0; i < n; i++) {
+        sum += x[i];
+        energy += (x[i] + shift) * (x[i] + shift);
+    }
+    mean = sum / (double)n;
+    for (size_t i = 0; i < n; i++) {
+        double d = x[i] - mean;
+        mad += fabs(d);
+        m2 += d * d;
+        m3 += d * d * d;
+        m4 += d * d * d * d;
+    }
+    m2 /= (double)n;
+    m3 /= (double)n;
+    m4 /= (double)n;
+
+    for (size_t i = 0; i < n; i++)
+        s[i] = x[i];
+    qsort(s, n, sizeof *s, compare_doubles);
+    p10 = sorted_percentile(s, n, 10.0);
+    p90 = sorted_percentile(s, n, 90.0);
+    /* The robust mean is p10 + mean(x - p10): the differences are small
+     * where the values crowd together, so plain sums stay accurate. */
+    for (size_t i = 0; i < n; i++)
+        if (x[i] >= p10 && x[i] <= p90) {
+            robust_sum += x[i] - p10;
+            robust_count++;
+        }
+    for (size_t i = 0; i < n; i++)
+        if (x[i] >= p10 && x[i] <= p90)
+            robust_deviation += fabs((x[i] - p10) - robust_sum / (double)robust_count);
+
+    out[feature_index("Energy")] = energy;
+    out[feature_index("TotalEnergy")] =
+        roi->spacing[0] * roi->spacing[1] * roi->spacing[2] * energy;
+    out[feature_index("Minimum")] = s[0];
+    out[feature_index("Maximum")] = s[n - 1];
+    out[feature_index("Range")] = s[n - 1] - s[0];
+    out[feature_index("10Percentile")] = p10;
+    out[feature_index("90Percentile")] = p90;
+    out[feature_index("Median")] = n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+    out[feature_index("InterquartileRange")] =
+        sorted_percentile(s, n, 75.0) - sorted_percentile(s, n, 25.0);
+    out[feature_index("Mean")] = mean;
+    out[feature_index("MeanAbsoluteDeviation")] = mad / (double)n;
+    out[feature_index("RobustMeanAbsoluteDeviation")] = robust_deviation / (double)robust_count;
+    out[feature_index("RootMeanSquared")] = sqrt(energy / (double)n);
+    out[feature_index("StandardDeviation")] = sqrt(m2);
+    out[feature_index("Variance")] = m2;
+    out[feature_index("Skewness")] = m2 == 0 ? 0 : m3 / pow(m2, 1.5);
+    out[feature_index("Kurtosis")] = m2 == 0 ? 0 : m4 / (m2 * m2);
+
+    /* Histogram features from a per-level count. */
+    {
+        size_t *counts = calloc((size_t)roi->max_level + 1, sizeof *counts);
+        double entropy = 0, uniformity = 0, eps = 2.220446049250313e-16;
+
+        ck_assert_ptr_nonnull(counts);
+        for (size_t v = 0; v < n_box; v++)
+            if (roi->mask[v])
+                counts[roi->levels[v]]++;
+        for (int level = 1; level <= roi->max_level; level++) {
+            double q = ((double)counts[level] + eps) / (double)n;
+            double p = (double)counts[level] / ((double)n + eps);
+            entropy -= q * log2(q);
+            uniformity += p * p;
+        }
+        out[feature_index("Entropy")] = entropy;
+        out[feature_index("Uniformity")] = uniformity;
+        free(counts);
+    }
+    free(x);
+    free(s);
+}
+
+/* Kinds of random ROI values for the twin comparison. */
+enum value_kind {
+    VALUES_UNIFORM,    /* continuous, spread over [-1000, 1000) */
+    VALUES_INTEGERS,   /* integers in [-20, 20]: many ties */
+    VALUES_OUTLIER,    /* values in [-1.5, 1.5] and one 1e6, which puts them in one bucket */
+    VALUES_TINY_RANGE, /* 1000 + 1e-9 u: a range of a few ulps per bucket */
+    VALUE_KINDS
+};
+
+static double random_value(enum value_kind kind, uint64_t *state, size_t i)
+{
+    switch (kind) {
+    case VALUES_UNIFORM:
+        return 2000.0 * next_uniform(state) - 1000.0;
+    case VALUES_INTEGERS:
+        return floor(41.0 * next_uniform(state)) - 20.0;
+    case VALUES_OUTLIER:
+        return i == 7 ? 1e6
+                      : next_uniform(state) + next_uniform(state) + next_uniform(state) - 1.5;
+    default:
+        return 1000.0 + 1e-9 * next_uniform(state);
+    }
+}
+
+/* Fast kernel and slow twin agree (relative 1e-12) on random boxes with a
+ * random mask, for sizes from 1 voxel up and several value distributions. */
+START_TEST(firstorder_matches_sorted_twin)
+{
+    const size_t sizes[][3] = {{1, 1, 1}, {2, 1, 1}, {3, 2, 1}, {7, 5, 3}, {20, 17, 9},
+                               {48, 40, 33}};
+    uint64_t state = 12345;
+    ri_settings s = settings_with_shift(300.0);
+
+    for (int kind = 0; kind < VALUE_KINDS; kind++)
+        for (size_t c = 0; c < sizeof sizes / sizeof sizes[0]; c++) {
+            size_t n = sizes[c][0] * sizes[c][1] * sizes[c][2];
+            double *values = malloc(n * sizeof *values);
+            uint8_t *mask = malloc(n);
+            int *levels = malloc(n * sizeof *levels);
+            double fast[32], slow[32];
+            ri_roi roi;
+            int n_present;
+
+            ck_assert_ptr_nonnull(values);
+            ck_assert_ptr_nonnull(mask);
+            ck_assert_ptr_nonnull(levels);
+            memset(&roi, 0, sizeof roi);
+            for (size_t v = 0; v < n; v++) {
+                values[v] = random_value((enum value_kind)kind, &state, v);
+                /* About 70 % of the box is inside; voxel 0 always, so the ROI is never empty. */
+                mask[v] = v == 0 || next_uniform(&state) < 0.7;
+                roi.n_voxels += mask[v];
+            }
+            memcpy(roi.size, sizes[c], sizeof roi.size);
+            roi.spacing[0] = 0.5;
+            roi.spacing[1] = 0.75;
+            roi.spacing[2] = 2.0;
+            roi.values = values;
+            roi.mask = mask;
+            roi.levels = levels;
+            ri_discretize_bin_width(values, mask, n, kind == VALUES_TINY_RANGE ? 1e-10 : 25.0,
+                                    levels, &roi.max_level, &n_present);
+
+            ck_assert_int_eq(ri_firstorder(&roi, &s, fast, NULL), RAD_OK);
+            firstorder_twin(&roi, 300.0, slow);
+            size_t robust = feature_index("RobustMeanAbsoluteDeviation");
+            double largest = fmax(fabs(slow[feature_index("Minimum")]),
+                                  fabs(slow[feature_index("Maximum")]));
+
+            for (size_t i = 0; i < ri_firstorder_table.count; i++) {
+                double tolerance = 1e-12 * fmax(fabs(slow[i]), 1e-300);
+                /* Both are NaN when no value lies in [P10, P90] (robust MAD). */
+                int both_nan = isnan(fast[i]) && isnan(slow[i]);
+
+                /* The kernel's robust MAD uses compensated sums, the twin plain
+                 * ones. Either mean carries a rounding error of order
+                 * DBL_EPSILON * |x|, which dominates when the spread is tiny. */
+                if (i == robust)
+                    tolerance += 8 * DBL_EPSILON * largest;
+                ck_assert_msg(both_nan || fabs(fast[i] - slow[i]) <= tolerance,
+                              "kind %d, box %zu x %zu x %zu: %s is %.17g, twin %.17g", kind,
+                              sizes[c][0], sizes[c][1], sizes[c][2],
+                              ri_firstorder_table.defs[i].name, fast[i], slow[i]);
+            }
+            free(values);
+            free(mask);
+            free(levels);
+        }
+}
+END_TEST
+
 /* Compares every first-order feature of the baseline column `case_name`. */
 static void check_pyradiomics_case(const char *case_name)
 {
@@ -327,10 +614,12 @@ static Suite *firstorder_suite(void)
     tcase_add_test(hand, bin_width_maximum_on_edge);
     tcase_add_test(hand, bin_width_negative_and_flat);
     tcase_add_test(hand, bin_count_edges_hand);
+    tcase_add_test(hand, bin_width_matches_edge_count_twin);
     tcase_add_test(hand, firstorder_hand_values);
     tcase_add_test(hand, firstorder_flat_region);
     tcase_add_test(hand, firstorder_empty_roi_rejected);
     tcase_add_test(hand, firstorder_table_order);
+    tcase_add_test(hand, firstorder_matches_sorted_twin);
     suite_add_tcase(suite, hand);
 
     tcase_set_timeout(reference, 60);

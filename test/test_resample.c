@@ -401,6 +401,57 @@ START_TEST(integer_image_truncated)
 }
 END_TEST
 
+/* Nearest-neighbour value of image at the world position of voxel ijk of
+ * out, as SimpleITK defines it: 0 outside [-0.5, size - 0.5) on any axis,
+ * else the sample at floor(x + 0.5). */
+static double nearest_by_lookup(const rad_volume *image, const rad_volume *out,
+                                const double ijk[3])
+{
+    double world[3], x[3];
+    size_t index[3];
+
+    rad_volume_index_to_world(out, ijk, world);
+    rad_volume_world_to_index(image, world, x);
+    for (int a = 0; a < 3; a++) {
+        if (!(x[a] >= -0.5 && x[a] < (double)image->size[a] - 0.5))
+            return 0;
+        index[a] = (size_t)floor(x[a] + 0.5);
+    }
+    return image->data[ri_index(image, index[0], index[1], index[2])];
+}
+
+/* Nearest-neighbour resampling of image and mask equals a voxel-by-voxel
+ * lookup through world coordinates. The spacings keep every continuous
+ * index at least 0.05 from a rounding tie, and the pad reaches past the
+ * image's upper edge, where the output is 0. */
+START_TEST(nearest_matches_voxel_lookup)
+{
+    rad_volume *image = make_cube(20, noise), *mask = box_mask(20, 12, 19);
+    rad_volume *ri = NULL, *rm = NULL;
+    double spacing[3] = {0.7, 1.3, 0.45};
+    size_t outside = 0;
+
+    ck_assert_int_eq(ri_resample_pyradiomics(image, mask, 1, spacing, RI_INTERP_NEAREST, 3, &ri,
+                                             &rm, NULL), RAD_OK);
+    for (size_t k = 0; k < ri->size[2]; k++)
+        for (size_t j = 0; j < ri->size[1]; j++)
+            for (size_t i = 0; i < ri->size[0]; i++) {
+                double ijk[3] = {(double)i, (double)j, (double)k};
+                double expected = nearest_by_lookup(image, ri, ijk);
+                double expected_mask = nearest_by_lookup(mask, rm, ijk);
+
+                ck_assert_double_eq(ri->data[ri_index(ri, i, j, k)], expected);
+                ck_assert_double_eq(rm->data[ri_index(rm, i, j, k)], expected_mask);
+                outside += expected == 0;
+            }
+    ck_assert_uint_gt(outside, 0);
+    rad_volume_free(image);
+    rad_volume_free(mask);
+    rad_volume_free(ri);
+    rad_volume_free(rm);
+}
+END_TEST
+
 /* Output voxels outside the input image get SimpleITK's default value 0:
  * the image covers only x >= 5 mm of the mask's 0..9 mm grid. */
 START_TEST(outside_points_are_zero)
@@ -480,6 +531,50 @@ START_TEST(crop_by_hand)
 }
 END_TEST
 
+/* The crop box equals the bounding box of the label voxels found by a full
+ * scan, for random scattered labels among voxels of another label. */
+START_TEST(crop_box_matches_full_scan)
+{
+    rad_volume *image = make_cube(11, linear_fn), *mask = make_cube(11, zero_fn);
+    unsigned state = 99;
+
+    for (int round = 0; round < 50; round++) {
+        size_t lo[3] = {11, 11, 11}, hi[3] = {0, 0, 0};
+        rad_volume *ci = NULL, *cm = NULL;
+        int n_labels = 1 + round % 4;
+
+        for (size_t v = 0; v < ri_voxel_count(mask); v++) {
+            state = state * 1103515245u + 12345u;
+            mask->data[v] = (state >> 16) % 3 == 0 ? 1 : 0; /* label 1 is not cropped */
+        }
+        for (int l = 0; l < n_labels; l++) {
+            state = state * 1103515245u + 12345u;
+            mask->data[(state >> 8) % ri_voxel_count(mask)] = 2;
+        }
+        for (size_t k = 0; k < 11; k++)
+            for (size_t j = 0; j < 11; j++)
+                for (size_t i = 0; i < 11; i++) {
+                    size_t ijk[3] = {i, j, k};
+                    if (mask->data[ri_index(mask, i, j, k)] != 2)
+                        continue;
+                    for (int a = 0; a < 3; a++) {
+                        lo[a] = ijk[a] < lo[a] ? ijk[a] : lo[a];
+                        hi[a] = ijk[a] > hi[a] ? ijk[a] : hi[a];
+                    }
+                }
+        ck_assert_int_eq(ri_crop_to_mask(image, mask, 2, 0, &ci, &cm, NULL), RAD_OK);
+        for (int a = 0; a < 3; a++) {
+            ck_assert_uint_eq(ci->size[a], hi[a] - lo[a] + 1);
+            ck_assert_double_eq(ci->origin[a], (double)lo[a]);
+        }
+        rad_volume_free(ci);
+        rad_volume_free(cm);
+    }
+    rad_volume_free(image);
+    rad_volume_free(mask);
+}
+END_TEST
+
 START_TEST(empty_label_rejected)
 {
     rad_volume *image = make_cube(6, linear_fn), *mask = box_mask(6, 1, 2);
@@ -507,6 +602,8 @@ static Suite *resample_suite(void)
     tcase_add_test(tc, linear_reproduces_linear);
     tcase_add_test(tc, integer_image_truncated);
     tcase_add_test(tc, outside_points_are_zero);
+    tcase_add_test(tc, nearest_matches_voxel_lookup);
+    tcase_add_test(tc, crop_box_matches_full_scan);
     tcase_add_test(tc, resample_grid_by_hand);
     tcase_add_test(tc, crop_by_hand);
     tcase_add_test(tc, empty_label_rejected);

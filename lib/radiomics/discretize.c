@@ -8,6 +8,7 @@
  */
 #include <limits.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "internal.h"
@@ -70,45 +71,77 @@ static double python_mod(double x, double w)
 }
 
 /*
+ * floor(t) for t >= 0. Below 2^53 the conversion to int64_t truncates, which
+ * equals floor there, and takes one instruction where floor may take a call
+ * or a rounding sequence.
+ */
+static inline double floor_nonnegative(double t)
+{
+    return t < 9007199254740992.0 ? (double)(int64_t)t : floor(t);
+}
+
+/* The level of x (>= low) for edges low + k * W; see ri_discretize_bin_width. */
+static inline int bin_width_level(double x, double low, double bin_width)
+{
+    double k = floor_nonnegative((x - low) / bin_width);
+
+    while (low + (k + 1.0) * bin_width <= x)
+        k += 1.0;
+    /* The comparison comes first because it is rarely true, while k > 0.0
+     * is false for every value in the first bin and would mispredict. */
+    while (low + k * bin_width > x && k > 0.0)
+        k -= 1.0;
+    /* NOTE: a range of more than INT_MAX bins is clamped; kernels reject such Ng. */
+    if (k > (double)(INT_MAX - 1))
+        k = (double)(INT_MAX - 1);
+    return (int)k + 1;
+}
+
+/*
  * Fixed bin width W. pyradiomics takes the edges from numpy.arange(low,
  * max + 2W, W) with low = min - (min mod W) (Python's mod, so low = floor(min / W) * W), so edge k is
  * low + k * W in floating point. The level is the number of edges <= x, i.e.
  * floor((x - low) / W) + 1, corrected by one step where the division and the
  * edge products round differently. The last edge lies above the maximum, so
  * the maximum is binned like every other value. A flat ROI gets level 1.
+ *
+ * The level is non-decreasing in x, so the maximum's level is max_level,
+ * and one pass writes the levels and marks the levels present.
  */
 void ri_discretize_bin_width(const double *values, const uint8_t *mask, size_t n,
                              double bin_width, int *levels, int *max_level, int *n_present)
 {
     double min = 0.0, max = 0.0;
     double low;
+    unsigned char *seen;
+    int top, distinct = 0;
 
-    for (size_t v = 0; v < n; v++)
-        levels[v] = 0;
     if (!roi_range(values, mask, n, &min, &max) || !(bin_width > 0.0)) {
+        for (size_t v = 0; v < n; v++)
+            levels[v] = 0;
         *max_level = 0;
         *n_present = 0;
         return;
     }
 
     low = min - python_mod(min, bin_width);
+    top = bin_width_level(max, low, bin_width);
+    seen = calloc((size_t)top + 1, 1);
     for (size_t v = 0; v < n; v++) {
-        double x = values[v];
-        double k;
-
-        if (!mask[v])
-            continue;
-        k = floor((x - low) / bin_width);
-        while (low + (k + 1.0) * bin_width <= x)
-            k += 1.0;
-        while (k > 0.0 && low + k * bin_width > x)
-            k -= 1.0;
-        /* NOTE: a range of more than INT_MAX bins is clamped; kernels reject such Ng. */
-        if (k > (double)(INT_MAX - 1))
-            k = (double)(INT_MAX - 1);
-        levels[v] = (int)k + 1;
+        levels[v] = mask[v] ? bin_width_level(values[v], low, bin_width) : 0;
+        if (seen != NULL)
+            seen[levels[v]] = 1;
     }
-    count_levels(levels, mask, n, max_level, n_present);
+    *max_level = top;
+    if (seen == NULL) {
+        /* NOTE: when this allocation fails, n_present is max_level, an upper bound. */
+        *n_present = top;
+        return;
+    }
+    for (int level = 1; level <= top; level++)
+        distinct += seen[level];
+    free(seen);
+    *n_present = distinct;
 }
 
 /*

@@ -216,13 +216,11 @@ static int class_enabled(const ri_settings *s, ri_feature_class c)
 typedef struct roi_buffers {
     rad_volume *image, *mask;
     uint8_t *inside;
-    int *levels;
     ri_roi roi;
 } roi_buffers;
 
 static void roi_buffers_free(roi_buffers *b)
 {
-    free(b->levels);
     free(b->inside);
     rad_volume_free(b->image);
     rad_volume_free(b->mask);
@@ -261,6 +259,135 @@ static rad_status roi_prepare(const char *image_type, const rad_volume *image,
     memcpy(b->roi.spacing, b->image->spacing, sizeof b->roi.spacing);
     b->roi.values = b->image->data;
     b->roi.mask = b->inside;
+    return RAD_OK;
+}
+
+/*
+ * The ROI's bounding box on the pre-processed grid and the 0/1 mask inside
+ * it. Every image type of one extraction lies on that grid, so one box
+ * serves them all.
+ */
+typedef struct roi_box {
+    size_t lo[3];      /* first voxel of the box in the grid */
+    size_t size[3];
+    double spacing[3];
+    uint8_t *inside;   /* size[0]*size[1]*size[2] flags, 1 inside the ROI */
+    size_t n_voxels;   /* voxels inside the ROI */
+} roi_box;
+
+/* One image type cropped to a roi_box and discretised. The buffers are
+ * reused when the next image type is loaded into the same roi_levels. */
+typedef struct roi_levels {
+    double *values;
+    int *levels;
+    ri_roi roi;
+} roi_levels;
+
+static void roi_box_free(roi_box *box)
+{
+    free(box->inside);
+    memset(box, 0, sizeof *box);
+}
+
+static void roi_levels_free(roi_levels *lv)
+{
+    free(lv->values);
+    free(lv->levels);
+    memset(lv, 0, sizeof *lv);
+}
+
+/* Sets box to the bounding box of the non-zero voxels of mask and copies the
+ * mask inside it. Fails with RAD_ERR_EMPTY_ROI when mask has no such voxel. */
+static rad_status roi_box_init(const rad_volume *mask, roi_box *box, rad_error *error)
+{
+    size_t hi[3] = {0, 0, 0}, n = 0;
+    size_t nx = mask->size[0], ny = mask->size[1], nz = mask->size[2];
+    int found = 0;
+
+    memset(box, 0, sizeof *box);
+    box->lo[0] = nx;
+    box->lo[1] = ny;
+    box->lo[2] = nz;
+    /* Each row is scanned from both ends, so the voxels between its first
+     * and last ROI voxel are skipped. */
+    for (size_t k = 0; k < nz; k++)
+        for (size_t j = 0; j < ny; j++) {
+            const double *row = mask->data + nx * (j + ny * k);
+            size_t first = 0, last = nx;
+
+            while (first < nx && row[first] == 0)
+                first++;
+            if (first == nx)
+                continue;
+            while (row[last - 1] == 0)
+                last--;
+            found = 1;
+            box->lo[0] = first < box->lo[0] ? first : box->lo[0];
+            hi[0] = last - 1 > hi[0] ? last - 1 : hi[0];
+            box->lo[1] = j < box->lo[1] ? j : box->lo[1];
+            hi[1] = j > hi[1] ? j : hi[1];
+            box->lo[2] = k < box->lo[2] ? k : box->lo[2];
+            hi[2] = k;
+        }
+    if (!found)
+        return ri_fail(error, RAD_ERR_EMPTY_ROI, "the mask has no ROI voxel");
+
+    for (int a = 0; a < 3; a++)
+        box->size[a] = hi[a] - box->lo[a] + 1;
+    memcpy(box->spacing, mask->spacing, sizeof box->spacing);
+    box->inside = malloc(box->size[0] * box->size[1] * box->size[2]);
+    if (box->inside == NULL)
+        return ri_fail(error, RAD_ERR_NO_MEMORY, "out of memory for a ROI box of %zu x %zu x %zu",
+                       box->size[0], box->size[1], box->size[2]);
+    for (size_t k = 0; k < box->size[2]; k++)
+        for (size_t j = 0; j < box->size[1]; j++) {
+            const double *row = mask->data + ri_index(mask, box->lo[0], box->lo[1] + j,
+                                                      box->lo[2] + k);
+            uint8_t *to = box->inside + box->size[0] * (j + box->size[1] * k);
+
+            for (size_t i = 0; i < box->size[0]; i++) {
+                to[i] = row[i] != 0;
+                n += to[i];
+            }
+        }
+    box->n_voxels = n;
+    return RAD_OK;
+}
+
+/* Copies image (on the grid of the box's mask) inside the box into
+ * lv->values, allocated on first use, and points lv->roi at it. Fails with
+ * RAD_ERR_NOT_FINITE on a NaN or infinite value inside the ROI. */
+static rad_status roi_levels_crop(const char *image_type, const rad_volume *image,
+                                  const roi_box *box, roi_levels *lv, rad_error *error)
+{
+    size_t nx = box->size[0], ny = box->size[1], nz = box->size[2], n = nx * ny * nz;
+
+    if (lv->values == NULL) {
+        lv->values = malloc(n * sizeof *lv->values);
+        lv->levels = malloc(n * sizeof *lv->levels);
+        if (lv->values == NULL || lv->levels == NULL) {
+            roi_levels_free(lv);
+            return ri_fail(error, RAD_ERR_NO_MEMORY, "out of memory extracting %s",
+                           image_type);
+        }
+    }
+    for (size_t k = 0; k < nz; k++)
+        for (size_t j = 0; j < ny; j++)
+            memcpy(lv->values + nx * (j + ny * k),
+                   image->data + ri_index(image, box->lo[0], box->lo[1] + j, box->lo[2] + k),
+                   nx * sizeof *lv->values);
+    for (size_t v = 0; v < n; v++)
+        if (box->inside[v] && !isfinite(lv->values[v]))
+            return ri_fail(error, RAD_ERR_NOT_FINITE,
+                           "%s image has a NaN or infinite value inside the ROI", image_type);
+
+    memset(&lv->roi, 0, sizeof lv->roi);
+    memcpy(lv->roi.size, box->size, sizeof lv->roi.size);
+    memcpy(lv->roi.spacing, box->spacing, sizeof lv->roi.spacing);
+    lv->roi.values = lv->values;
+    lv->roi.mask = box->inside;
+    lv->roi.levels = lv->levels;
+    lv->roi.n_voxels = box->n_voxels;
     return RAD_OK;
 }
 
@@ -485,36 +612,28 @@ static rad_status extract_geometry(const rad_params *params, const rad_volume *i
     return status;
 }
 
-/* Crops one image type to the ROI and discretises it into b (freed on failure);
- * *n_present receives the number of grey levels present. */
+/* Crops one image type to the box and discretises it into lv, whose buffers
+ * are reused; *n_present receives the number of grey levels present. */
 static rad_status discretize_roi(const ri_settings *s, const char *image_type,
-                                 const rad_volume *image, const rad_volume *mask,
-                                 roi_buffers *b, int *n_present, rad_error *error)
+                                 const rad_volume *image, const roi_box *box, roi_levels *lv,
+                                 int *n_present, rad_error *error)
 {
+    size_t n = box->size[0] * box->size[1] * box->size[2];
     rad_status status;
-    size_t n;
 
     *n_present = 0;
-    status = roi_prepare(image_type, image, mask, 0, b, error);
+    status = roi_levels_crop(image_type, image, box, lv, error);
     if (status != RAD_OK)
         return status;
-
-    n = ri_voxel_count(b->image);
-    b->levels = malloc(n * sizeof *b->levels);
-    if (b->levels == NULL) {
-        roi_buffers_free(b);
-        return ri_fail(error, RAD_ERR_NO_MEMORY, "out of memory extracting %s", image_type);
-    }
     if (s->bin_count > 0)
-        ri_discretize_bin_count(b->image->data, b->inside, n, s->bin_count, b->levels,
-                                &b->roi.max_level, n_present);
+        ri_discretize_bin_count(lv->values, box->inside, n, s->bin_count, lv->levels,
+                                &lv->roi.max_level, n_present);
     else if (s->ibsi_bin_edges)
-        discretize_from_minimum(b->image->data, b->inside, n, s->bin_width, b->levels,
-                                &b->roi.max_level, n_present);
+        discretize_from_minimum(lv->values, box->inside, n, s->bin_width, lv->levels,
+                                &lv->roi.max_level, n_present);
     else
-        ri_discretize_bin_width(b->image->data, b->inside, n, s->bin_width, b->levels,
-                                &b->roi.max_level, n_present);
-    b->roi.levels = b->levels;
+        ri_discretize_bin_width(lv->values, box->inside, n, s->bin_width, lv->levels,
+                                &lv->roi.max_level, n_present);
     return RAD_OK;
 }
 
@@ -533,25 +652,28 @@ static void note_grey_levels(const rad_params *params, const char *image_type, i
 
 /*
  * Computes the enabled per-image-type classes on one image type. image and
- * mask are the pre-processed volumes on one grid; mask is 0/1.
+ * mask are the pre-processed volumes on one grid; mask is 0/1 and needed
+ * only by the local intensity class. box is the ROI's box on that grid, and
+ * lv contains the crop buffers that the image types share.
  */
 static rad_status extract_image_type(const rad_params *params, const char *image_type,
                                      const rad_volume *image, const rad_volume *mask,
+                                     const roi_box *box, roi_levels *lv,
                                      rad_features *features, rad_error *error)
 {
     const ri_settings *s = &params->s;
-    roi_buffers b, wide;
+    roi_buffers wide;
     rad_status status;
     int n_present = 0;
 
     memset(&wide, 0, sizeof wide);
-    status = discretize_roi(s, image_type, image, mask, &b, &n_present, error);
+    status = discretize_roi(s, image_type, image, box, lv, &n_present, error);
     if (status != RAD_OK)
         return status;
     note_grey_levels(params, image_type, n_present, features);
 
     for (int c = 0; c < RI_CLASS_COUNT; c++) {
-        const ri_roi *roi = &b.roi;
+        const ri_roi *roi = &lv->roi;
 
         if (is_geometry_class(c) || !class_enabled(s, (ri_feature_class)c))
             continue;
@@ -571,7 +693,63 @@ static rad_status extract_image_type(const rad_params *params, const char *image
 
 done:
     roi_buffers_free(&wide);
-    roi_buffers_free(&b);
+    return status;
+}
+
+/*
+ * The per-image-type part of rad_extract on one thread: the original image,
+ * then the wavelet bands, all through one ROI box and one set of crop
+ * buffers. Unless the local intensity class needs the whole mask, *mask is
+ * freed (and set to NULL) before the wavelet transform to lower the peak
+ * memory, and each band is freed once its features are computed.
+ */
+static rad_status extract_types_serial(const rad_params *params, const rad_volume *image,
+                                       rad_volume **mask, rad_features *features,
+                                       rad_error *error)
+{
+    const ri_settings *s = &params->s;
+    rad_volume *bands[RI_WAVELET_BANDS] = {NULL};
+    char band_names[RI_WAVELET_BANDS][32];
+    roi_box box;
+    roi_levels lv;
+    rad_status status;
+
+    memset(&lv, 0, sizeof lv);
+    status = roi_box_init(*mask, &box, error);
+    if (status != RAD_OK)
+        return status;
+    if (!class_enabled(s, RI_CLASS_LOCAL_INTENSITY)) {
+        rad_volume_free(*mask);
+        *mask = NULL;
+    }
+    if (s->original_enabled) {
+        status = extract_image_type(params, "original", image, *mask, &box, &lv, features,
+                                    error);
+        if (status != RAD_OK)
+            goto done;
+    }
+    if (s->wavelet_enabled) {
+        /* The crop buffers are allocated again after the transform, whose
+         * bands and scratch make the peak memory of the extraction. */
+        roi_levels_free(&lv);
+        status = ri_wavelet(image, s->wavelet_name, s->wavelet_level, bands, band_names, error);
+        if (status != RAD_OK)
+            goto done;
+        for (int b = 0; b < RI_WAVELET_BANDS; b++) {
+            status = extract_image_type(params, band_names[b], bands[b], *mask, &box, &lv,
+                                        features, error);
+            rad_volume_free(bands[b]);
+            bands[b] = NULL;
+            if (status != RAD_OK)
+                goto done;
+        }
+    }
+
+done:
+    for (int b = 0; b < RI_WAVELET_BANDS; b++)
+        rad_volume_free(bands[b]);
+    roi_levels_free(&lv);
+    roi_box_free(&box);
     return status;
 }
 
@@ -676,7 +854,7 @@ static void describe_labels(const rad_volume *mask, char *buf, size_t size)
 typedef struct type_job {
     const char *name;
     const rad_volume *image;
-    roi_buffers b;
+    roi_levels lv;
     int n_present;
     rad_error error;
 } type_job;
@@ -694,6 +872,7 @@ typedef struct class_job {
 typedef struct parallel_extraction {
     const ri_settings *s;
     const rad_volume *mask;
+    const roi_box *box;   /* shared by the image types, read-only in the tasks */
     type_job *types;
     class_job *classes;
 } parallel_extraction;
@@ -703,7 +882,7 @@ static rad_status prepare_type_task(void *context, size_t index)
     parallel_extraction *x = context;
     type_job *t = &x->types[index];
 
-    return discretize_roi(x->s, t->name, t->image, x->mask, &t->b, &t->n_present, &t->error);
+    return discretize_roi(x->s, t->name, t->image, x->box, &t->lv, &t->n_present, &t->error);
 }
 
 /* Each task owns its buffers: the kernels allocate their own scratch, and the
@@ -712,7 +891,7 @@ static rad_status class_task(void *context, size_t index)
 {
     parallel_extraction *x = context;
     class_job *job = &x->classes[index];
-    const ri_roi *roi = &job->type->b.roi;
+    const ri_roi *roi = &job->type->lv.roi;
     roi_buffers wide;
 
     memset(&wide, 0, sizeof wide);
@@ -752,12 +931,16 @@ static rad_status extract_types_parallel(const rad_params *params, const rad_vol
     char band_names[RI_WAVELET_BANDS][32];
     type_job types[1 + RI_WAVELET_BANDS];
     class_job *classes = NULL;
-    parallel_extraction x = {s, mask, types, NULL};
+    roi_box box;
+    parallel_extraction x = {s, mask, &box, types, NULL};
     rad_error wavelet_error;
     rad_status status = RAD_OK, wavelet_status = RAD_OK;
     size_t n_types = 0, n_prepared, n_classes = 0, first_failed_class;
 
     memset(types, 0, sizeof types);
+    status = roi_box_init(mask, &box, error);
+    if (status != RAD_OK)
+        return status;
     if (s->original_enabled)
         types[n_types++] = (type_job){.name = "original", .image = image};
     if (s->wavelet_enabled) {
@@ -816,9 +999,10 @@ static rad_status extract_types_parallel(const rad_params *params, const rad_vol
 done:
     free(classes);
     for (size_t t = 0; t < n_types; t++)
-        roi_buffers_free(&types[t].b);
+        roi_levels_free(&types[t].lv);
     for (int b = 0; b < RI_WAVELET_BANDS; b++)
         rad_volume_free(bands[b]);
+    roi_box_free(&box);
     return status;
 }
 
@@ -884,8 +1068,6 @@ rad_status rad_extract(const rad_params *params, const rad_volume *image,
     rad_volume *resegmented = NULL;
     const ri_settings *s;
     rad_volume *work = NULL, *grid_image = NULL, *grid_mask = NULL;
-    rad_volume *bands[RI_WAVELET_BANDS] = {NULL};
-    char band_names[RI_WAVELET_BANDS][32];
     rad_features *features = NULL;
     rad_status status;
 
@@ -954,30 +1136,13 @@ rad_status rad_extract(const rad_params *params, const rad_volume *image,
         grid_mask = resegmented;
         resegmented = NULL;
     }
-    if (s->threads > 1) {
+    if (s->threads > 1)
         status = extract_types_parallel(params, grid_image, grid_mask, features, error);
-        if (status != RAD_OK)
-            goto fail;
-    } else if (s->original_enabled) {
-        status = extract_image_type(params, "original", grid_image, grid_mask, features, error);
-        if (status != RAD_OK)
-            goto fail;
-    }
-    if (s->threads <= 1 && s->wavelet_enabled) {
-        status = ri_wavelet(grid_image, s->wavelet_name, s->wavelet_level, bands, band_names,
-                            error);
-        if (status != RAD_OK)
-            goto fail;
-        for (int b = 0; b < RI_WAVELET_BANDS; b++) {
-            status = extract_image_type(params, band_names[b], bands[b], grid_mask, features,
-                                        error);
-            if (status != RAD_OK)
-                goto fail;
-        }
-    }
+    else
+        status = extract_types_serial(params, grid_image, &grid_mask, features, error);
+    if (status != RAD_OK)
+        goto fail;
 
-    for (int b = 0; b < RI_WAVELET_BANDS; b++)
-        rad_volume_free(bands[b]);
     rad_volume_free(work);
     rad_volume_free(grid_image);
     rad_volume_free(grid_mask);
@@ -986,8 +1151,6 @@ rad_status rad_extract(const rad_params *params, const rad_volume *image,
 
 fail:
     rad_volume_free(resegmented);
-    for (int b = 0; b < RI_WAVELET_BANDS; b++)
-        rad_volume_free(bands[b]);
     rad_volume_free(work);
     rad_volume_free(grid_image);
     rad_volume_free(grid_mask);

@@ -37,24 +37,16 @@
 #define BSPLINE_TOLERANCE 1e-10
 
 /*
- * Turns samples c[0..n-1] (stride apart) into cubic B-spline coefficients
- * in place, with mirror-symmetric extension (c[-k] = c[k]); the same
- * recursion as ITK's DataToCoefficients1D.
+ * Causal initial value of the prefilter on samples c[0..n-1] (stride apart,
+ * n >= 2, already multiplied by the gain): sum_k z^k c[k] over the
+ * mirrored signal, truncated where z^k falls below BSPLINE_TOLERANCE.
  */
-static void bspline_prefilter_line(double *c, size_t n, size_t stride)
+static double bspline_causal_initial(const double *c, size_t n, size_t stride)
 {
     const double z = BSPLINE_POLE;
-    const double gain = (1 - z) * (1 - 1 / z);
+    long horizon = (long)ceil(log(BSPLINE_TOLERANCE) / log(fabs(z)));
     double sum, zn;
-    long horizon;
 
-    if (n < 2)
-        return;
-    for (size_t i = 0; i < n; i++)
-        c[i * stride] *= gain;
-
-    /* Causal initial value: sum_k z^k c[k] over the mirrored signal. */
-    horizon = (long)ceil(log(BSPLINE_TOLERANCE) / log(fabs(z)));
     if (horizon < (long)n) {
         zn = z;
         sum = c[0];
@@ -74,7 +66,24 @@ static void bspline_prefilter_line(double *c, size_t n, size_t stride)
         }
         sum /= 1 - zn * zn;
     }
-    c[0] = sum;
+    return sum;
+}
+
+/*
+ * Turns samples c[0..n-1] (stride apart) into cubic B-spline coefficients
+ * in place, with mirror-symmetric extension (c[-k] = c[k]); the same
+ * recursion as ITK's DataToCoefficients1D.
+ */
+static void bspline_prefilter_line(double *c, size_t n, size_t stride)
+{
+    const double z = BSPLINE_POLE;
+    const double gain = (1 - z) * (1 - 1 / z);
+
+    if (n < 2)
+        return;
+    for (size_t i = 0; i < n; i++)
+        c[i * stride] *= gain;
+    c[0] = bspline_causal_initial(c, n, stride);
 
     for (size_t k = 1; k < n; k++)
         c[k * stride] += z * c[(k - 1) * stride];
@@ -86,7 +95,49 @@ static void bspline_prefilter_line(double *c, size_t n, size_t stride)
         c[k * stride] = z * (c[(k + 1) * stride] - c[k * stride]);
 }
 
-/* Prefilters the whole volume along x, then y, then z. */
+/*
+ * bspline_prefilter_line on the count adjacent lines c + t (t < count <=
+ * stride), element k of line t at c[k * stride + t]. Each line gets the
+ * same operations in the same order, so the results are equal bit for
+ * bit, but the loops run along memory instead of across it.
+ */
+static void bspline_prefilter_lines(double *c, size_t n, size_t stride, size_t count)
+{
+    const double z = BSPLINE_POLE;
+    const double gain = (1 - z) * (1 - 1 / z);
+    const double anti_causal = z / (z * z - 1);
+
+    if (n < 2)
+        return;
+    for (size_t k = 0; k < n; k++)
+        for (size_t t = 0; t < count; t++)
+            c[k * stride + t] *= gain;
+    for (size_t t = 0; t < count; t++)
+        c[t] = bspline_causal_initial(c + t, n, stride);
+
+    for (size_t k = 1; k < n; k++) {
+        double *row = c + k * stride;
+        const double *previous = row - stride;
+        for (size_t t = 0; t < count; t++)
+            row[t] += z * previous[t];
+    }
+
+    {
+        double *last = c + (n - 1) * stride;
+        const double *before = last - stride;
+        for (size_t t = 0; t < count; t++)
+            last[t] = anti_causal * (z * before[t] + last[t]);
+    }
+    for (size_t k = n - 1; k-- > 0;) {
+        double *row = c + k * stride;
+        const double *next = row + stride;
+        for (size_t t = 0; t < count; t++)
+            row[t] = z * (next[t] - row[t]);
+    }
+}
+
+/* Prefilters the whole volume along x, then y, then z. The y and z passes
+ * run on all the lines of a plane (y) or of the volume (z) at once. */
 static void bspline_coefficients(double *c, const size_t size[3])
 {
     size_t nx = size[0], ny = size[1], nz = size[2];
@@ -95,11 +146,8 @@ static void bspline_coefficients(double *c, const size_t size[3])
         for (size_t j = 0; j < ny; j++)
             bspline_prefilter_line(c + nx * (j + ny * k), nx, 1);
     for (size_t k = 0; k < nz; k++)
-        for (size_t i = 0; i < nx; i++)
-            bspline_prefilter_line(c + i + nx * ny * k, ny, nx);
-    for (size_t j = 0; j < ny; j++)
-        for (size_t i = 0; i < nx; i++)
-            bspline_prefilter_line(c + i + nx * j, nz, nx * ny);
+        bspline_prefilter_lines(c + nx * ny * k, ny, nx, nx);
+    bspline_prefilter_lines(c, nz, nx * ny, nx * ny);
 }
 
 /* Mirror index as ITK's BSplineInterpolateImageFunction maps it:
@@ -356,6 +404,63 @@ static int resample_bspline_separable(const rad_volume *in, const double *coef,
     return 1;
 }
 
+/*
+ * Nearest-neighbour resampling for an axis-aligned map (m diagonal). The
+ * continuous index along each axis depends on that axis's output index
+ * only, and is formed as resample_into forms it (the off-diagonal terms add
+ * exact zeros), so the samples equal nearest_eval's. Returns 0 when scratch
+ * memory is unavailable, and the caller then samples voxel by voxel.
+ */
+static int resample_nearest_separable(const rad_volume *in, const index_map *map,
+                                      rad_volume *out)
+{
+    size_t total = out->size[0] + out->size[1] + out->size[2], base = 0;
+    size_t *source = malloc(total * sizeof *source);
+    unsigned char *inside = malloc(total);
+    size_t *axis_source[3];
+    unsigned char *axis_inside[3];
+    size_t n = 0;
+
+    if (source == NULL || inside == NULL) {
+        free(source);
+        free(inside);
+        return 0;
+    }
+    for (int a = 0; a < 3; a++) {
+        axis_source[a] = source + base;
+        axis_inside[a] = inside + base;
+        for (size_t t = 0; t < out->size[a]; t++) {
+            double index[3] = {0, 0, 0}, x;
+            long i, last = (long)in->size[a] - 1;
+
+            index[a] = (double)t;
+            x = map->b[a] + map->m[3 * a] * index[0] + map->m[3 * a + 1] * index[1] +
+                map->m[3 * a + 2] * index[2];
+            axis_inside[a][t] = x >= -0.5 && x < (double)in->size[a] - 0.5;
+            i = axis_inside[a][t] ? (long)floor(x + 0.5) : 0;
+            axis_source[a][t] = (size_t)(i < 0 ? 0 : (i > last ? last : i));
+        }
+        base += out->size[a];
+    }
+    for (size_t k = 0; k < out->size[2]; k++)
+        for (size_t j = 0; j < out->size[1]; j++) {
+            int row_inside = axis_inside[1][j] && axis_inside[2][k];
+            const double *row = in->data + ri_index(in, 0, axis_source[1][j], axis_source[2][k]);
+
+            for (size_t i = 0; i < out->size[0]; i++, n++) {
+                double value = row[axis_source[0][i]];
+
+                if (!(row_inside && axis_inside[0][i]))
+                    out->data[n] = 0;
+                else
+                    out->data[n] = in->integer_valued ? trunc(value) : value;
+            }
+        }
+    free(source);
+    free(inside);
+    return 1;
+}
+
 /* Fills out (whose grid is set) by sampling in at each output voxel centre.
  * coef is the B-spline coefficient volume for RI_INTERP_BSPLINE. */
 static void resample_into(const rad_volume *in, const double *coef, ri_interpolator interp,
@@ -368,6 +473,12 @@ static void resample_into(const rad_volume *in, const double *coef, ri_interpola
     if (interp == RI_INTERP_BSPLINE && map.m[1] == 0 && map.m[2] == 0 && map.m[3] == 0 &&
         map.m[5] == 0 && map.m[6] == 0 && map.m[7] == 0 &&
         resample_bspline_separable(in, coef, &map, out)) {
+        out->integer_valued = in->integer_valued;
+        return;
+    }
+    if (interp == RI_INTERP_NEAREST && map.m[1] == 0 && map.m[2] == 0 && map.m[3] == 0 &&
+        map.m[5] == 0 && map.m[6] == 0 && map.m[7] == 0 &&
+        resample_nearest_separable(in, &map, out)) {
         out->integer_valued = in->integer_valued;
         return;
     }
@@ -393,31 +504,39 @@ static void resample_into(const rad_volume *in, const double *coef, ri_interpola
     out->integer_valued = in->integer_valued;
 }
 
-/* Bounding box of mask == label: lo[a] .. hi[a] inclusive voxel indices. */
+/* Bounding box of mask == label: lo[a] .. hi[a] inclusive voxel indices.
+ * Each row is scanned from both ends, so the voxels between its first and
+ * last label voxel are skipped. */
 static rad_status label_bbox(const rad_volume *mask, double label, size_t lo[3], size_t hi[3],
                              rad_error *error)
 {
-    size_t n = 0, found = 0;
+    size_t nx = mask->size[0], ny = mask->size[1], nz = mask->size[2];
+    int found = 0;
 
     for (int a = 0; a < 3; a++) {
         lo[a] = mask->size[a];
         hi[a] = 0;
     }
-    for (size_t k = 0; k < mask->size[2]; k++)
-        for (size_t j = 0; j < mask->size[1]; j++)
-            for (size_t i = 0; i < mask->size[0]; i++, n++) {
-                if (mask->data[n] != label)
-                    continue;
-                size_t idx[3] = {i, j, k};
-                found++;
-                for (int a = 0; a < 3; a++) {
-                    if (idx[a] < lo[a])
-                        lo[a] = idx[a];
-                    if (idx[a] > hi[a])
-                        hi[a] = idx[a];
-                }
-            }
-    if (found == 0)
+    for (size_t k = 0; k < nz; k++)
+        for (size_t j = 0; j < ny; j++) {
+            const double *row = mask->data + nx * (j + ny * k);
+            size_t first = 0, last = nx;
+
+            while (first < nx && row[first] != label)
+                first++;
+            if (first == nx)
+                continue;
+            while (row[last - 1] != label)
+                last--;
+            found = 1;
+            lo[0] = first < lo[0] ? first : lo[0];
+            hi[0] = last - 1 > hi[0] ? last - 1 : hi[0];
+            lo[1] = j < lo[1] ? j : lo[1];
+            hi[1] = j > hi[1] ? j : hi[1];
+            lo[2] = k < lo[2] ? k : lo[2];
+            hi[2] = k;
+        }
+    if (!found)
         return ri_fail(error, RAD_ERR_EMPTY_ROI, "mask has no voxel with label %g", label);
     return RAD_OK;
 }
