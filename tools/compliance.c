@@ -6,10 +6,11 @@
  *
  * Usage: compliance [--ct-morph] [REFDATA] > docs/compliance.md
  * The reference-data folder is the argument, else $REFDATA, else
- * ../shared/data. By default the CT phantom runs leave out the morph class:
- * its Moran and Geary indices visit every pair of ROI voxels, about 60 s of
- * CPU for configuration A's 125,256 voxels, and ri_morphology computes them
- * even when they are not enabled. --ct-morph includes it. The program exits with status 1 when a file it needs is
+ * ../shared/data. By default the CT phantom runs leave out the morph class,
+ * because its Moran and Geary indices visit every pair of ROI voxels and
+ * ri_morphology computes them even when they are not enabled. On the 2-core
+ * development machine the whole run took 70 s of CPU time with the class
+ * (93% of it in ri_morphology) and 2 s without it. --ct-morph includes it. The program exits with status 1 when a file it needs is
  * missing or unreadable; a failed extraction is reported in the document.
  */
 #include <math.h>
@@ -119,10 +120,10 @@ static void cell_append(char *cell, const char *format, ...)
 }
 
 /*
- * The tolerance of the test suites (test_aggregation.c, test_glrlm.c and the
- * other IBSI checks): the published tolerance, widened to half a unit of the
- * third significant digit, because IBSI's tables round to 3 significant
- * digits and publish a tolerance of 0 for the digital phantom.
+ * Returns the tolerance of the IBSI checks in test_aggregation.c, test_glrlm.c
+ * and the other suites. It is the published tolerance, widened to half a unit
+ * of the third significant digit, because IBSI's tables round to 3
+ * significant digits and give the digital phantom a tolerance of 0.
  */
 static double ibsi_allowed(double reference, double published)
 {
@@ -247,24 +248,28 @@ static size_t find_output(const rad_features *features, ri_feature_class c, size
 }
 
 /*
- * Runs rad_extract with a parameter file on an image and mask. Shape
- * (pyradiomics' default-on features) is switched on as well, so that its
- * rows, which carry IBSI morphology tags, are measured too. skip_morph
- * switches the morph class off.
+ * Runs rad_extract with a parameter file on an image and mask. Every shape
+ * feature is switched on as well, so that its rows, which carry IBSI
+ * morphology tags, are measured too. skip_morph switches the morph class off.
  */
 static void run_ibsi(const char *params_file, const char *image_path, const char *mask_path,
                      int skip_morph, run *out)
 {
+    const ri_feature_table *shape = ri_feature_table_of(RI_CLASS_SHAPE);
+    const char **shape_names = checked_calloc(shape->count + 1, sizeof *shape_names);
     rad_error *error = rad_error_create();
     rad_params *params = NULL;
     rad_volume *image = NULL, *mask = NULL;
+
+    for (size_t i = 0; i < shape->count; i++)
+        shape_names[i] = shape->defs[i].name;
 
     memset(out, 0, sizeof *out);
     out->morph_skipped = skip_morph;
     if (error == NULL)
         die("out of memory");
     if (rad_params_read(params_file, &params, error) != RAD_OK ||
-        rad_params_enable_features(params, "shape", NULL, 1, error) != RAD_OK ||
+        rad_params_enable_features(params, "shape", shape_names, 1, error) != RAD_OK ||
         (skip_morph && rad_params_enable_features(params, "morph", NULL, 0, error) != RAD_OK) ||
         rad_volume_read(image_path, &image, error) != RAD_OK ||
         rad_volume_read(mask_path, &mask, error) != RAD_OK ||
@@ -277,6 +282,7 @@ static void run_ibsi(const char *params_file, const char *image_path, const char
     rad_volume_free(mask);
     rad_params_free(params);
     rad_error_free(error);
+    free(shape_names);
 }
 
 /* ------------------------------------------------------------------ */
@@ -352,6 +358,10 @@ static void phantom_cell(const ibsi_table *table, const run *r, ri_feature_class
         cell_append(cell, "extraction failed");
         return;
     }
+    if (result.not_produced == result.with_value) {
+        cell_append(cell, "not produced");
+        return;
+    }
     if (result.failed == 0 && result.not_produced == 0) {
         if (result.with_value == 1)
             cell_append(cell, "pass");
@@ -410,9 +420,9 @@ static void configs_cell(const ibsi_table tables[N_CONFIGS], const run runs[N_CO
 /* pyradiomics baselines                                                */
 
 /*
- * Copies the text of the field at p of a CSV line (double quotes allowed,
- * "" inside quotes is a quote) into out; returns the position after the
- * field's separator, or NULL at the end of the line.
+ * Copies the text of the CSV field at p into out. A field may be in double
+ * quotes, with "" for a quote inside. Returns the position after the
+ * field's comma, or NULL at the end of the line.
  */
 static const char *csv_field(const char *p, char *out, size_t size)
 {
@@ -464,8 +474,11 @@ static int csv_text(const char *path, const char *row, const char *column, char 
         }
     }
     while (column_index >= 0 && !found && fgets(line, sizeof line, file) != NULL) {
-        const char *p = csv_field(line, field, sizeof field);
+        const char *p;
 
+        if (strchr(line, '\n') == NULL && !feof(file))
+            die("%s has a line longer than %zu bytes", path, sizeof line - 1);
+        p = csv_field(line, field, sizeof field);
         if (strcmp(field, row) != 0)
             continue;
         for (int k = 1; p != NULL && k <= column_index; k++) {
@@ -743,28 +756,25 @@ static void run_pyradiomics(ri_feature_class c, pyradiomics_result *result)
     rad_error_free(error);
 }
 
-/* Appends x with one significant digit in the short form "3e-12" ("0", "inf"). */
-static void append_exponent(char *cell, double x)
+/* Writes x with one significant digit in the short form "3e-12" ("0", "inf"). */
+static const char *short_exponent(double x, char text[32])
 {
-    char text[32], *e;
+    char *e;
 
-    if (x == 0.0 || !isfinite(x)) {
-        cell_append(cell, x == 0.0 ? "0" : "inf");
-        return;
-    }
-    snprintf(text, sizeof text, "%.0e", x);
+    if (x == 0.0 || !isfinite(x))
+        return x == 0.0 ? "0" : "inf";
+    snprintf(text, 32, "%.0e", x);
     e = strchr(text, 'e');
-    if (e == NULL) {
-        cell_append(cell, "%s", text);
-        return;
-    }
-    *e = '\0';
-    cell_append(cell, "%se%d", text, atoi(e + 1));
+    if (e != NULL)
+        snprintf(e, 32 - (size_t)(e - text), "e%d", atoi(e + 1));
+    return text;
 }
 
 static void pyradiomics_cell(ri_feature_class c, size_t i, const pyradiomics_result *result,
                              char *cell)
 {
+    char text[32];
+
     cell[0] = '\0';
     if (ri_class_is_ibsi_only(c)) {
         cell_append(cell, "not in pyradiomics");
@@ -784,7 +794,7 @@ static void pyradiomics_cell(ri_feature_class c, size_t i, const pyradiomics_res
         cell_append(cell, result->missing[i] ? "not produced" : "extraction failed");
         return;
     }
-    append_exponent(cell, result->max_diff[i]);
+    cell_append(cell, "%s", short_exponent(result->max_diff[i], text));
     if (!(result->max_diff[i] <= PYRADIOMICS_TOLERANCE))
         cell_append(cell, " (%s)", cases[result->worst_case[i]]);
     if (result->missing[i] > 0)
@@ -815,8 +825,105 @@ typedef struct measurements {
     int ct_morph; /* the CT phantom runs include the morph class */
 } measurements;
 
+/* Overall outcome of one feature against one IBSI table, for the summary. */
+typedef enum verdict {
+    VERDICT_PASS,          /* every reference value with an output passes, none missing */
+    VERDICT_FAIL,          /* at least one aggregation fails */
+    VERDICT_NOT_PRODUCED,  /* no failure, but a reference value has no output */
+    VERDICT_NOT_MEASURED,  /* the class was switched off for the run */
+    VERDICT_NO_REFERENCE,  /* no IBSI tag, or no consensus value */
+    VERDICT_COUNT
+} verdict;
+
+static const char *const verdict_names[VERDICT_COUNT] = {
+    "pass", "fail", "not produced", "not measured", "no reference value",
+};
+
+static verdict ibsi_verdict(const ibsi_table *table, const run *r, ri_feature_class c,
+                            size_t i)
+{
+    ibsi_result result;
+
+    if (ri_feature_table_of(c)->defs[i].ibsi_tag[0] == '\0')
+        return VERDICT_NO_REFERENCE;
+    compare_ibsi(table, r, c, i, &result);
+    if (result.with_value == 0)
+        return VERDICT_NO_REFERENCE;
+    if (c == RI_CLASS_MORPHOLOGY && r->morph_skipped)
+        return VERDICT_NOT_MEASURED;
+    if (result.failed > 0)
+        return VERDICT_FAIL;
+    if (result.not_produced > 0)
+        return VERDICT_NOT_PRODUCED;
+    return VERDICT_PASS;
+}
+
+/* Writes one summary row: the number of features of each verdict for one run. */
+static void write_summary_row(const char *label, const ibsi_table *table, const run *r)
+{
+    int counts[VERDICT_COUNT] = {0};
+
+    for (size_t k = 0; k < sizeof class_order / sizeof class_order[0]; k++) {
+        ri_feature_class c = class_order[k];
+
+        for (size_t i = 0; i < ri_feature_table_of(c)->count; i++)
+            counts[ibsi_verdict(table, r, c, i)]++;
+    }
+    printf("| %s |", label);
+    for (int v = 0; v < VERDICT_COUNT; v++)
+        printf(" %d |", counts[v]);
+    printf("\n");
+}
+
+static void write_summary(const measurements *m)
+{
+    int total = 0, within = 0, above = 0, no_row = 0, ibsi_only = 0;
+    char tolerance[32], label[64];
+
+    printf("## Summary\n\n");
+    printf("Features of the tables per outcome. A feature passes when every aggregation "
+           "method with a reference value is output and passes; it fails when one fails.\n\n");
+    printf("| run |");
+    for (int v = 0; v < VERDICT_COUNT; v++)
+        printf(" %s |", verdict_names[v]);
+    printf("\n|---|");
+    for (int v = 0; v < VERDICT_COUNT; v++)
+        printf("---|");
+    printf("\n");
+    write_summary_row("IBSI digital phantom", &m->phantom_table, &m->phantom);
+    for (int k = 0; k < N_CONFIGS; k++) {
+        snprintf(label, sizeof label, "IBSI CT phantom, configuration %c",
+                 config_letters[k] - 'a' + 'A');
+        write_summary_row(label, &m->config_tables[k], &m->configs[k]);
+    }
+
+    for (size_t k = 0; k < sizeof class_order / sizeof class_order[0]; k++) {
+        ri_feature_class c = class_order[k];
+        const pyradiomics_result *result = &m->pyradiomics[c];
+
+        for (size_t i = 0; i < ri_feature_table_of(c)->count; i++) {
+            total++;
+            if (ri_class_is_ibsi_only(c))
+                ibsi_only++;
+            else if (!result->has_row[i])
+                no_row++;
+            else if (result->compared[i] == N_CASES &&
+                     result->max_diff[i] <= PYRADIOMICS_TOLERANCE)
+                within++;
+            else
+                above++;
+        }
+    }
+    printf("\npyradiomics baselines, %d features: %d within %s of all three cases, %d above "
+           "it or not compared in every case, %d without a baseline value, %d not in "
+           "pyradiomics.\n\n", total, within, short_exponent(PYRADIOMICS_TOLERANCE, tolerance),
+           above, no_row, ibsi_only);
+}
+
 static void write_header(const measurements *m)
 {
+    char below[32], tolerance[32];
+
     printf("# Compliance table\n\n");
     printf("Generated by tools/compliance.c (`make compliance`, or `make compliance "
            "REFDATA=/path/to/data`); do not edit by hand. libradiomics %s. Every cell was "
@@ -844,17 +951,18 @@ static void write_header(const measurements *m)
            "diagnostics_Configuration_Settings and diagnostics_Configuration_EnabledImageTypes "
            "and passed to rad_params_set; only the file's class is enabled, with the features "
            "that have a baseline value.\n\n");
-    printf("The IBSI runs also enable pyradiomics' shape class (default-on features), which "
-           "the parameter files leave off because IBSI morphology replaces it, so that its "
-           "rows are measured against the morphology references they share a tag with.\n\n");
+    printf("The parameter files leave pyradiomics' shape class off because IBSI morphology "
+           "replaces it. The IBSI runs enable every shape feature, deprecated ones included, "
+           "so that shape's rows are measured against the morphology references they share "
+           "a tag with.\n\n");
 
     if (m->ct_morph)
         printf("The CT phantom runs include IBSI morphology (`compliance --ct-morph`).\n\n");
     else
         printf("The CT phantom runs leave out IBSI morphology (\"not measured\"): its Moran "
-               "and Geary indices visit every pair of ROI voxels, about a minute of CPU time "
-               "for configuration A's 125,256 voxels. `build/tools/compliance --ct-morph` "
-               "measures them too. Shape's rows, computed from the same mesh, are measured.\n\n");
+               "and Geary indices visit every pair of ROI voxels (125,256 in configuration A). "
+               "On the 2-core development machine the whole run took 70 s of CPU time with "
+               "them and 2 s without. `build/tools/compliance --ct-morph` measures the class too. Shape's rows, computed from the same mesh, are measured.\n\n");
 
     printf("## Tolerances and cells\n\n");
     printf("- IBSI: a value passes when |value - reference| <= max(published tolerance, half "
@@ -871,14 +979,15 @@ static void write_header(const measurements *m)
            "the configuration has several aggregation methods, \"fail, pass 1/2\" gives how "
            "many of them pass.\n");
     printf("- pyradiomics: the largest difference over the three cases, relative "
-           "(|value - baseline| / |baseline|), absolute where |baseline| <= %g. The test "
-           "suite accepts %g; a larger value names its case. The baseline prints about 12 "
+           "(|value - baseline| / |baseline|), absolute where |baseline| <= %s. The test "
+           "suite accepts %s; a larger value names its case. The baseline prints about 12 "
            "significant digits, so about 1e-12 is agreement to the last digit. brain1's "
            "mesh features (MeshVolume, SurfaceArea, SurfaceVolumeRatio, Sphericity and the "
            "features derived from them) come from pyradiomics 2.0.1b1.post11, whose "
            "marching-cubes table differs from the current one. \"no baseline row\": the "
            "baseline has no value for the feature (deprecated, or not in pyradiomics).\n\n",
-           PYRADIOMICS_ABSOLUTE_BELOW, PYRADIOMICS_TOLERANCE);
+           short_exponent(PYRADIOMICS_ABSOLUTE_BELOW, below),
+           short_exponent(PYRADIOMICS_TOLERANCE, tolerance));
 
     printf("## Runs\n\n");
     printf("- Digital phantom: %s\n", m->phantom.features ? "extracted" : m->phantom.error);
@@ -971,6 +1080,7 @@ int main(int argc, char **argv)
             run_pyradiomics(class_order[k], &m->pyradiomics[class_order[k]]);
 
     write_header(m);
+    write_summary(m);
     for (size_t k = 0; k < sizeof class_order / sizeof class_order[0]; k++)
         write_class(m, class_order[k]);
 
