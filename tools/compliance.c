@@ -94,6 +94,16 @@ static void *checked_calloc(size_t count, size_t size)
     return p;
 }
 
+/* Exits unless the parameter file exists, which it does in the top folder. */
+static void check_params_file(const char *path)
+{
+    struct stat st;
+
+    if (stat(path, &st) != 0)
+        die("parameter file %s not found; run the program from the top folder of the "
+            "repository (make compliance does)", path);
+}
+
 /* Writes refdata/relative into buf; exits when that file does not exist. */
 static void data_path(char *buf, size_t size, const char *relative)
 {
@@ -831,12 +841,13 @@ typedef enum verdict {
     VERDICT_FAIL,          /* at least one aggregation fails */
     VERDICT_NOT_PRODUCED,  /* no failure, but a reference value has no output */
     VERDICT_NOT_MEASURED,  /* the class was switched off for the run */
+    VERDICT_RUN_FAILED,    /* rad_extract failed for the run */
     VERDICT_NO_REFERENCE,  /* no IBSI tag, or no consensus value */
     VERDICT_COUNT
 } verdict;
 
 static const char *const verdict_names[VERDICT_COUNT] = {
-    "pass", "fail", "not produced", "not measured", "no reference value",
+    "pass", "fail", "not produced", "not measured", "extraction failed", "no reference value",
 };
 
 static verdict ibsi_verdict(const ibsi_table *table, const run *r, ri_feature_class c,
@@ -849,6 +860,8 @@ static verdict ibsi_verdict(const ibsi_table *table, const run *r, ri_feature_cl
     compare_ibsi(table, r, c, i, &result);
     if (result.with_value == 0)
         return VERDICT_NO_REFERENCE;
+    if (r->features == NULL)
+        return VERDICT_RUN_FAILED;
     if (c == RI_CLASS_MORPHOLOGY && r->morph_skipped)
         return VERDICT_NOT_MEASURED;
     if (result.failed > 0)
@@ -1056,6 +1069,13 @@ int main(int argc, char **argv)
         refdata = "../shared/data";
     if (stat(refdata, &st) != 0 || !S_ISDIR(st.st_mode))
         die("reference-data folder %s not found; set REFDATA or pass the folder", refdata);
+
+    check_params_file("examples/params/ibsi-1-digital-phantom.yaml");
+    for (int k = 0; k < N_CONFIGS; k++) {
+        snprintf(params, sizeof params, "examples/params/ibsi-1-config-%c.yaml",
+                 config_letters[k]);
+        check_params_file(params);
+    }
 
     data_path(csv, sizeof csv, "ibsi_1_reference_values/ibsi_1_dig_phantom.csv");
     data_path(image, sizeof image, "ibsi_1_digital_phantom/nifti/image/phantom.nii.gz");
