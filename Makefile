@@ -8,6 +8,8 @@
 #                   and scikit-learn (docs/benchmarks.md)
 #   make install    install into $(DESTDIR)$(PREFIX)
 #   make docs       regenerate docs/features.md from the feature tables
+#   make compliance measure every feature against IBSI 1 and pyradiomics'
+#                   baselines in REFDATA and write docs/compliance.md
 #   make check-asan     build in build-asan with ASan and UBSan, run every test
 #   make check-valgrind run every Check suite under valgrind (CK_FORK=no)
 #   make check-sanitizers  the short sanitizer pass of `make check`: every
@@ -214,6 +216,20 @@ $(B)/tools/feature_doc: tools/feature_doc.c $(RAD_A)
 .PHONY: docs
 docs: $(B)/tools/feature_doc
 	$(B)/tools/feature_doc > docs/features.md.tmp && mv docs/features.md.tmp docs/features.md
+
+# The compliance table measures every feature against the IBSI 1 reference
+# values and pyradiomics' baselines in REFDATA; it reads the IBSI parameter
+# files from examples/params, so it runs from the top folder.
+$(B)/tools/compliance: tools/compliance.c test/common/baseline.c test/common/baseline.h $(RAD_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) $(CFLAGS) $(SANITIZE) -Ilib/radiomics -Itest/common -o $@ \
+	    tools/compliance.c test/common/baseline.c $(RAD_A) $(RAD_DEPLIBS)
+
+.PHONY: compliance
+compliance: $(B)/tools/compliance
+	REFDATA="$(REFDATA)" $(B)/tools/compliance > docs/compliance.md.tmp \
+	    || { rm -f docs/compliance.md.tmp; exit 1; }
+	mv docs/compliance.md.tmp docs/compliance.md
 
 install: all
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(BINDIR)

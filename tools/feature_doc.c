@@ -205,6 +205,9 @@ int main(void)
            "and is not checked against IBSI's tables;\n"
            "  - the IVH uses bin edges at multiples of the bin width.\n\n");
     printf("## Compliance\n\n");
+    printf("[compliance.md](compliance.md) gives, per feature, the agreement measured "
+           "through rad_extract with the IBSI digital phantom, the IBSI CT phantom "
+           "configurations A to E and pyradiomics' baselines (`make compliance`).\n\n");
     printf("Each class section ends with what its tests check. IBSI tolerances are the "
            "published ones, widened to half a unit of the third significant digit where the "
            "reference table rounds. pyradiomics baselines are the CSV files of pyradiomics' "
