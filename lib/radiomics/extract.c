@@ -729,19 +729,28 @@ static rad_status extract_types_serial(const rad_params *params, const rad_volum
             goto done;
     }
     if (s->wavelet_enabled) {
-        /* The crop buffers are allocated again after the transform, whose
-         * bands and scratch make the peak memory of the extraction. */
+        /* The bands make the peak memory of the extraction, so they are
+         * computed in two halves: low-pass along x (output positions 0-2
+         * and 7, LLL last) and high-pass along x (3-6). The crop buffers
+         * are allocated again after the first transform. */
+        static const unsigned halves[2] = {0x87u, 0x78u};
+        int b = 0;
+
         roi_levels_free(&lv);
-        status = ri_wavelet(image, s->wavelet_name, s->wavelet_level, bands, band_names, error);
-        if (status != RAD_OK)
-            goto done;
-        for (int b = 0; b < RI_WAVELET_BANDS; b++) {
-            status = extract_image_type(params, band_names[b], bands[b], *mask, &box, &lv,
-                                        features, error);
-            rad_volume_free(bands[b]);
-            bands[b] = NULL;
+        for (int half = 0; half < 2; half++) {
+            status = ri_wavelet_some(image, s->wavelet_name, s->wavelet_level, halves[half],
+                                     bands, band_names, error);
             if (status != RAD_OK)
                 goto done;
+            /* Bands in output order up to the last one computed so far. */
+            for (; b < RI_WAVELET_BANDS && bands[b] != NULL; b++) {
+                status = extract_image_type(params, band_names[b], bands[b], *mask, &box, &lv,
+                                            features, error);
+                rad_volume_free(bands[b]);
+                bands[b] = NULL;
+                if (status != RAD_OK)
+                    goto done;
+            }
         }
     }
 

@@ -343,6 +343,18 @@ rad_status ri_wavelet(const rad_volume *image, const char *wavelet, int level,
                       rad_volume *bands[RI_WAVELET_BANDS],
                       char band_names[RI_WAVELET_BANDS][32], rad_error *error);
 
+/*
+ * ri_wavelet for the bands whose output position p (0..7, the order above)
+ * has bit p set in wanted: only those bands[p] are written and only the
+ * passes they need are run; every band_names[p] is written. Computing the
+ * bands in two calls, one per x letter (positions 0-2 and 7 are low-pass
+ * along x, 3-6 high-pass), costs no more than one call at level 1 and holds
+ * half the bands in memory at a time.
+ */
+rad_status ri_wavelet_some(const rad_volume *image, const char *wavelet, int level,
+                           unsigned wanted, rad_volume *bands[RI_WAVELET_BANDS],
+                           char band_names[RI_WAVELET_BANDS][32], rad_error *error);
+
 /* Decomposition filters of a wavelet as PyWavelets stores them; high[k] =
  * (-1)^(k+1) low[length-1-k]. */
 typedef struct ri_wavelet_filter {

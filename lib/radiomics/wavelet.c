@@ -537,7 +537,7 @@ static rad_status pyradiomics_level(const double *src, const size_t src_size[3],
         targets[0] = next_approx;
     else
         for (int c = 0; c < RI_WAVELET_BANDS; c++)
-            targets[c] = by_code[c]->data;
+            targets[c] = by_code[c] != NULL ? by_code[c]->data : NULL;
     for (int c = 0; c < RI_WAVELET_BANDS; c++)
         wanted[c] = targets[c] != NULL;
 
@@ -553,6 +553,14 @@ static rad_status pyradiomics_level(const double *src, const size_t src_size[3],
 rad_status ri_wavelet(const rad_volume *image, const char *wavelet, int level,
                       rad_volume *bands[RI_WAVELET_BANDS],
                       char band_names[RI_WAVELET_BANDS][32], rad_error *error)
+{
+    return ri_wavelet_some(image, wavelet, level, (1u << RI_WAVELET_BANDS) - 1, bands,
+                           band_names, error);
+}
+
+rad_status ri_wavelet_some(const rad_volume *image, const char *wavelet, int level,
+                           unsigned wanted, rad_volume *bands[RI_WAVELET_BANDS],
+                           char band_names[RI_WAVELET_BANDS][32], rad_error *error)
 {
     ri_wavelet_filter filter;
     rad_volume *by_code[RI_WAVELET_BANDS] = {NULL};
@@ -584,6 +592,8 @@ rad_status ri_wavelet(const rad_volume *image, const char *wavelet, int level,
         goto done;
     }
     for (int c = 0; c < RI_WAVELET_BANDS; c++) {
+        if (!(wanted >> output_position(c) & 1u))
+            continue;
         status = ri_volume_like(image, &by_code[c], error);
         if (status != RAD_OK)
             goto done;
@@ -606,7 +616,8 @@ rad_status ri_wavelet(const rad_volume *image, const char *wavelet, int level,
     for (int c = 0; c < RI_WAVELET_BANDS; c++) {
         int p = output_position(c);
 
-        bands[p] = by_code[c];
+        if (by_code[c] != NULL)
+            bands[p] = by_code[c];
         by_code[c] = NULL;
         band_name(c, level, band_names[p]);
     }
