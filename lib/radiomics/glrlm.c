@@ -71,49 +71,126 @@ static int line_has_two_voxels(const ri_level_grid *grid, ptrdiff_t step)
     return 0;
 }
 
-/* Interleaved copies of the run histogram: consecutive runs of the same
- * level and length then update different words, which avoids a chain of
- * dependent read-modify-writes on one memory cell. */
-#define HISTOGRAM_LANES 4
-
 /*
- * Counts the runs along step into m, using lanes (HISTOGRAM_LANES x the
- * cells of m, zeroed by the caller) as scratch. A voxel starts a run when
- * the voxel before it along step is padding, outside the ROI or of another
- * level, and the run is then walked forward. Returns 1 when two ROI voxels
- * were adjacent along step.
+ * Counts the runs of all 13 directions in one forward pass over the ROI box.
+ *
+ * Every direction's flat step is positive, so when voxel p is reached the
+ * voxel p - step before it along each direction has been visited. A ROI
+ * voxel's position in its run (1 for the first voxel) is then its
+ * predecessor's position plus one when both have the same level, else 1,
+ * which needs no branch. The positions of the last ring_mask + 1 voxels
+ * are kept in ring (one ring per direction), enough because every step is
+ * at most ring_mask.
+ *
+ * Instead of the runs, positions[d] counts, per grey level row and position
+ * k, the voxels at position k. That equals the number of runs of length
+ * >= k, so runs of length exactly k are positions(k) - positions(k + 1).
+ * Voxels outside the ROI count in the extra last row. A position row has
+ * n_cols + 1 words because column 0 is unused.
+ *
+ * adjacent[d] becomes 1 when two ROI voxels are neighbours along direction d.
  */
-static int count_runs(const ri_level_grid *grid, ptrdiff_t step, ri_size_matrix *m,
-                      uint32_t *lanes)
+typedef struct run_scratch {
+    uint32_t *row_base;  /* [0..max_level]: first word of the level's position row */
+    uint32_t *ring;      /* RI_DIRECTIONS rings of ring_mask + 1 positions */
+    size_t ring_mask;
+    uint32_t *positions; /* RI_DIRECTIONS histograms of (n_rows + 1) x (n_cols + 1) */
+    size_t histogram_words;
+} run_scratch;
+
+static void count_positions(const ri_level_grid *grid, const run_scratch *scratch,
+                            int adjacent[RI_DIRECTIONS])
 {
     const int *cells = grid->cells;
-    const int *row_of_level = grid->row_of_level;
-    size_t n_cols = m->n_cols, lane = 0;
-    int adjacent = 0;
+    const uint32_t *row_base = scratch->row_base;
+    const size_t mask = scratch->ring_mask, ring_size = mask + 1;
+    const size_t words = scratch->histogram_words;
+    size_t step[RI_DIRECTIONS];
+    int touch[RI_DIRECTIONS] = {0};
 
-    for (size_t p = 0; p < grid->count; p++) {
-        int level = cells[p];
-        if (level <= 0 || cells[(ptrdiff_t)p - step] == level)
-            continue;
-        size_t length = 1;
-        ptrdiff_t q = (ptrdiff_t)p + step;
-        while (cells[q] == level) {
-            length++;
-            q += step;
+    for (int d = 0; d < RI_DIRECTIONS; d++)
+        step[d] = (size_t)ri_grid_offset(grid, ri_directions[d]);
+
+    for (size_t z = 1; z + 1 < grid->size[2]; z++) {
+        for (size_t y = 1; y + 1 < grid->size[1]; y++) {
+            size_t first = 1 + y * (size_t)grid->stride[1] + z * (size_t)grid->stride[2];
+            size_t last = first + grid->size[0] - 2;
+
+            for (size_t p = first; p < last; p++) {
+                int level = cells[p];
+                uint32_t inside = level > 0;
+                uint32_t *positions = scratch->positions + row_base[level];
+                uint32_t *ring = scratch->ring;
+
+#pragma GCC unroll 13
+                for (int d = 0; d < RI_DIRECTIONS; d++) {
+                    size_t q = p - step[d];
+                    int before = cells[q];
+                    uint32_t same = (uint32_t)(before == level) & inside;
+                    uint32_t position = (ring[q & mask] & (0u - same)) + 1;
+
+                    ring[p & mask] = position;
+                    positions[position]++;
+                    touch[d] |= (before > 0) & (int)inside;
+                    ring += ring_size;
+                    positions += words;
+                }
+            }
         }
-        adjacent |= length > 1 || cells[q] > 0;
-        size_t cell = (size_t)row_of_level[level] * n_cols + (length - 1);
-        lanes[cell * HISTOGRAM_LANES + lane]++;
-        lane = (lane + 1) % HISTOGRAM_LANES;
     }
-    for (size_t cell = 0; cell < m->n_rows * n_cols; cell++) {
-        const uint32_t *h = lanes + cell * HISTOGRAM_LANES;
-        uint32_t total = 0;
-        for (int l = 0; l < HISTOGRAM_LANES; l++)
-            total += h[l];
-        m->counts[cell] = (double)total;
+    for (int d = 0; d < RI_DIRECTIONS; d++)
+        adjacent[d] = touch[d];
+}
+
+/* Converts the position counts of one direction into the run lengths of m. */
+static void runs_from_positions(const uint32_t *positions, ri_size_matrix *m)
+{
+    size_t n_cols = m->n_cols;
+
+    for (size_t r = 0; r < m->n_rows; r++) {
+        const uint32_t *row = positions + r * (n_cols + 1);
+        double *counts = m->counts + r * n_cols;
+
+        for (size_t length = 1; length < n_cols; length++)
+            counts[length - 1] = (double)(row[length] - row[length + 1]);
+        counts[n_cols - 1] = (double)row[n_cols];
     }
-    return adjacent;
+}
+
+static void run_scratch_free(run_scratch *scratch)
+{
+    free(scratch->row_base);
+    free(scratch->ring);
+    free(scratch->positions);
+}
+
+static int run_scratch_alloc(const ri_level_grid *grid, int max_level, size_t n_cols,
+                             run_scratch *scratch)
+{
+    size_t n_rows = (size_t)grid->n_rows;
+    size_t largest_step = (size_t)(grid->stride[2] + grid->stride[1] + grid->stride[0]);
+    size_t ring_size = 1;
+
+    memset(scratch, 0, sizeof *scratch);
+    while (ring_size <= largest_step)
+        ring_size *= 2;
+    scratch->ring_mask = ring_size - 1;
+    scratch->histogram_words = (n_rows + 1) * (n_cols + 1);
+    scratch->row_base = malloc(((size_t)max_level + 1) * sizeof *scratch->row_base);
+    scratch->ring = calloc(ring_size * RI_DIRECTIONS, sizeof *scratch->ring);
+    scratch->positions = calloc(scratch->histogram_words * RI_DIRECTIONS,
+                                sizeof *scratch->positions);
+    if (scratch->row_base == NULL || scratch->ring == NULL || scratch->positions == NULL) {
+        run_scratch_free(scratch);
+        return 0;
+    }
+    scratch->row_base[0] = (uint32_t)(n_rows * (n_cols + 1));
+    for (int level = 1; level <= max_level; level++) {
+        int row = grid->row_of_level[level];
+        /* Absent levels never occur in the grid; they share the outside row. */
+        scratch->row_base[level] = (uint32_t)((row >= 0 ? (size_t)row : n_rows) * (n_cols + 1));
+    }
+    return 1;
 }
 
 static int direction_allowed(const ri_level_grid *grid, const int step[3])
@@ -144,13 +221,19 @@ rad_status ri_glrlm_matrices(const ri_roi *roi, ri_glrlm_set *set, rad_error *er
                        n_rows, n_cols, (size_t)RI_MAX_MATRIX_CELLS);
     }
 
-    /* Run counts per cell fit in 32 bits: a grid has at most RI_MAX_VOXELS cells. */
-    uint32_t *lanes = malloc(n_rows * n_cols * HISTOGRAM_LANES * sizeof *lanes);
-    if (lanes == NULL) {
+    /*
+     * Position counts fit in 32 bits because a grid has at most RI_MAX_VOXELS
+     * cells, and a histogram has fewer words than the 13 matrices' cells.
+     */
+    run_scratch scratch;
+    if (!run_scratch_alloc(grid, roi->max_level, n_cols, &scratch)) {
         ri_glrlm_set_free(set);
-        return ri_fail(error, RAD_ERR_NO_MEMORY, "glrlm: no memory for a %zu x %zu matrix",
-                       n_rows, n_cols);
+        return ri_fail(error, RAD_ERR_NO_MEMORY,
+                       "glrlm: no memory for 13 run histograms of %zu x %zu", n_rows, n_cols);
     }
+    int adjacent[RI_DIRECTIONS];
+    count_positions(grid, &scratch, adjacent);
+
     for (int d = 0; d < RI_DIRECTIONS; d++) {
         ri_size_matrix *m = &set->matrices[d];
         m->n_rows = n_rows;
@@ -159,7 +242,7 @@ rad_status ri_glrlm_matrices(const ri_roi *roi, ri_glrlm_set *set, rad_error *er
         m->counts = calloc(n_rows * n_cols, sizeof *m->counts);
         m->col_value = malloc(n_cols * sizeof *m->col_value);
         if (m->counts == NULL || m->col_value == NULL) {
-            free(lanes);
+            run_scratch_free(&scratch);
             ri_glrlm_set_free(set);
             return ri_fail(error, RAD_ERR_NO_MEMORY, "glrlm: no memory for a %zu x %zu matrix",
                            n_rows, n_cols);
@@ -170,14 +253,12 @@ rad_status ri_glrlm_matrices(const ri_roi *roi, ri_glrlm_set *set, rad_error *er
         if (!direction_allowed(grid, ri_directions[d]))
             continue;
         ptrdiff_t step = ri_grid_offset(grid, ri_directions[d]);
-        memset(lanes, 0, n_rows * n_cols * HISTOGRAM_LANES * sizeof *lanes);
-        int adjacent = count_runs(grid, step, m, lanes);
-        if (adjacent || line_has_two_voxels(grid, step))
+        if (adjacent[d] || line_has_two_voxels(grid, step)) {
             set->valid[d] = 1;
-        else
-            memset(m->counts, 0, n_rows * n_cols * sizeof *m->counts);
+            runs_from_positions(scratch.positions + (size_t)d * scratch.histogram_words, m);
+        }
     }
-    free(lanes);
+    run_scratch_free(&scratch);
     return RAD_OK;
 }
 
