@@ -41,50 +41,217 @@ const ri_feature_table ri_glszm_table = {
     "glszm", glszm_defs, sizeof glszm_defs / sizeof glszm_defs[0],
 };
 
-/* Returns the root of p's tree, halving the path on the way. */
-static inline uint32_t find_root(uint32_t *parent, uint32_t p)
+/* Returns the root of run's tree, halving the path on the way. */
+static inline uint32_t find_root(uint32_t *parent, uint32_t run)
 {
-    while (parent[p] != p) {
-        parent[p] = parent[parent[p]];
-        p = parent[p];
+    while (parent[run] != run) {
+        parent[run] = parent[parent[run]];
+        run = parent[run];
     }
-    return p;
+    return run;
 }
 
 /*
- * Labels the zones by union-find in one scan: each ROI voxel is joined to
- * those of its 13 earlier neighbours (the 26-neighbourhood halves that come
- * first in memory order) with the same level. A root is the zone's first
- * voxel in memory order. Afterwards parent[p] of each ROI voxel is its root
- * and size[root] the zone's voxel count; returns the number of zones.
+ * The runs along x of equal grey level in the ROI box. Run r covers x =
+ * start[r]..end[r] (inclusive, box coordinates), and the runs of x row k
+ * (k = y + ny z in box coordinates) are first_run[k]..first_run[k + 1] - 1.
  */
-static size_t label_zones(const ri_level_grid *grid, uint32_t *parent, uint32_t *size)
+typedef struct zone_runs {
+    uint32_t *start, *end, *parent, *size;
+    int *level;
+    uint32_t *first_run; /* ny nz + 1 entries */
+    size_t n_runs;
+} zone_runs;
+
+/* The zones found: zone z has grey level level[z] and size[z] voxels. */
+typedef struct zone_list {
+    int *level;
+    uint32_t *size;
+    size_t count;
+} zone_list;
+
+static void zone_runs_free(zone_runs *runs)
 {
-    ptrdiff_t back[RI_DIRECTIONS];
+    free(runs->start);
+    free(runs->end);
+    free(runs->parent);
+    free(runs->size);
+    free(runs->level);
+    free(runs->first_run);
+}
+
+/* Returns the number of runs along x, counted without a branch per voxel. */
+static size_t count_runs(const ri_level_grid *grid)
+{
+    const int *cells = grid->cells;
+    size_t n = 0;
+
+    for (size_t z = 1; z + 1 < grid->size[2]; z++) {
+        for (size_t y = 1; y + 1 < grid->size[1]; y++) {
+            size_t first = 1 + y * (size_t)grid->stride[1] + z * (size_t)grid->stride[2];
+            size_t last = first + grid->size[0] - 2;
+
+            for (size_t p = first; p < last; p++)
+                n += (cells[p] > 0) & (cells[p] != cells[p - 1]);
+        }
+    }
+    return n;
+}
+
+static void find_runs(const ri_level_grid *grid, zone_runs *runs)
+{
+    size_t nx = grid->size[0] - 2, ny = grid->size[1] - 2, nz = grid->size[2] - 2;
+    size_t n = 0;
+
+    for (size_t k = 0; k < ny * nz; k++) {
+        size_t y = k % ny + 1, z = k / ny + 1;
+        const int *row = grid->cells + 1 + y * (size_t)grid->stride[1] + z * (size_t)grid->stride[2];
+
+        runs->first_run[k] = (uint32_t)n;
+        for (size_t x = 0; x < nx;) {
+            int level = row[x];
+            size_t end = x;
+
+            while (end + 1 < nx && row[end + 1] == level)
+                end++;
+            if (level > 0) {
+                runs->start[n] = (uint32_t)x;
+                runs->end[n] = (uint32_t)end;
+                runs->level[n] = level;
+                runs->parent[n] = (uint32_t)n;
+                n++;
+            }
+            x = end + 1;
+        }
+    }
+    runs->first_run[ny * nz] = (uint32_t)n;
+    runs->n_runs = n;
+}
+
+/*
+ * Joins each run of x row `row` to the runs of the same level in x row
+ * `other` that it touches. Rows that are neighbours in y or z touch under
+ * 26-connectivity when their x ranges overlap or are one voxel apart.
+ */
+static void join_touching(zone_runs *runs, size_t row, size_t other)
+{
+    uint32_t *parent = runs->parent;
+    const int *level = runs->level;
+    uint32_t j = runs->first_run[other], j_end = runs->first_run[other + 1];
+
+    for (uint32_t i = runs->first_run[row]; i < runs->first_run[row + 1]; i++) {
+        uint32_t low = runs->start[i] > 0 ? runs->start[i] - 1 : 0, high = runs->end[i] + 1;
+        uint32_t root = parent[i]; /* a root or close to one: run i is recent */
+
+        /* Runs of `other` ending left of low touch no later run of `row` either. */
+        while (j < j_end && runs->end[j] < low)
+            j++;
+        for (uint32_t t = j; t < j_end && runs->start[t] <= high; t++) {
+            if (level[t] != level[i])
+                continue;
+            uint32_t other_root = find_root(parent, t);
+            root = find_root(parent, root);
+            /* Keep the smaller root, so that a root stays the zone's first run. */
+            if (other_root < root) {
+                parent[root] = other_root;
+                root = other_root;
+            } else if (root < other_root) {
+                parent[other_root] = root;
+            }
+        }
+    }
+}
+
+/*
+ * Labels the 26-connected zones run by run. Each run is joined to the runs it touches
+ * in the 4 x rows before it in memory order: (y - 1, z) and (y - 1..y + 1,
+ * z - 1). These rows contain the 13 earlier neighbours of each voxel, and
+ * the voxels within one run are already connected along x. Writes the zones' levels
+ * and sizes to zones.
+ */
+static void label_run_zones(const ri_level_grid *grid, zone_runs *runs, zone_list *zones)
+{
+    size_t ny = grid->size[1] - 2, nz = grid->size[2] - 2;
+
+    for (size_t z = 0; z < nz; z++) {
+        for (size_t y = 0; y < ny; y++) {
+            size_t row = y + ny * z;
+
+            if (y > 0)
+                join_touching(runs, row, row - 1);
+            if (z == 0)
+                continue;
+            for (size_t other_y = y > 0 ? y - 1 : 0; other_y <= y + 1 && other_y < ny; other_y++)
+                join_touching(runs, row, other_y + ny * (z - 1));
+        }
+    }
+
+    memset(runs->size, 0, runs->n_runs * sizeof *runs->size);
+    for (size_t r = 0; r < runs->n_runs; r++) {
+        uint32_t root = find_root(runs->parent, (uint32_t)r);
+        runs->parent[r] = root;
+        runs->size[root] += runs->end[r] - runs->start[r] + 1;
+    }
+    zones->count = 0;
+    for (size_t r = 0; r < runs->n_runs; r++) {
+        if (runs->parent[r] != r)
+            continue;
+        zones->level[zones->count] = runs->level[r];
+        zones->size[zones->count] = runs->size[r];
+        zones->count++;
+    }
+}
+
+/*
+ * Labels the zones voxel by voxel, which is faster than label_run_zones
+ * when most runs along x are one voxel long. Each ROI voxel is joined to
+ * those of its 13 earlier neighbours (the 26-neighbourhood halves that come
+ * first in memory order) with the same level. When the voxel before it
+ * along x has the same level, only the 4 earlier neighbours at x + 1 can
+ * add a link, because the others are neighbours of that voxel too and were
+ * joined to it. A root is the zone's first voxel in memory order. Writes
+ * the zones' levels and sizes to zones; parent and size are scratch of
+ * grid->count entries.
+ */
+static void label_voxel_zones(const ri_level_grid *grid, uint32_t *parent, uint32_t *size,
+                              zone_list *zones)
+{
+    size_t back[RI_DIRECTIONS];
     for (int d = 0; d < RI_DIRECTIONS; d++)
-        back[d] = ri_grid_offset(grid, ri_directions[d]); /* > 0 for every direction */
+        back[d] = (size_t)ri_grid_offset(grid, ri_directions[d]); /* > 0 for every direction */
 
     const int *cells = grid->cells;
-    size_t n_zones = 0;
-    for (size_t p = 0; p < grid->count; p++) {
-        int level = cells[p];
-        if (level <= 0)
-            continue;
-        uint32_t root = (uint32_t)p;
-        parent[p] = root;
-        for (int d = 0; d < RI_DIRECTIONS; d++) {
-            size_t q = p - (size_t)back[d];
-            if (cells[q] != level)
-                continue;
-            uint32_t other = find_root(parent, (uint32_t)q);
-            if (other == root)
-                continue;
-            /* Keep the smaller index as the root, so roots stay first voxels. */
-            if (other < root) {
-                parent[root] = other;
-                root = other;
-            } else {
-                parent[other] = root;
+    const unsigned previous_x = 1u << 12;
+    const unsigned next_x = previous_x | 1u << 2 | 1u << 5 | 1u << 8 | 1u << 11;
+    for (size_t z = 1; z + 1 < grid->size[2]; z++) {
+        for (size_t y = 1; y + 1 < grid->size[1]; y++) {
+            size_t first = 1 + y * (size_t)grid->stride[1] + z * (size_t)grid->stride[2];
+            size_t last = first + grid->size[0] - 2;
+            for (size_t p = first; p < last; p++) {
+                int level = cells[p];
+                if (level <= 0)
+                    continue;
+                unsigned same = 0;
+#pragma GCC unroll 13
+                for (int d = 0; d < RI_DIRECTIONS; d++)
+                    same |= (unsigned)(cells[p - back[d]] == level) << d;
+                if (same & previous_x)
+                    same &= next_x;
+                uint32_t root = (uint32_t)p;
+                parent[p] = root;
+                while (same != 0) {
+                    int d = __builtin_ctz(same);
+                    same &= same - 1;
+                    uint32_t other = find_root(parent, (uint32_t)(p - back[d]));
+                    if (other == root)
+                        continue;
+                    if (other < root) {
+                        parent[root] = other;
+                        root = other;
+                    } else {
+                        parent[other] = root;
+                    }
+                }
             }
         }
     }
@@ -94,30 +261,33 @@ static size_t label_zones(const ri_level_grid *grid, uint32_t *parent, uint32_t 
             continue;
         uint32_t root = find_root(parent, (uint32_t)p);
         parent[p] = root;
-        if (root == p) {
+        if (root == p)
             size[p] = 0;
-            n_zones++;
-        }
         size[root]++;
     }
-    return n_zones;
+    zones->count = 0;
+    for (size_t p = 0; p < grid->count; p++) {
+        if (cells[p] <= 0 || parent[p] != p)
+            continue;
+        zones->level[zones->count] = cells[p];
+        zones->size[zones->count] = size[p];
+        zones->count++;
+    }
 }
+
 
 /*
  * Fills m from the labelled zones: one column per distinct zone size,
  * increasing, found by marking the sizes present in column_of_size.
  */
-static rad_status fill_matrix(const ri_level_grid *grid, const uint32_t *parent,
-                              const uint32_t *size, size_t n_voxels, ri_size_matrix *m,
-                              rad_error *error)
+static rad_status fill_matrix(const ri_level_grid *grid, const zone_list *zones, size_t n_voxels,
+                              ri_size_matrix *m, rad_error *error)
 {
-    const int *cells = grid->cells;
     uint32_t *column_of_size = calloc(n_voxels + 1, sizeof *column_of_size);
     if (column_of_size == NULL)
         return ri_fail(error, RAD_ERR_NO_MEMORY, "glszm: no memory for %zu zone sizes", n_voxels);
-    for (size_t p = 0; p < grid->count; p++)
-        if (cells[p] > 0 && parent[p] == p)
-            column_of_size[size[p]] = 1;
+    for (size_t z = 0; z < zones->count; z++)
+        column_of_size[zones->size[z]] = 1;
     size_t n_cols = 0;
     for (size_t j = 1; j <= n_voxels; j++)
         n_cols += column_of_size[j];
@@ -147,11 +317,9 @@ static rad_status fill_matrix(const ri_level_grid *grid, const uint32_t *parent,
         column_of_size[j] = (uint32_t)c++;
     }
 
-    for (size_t p = 0; p < grid->count; p++) {
-        if (cells[p] <= 0 || parent[p] != p)
-            continue;
-        size_t row = (size_t)grid->row_of_level[cells[p]];
-        m->counts[row * n_cols + column_of_size[size[p]]] += 1.0;
+    for (size_t z = 0; z < zones->count; z++) {
+        size_t row = (size_t)grid->row_of_level[zones->level[z]];
+        m->counts[row * n_cols + column_of_size[zones->size[z]]] += 1.0;
     }
     free(column_of_size);
     return RAD_OK;
@@ -165,18 +333,57 @@ rad_status ri_glszm_matrix(const ri_roi *roi, ri_level_grid *grid, ri_size_matri
     if (status != RAD_OK)
         return status;
 
-    /* Voxel indices fit in uint32_t because a grid has at most RI_MAX_VOXELS cells. */
-    uint32_t *parent = malloc(grid->count * sizeof *parent);
-    uint32_t *size = malloc(grid->count * sizeof *size);
-    if (parent == NULL || size == NULL) {
+    /*
+     * There are at most as many runs and zones as ROI voxels, so run
+     * indices and zone sizes fit in uint32_t because a grid has at most
+     * RI_MAX_VOXELS cells.
+     */
+    size_t n = roi->n_voxels, n_rows = (grid->size[1] - 2) * (grid->size[2] - 2);
+    zone_runs runs = {
+        .start = malloc(n * sizeof *runs.start),
+        .end = malloc(n * sizeof *runs.end),
+        .parent = malloc(n * sizeof *runs.parent),
+        .size = malloc(n * sizeof *runs.size),
+        .level = malloc(n * sizeof *runs.level),
+        .first_run = malloc((n_rows + 1) * sizeof *runs.first_run),
+    };
+    zone_list zones = {.level = malloc(n * sizeof *zones.level),
+                       .size = malloc(n * sizeof *zones.size)};
+    uint32_t *voxel_parent = NULL, *voxel_size = NULL;
+    if (runs.start == NULL || runs.end == NULL || runs.parent == NULL || runs.size == NULL ||
+        runs.level == NULL || runs.first_run == NULL || zones.level == NULL || zones.size == NULL) {
         status = ri_fail(error, RAD_ERR_NO_MEMORY, "glszm: no memory for zones of %zu voxels",
                          roi->n_voxels);
-    } else {
-        label_zones(grid, parent, size);
-        status = fill_matrix(grid, parent, size, roi->n_voxels, m, error);
+        goto done;
     }
-    free(parent);
-    free(size);
+    size_t n_runs = count_runs(grid);
+    /*
+     * With runs of 3 voxels or more on average (few grey levels), joining
+     * runs takes fewer steps. With shorter runs, joining voxels mispredicts
+     * fewer branches. NOTE: the cut-off of 3 is an estimate from timings of
+     * smoothed noise in a 50^3 box on one machine.
+     */
+    if (3 * n_runs <= n) {
+        find_runs(grid, &runs);
+        label_run_zones(grid, &runs, &zones);
+    } else {
+        voxel_parent = malloc(grid->count * sizeof *voxel_parent);
+        voxel_size = malloc(grid->count * sizeof *voxel_size);
+        if (voxel_parent == NULL || voxel_size == NULL) {
+            status = ri_fail(error, RAD_ERR_NO_MEMORY, "glszm: no memory for zones of %zu voxels",
+                             roi->n_voxels);
+            goto done;
+        }
+        label_voxel_zones(grid, voxel_parent, voxel_size, &zones);
+    }
+    status = fill_matrix(grid, &zones, roi->n_voxels, m, error);
+
+done:
+    free(voxel_parent);
+    free(voxel_size);
+    free(zones.level);
+    free(zones.size);
+    zone_runs_free(&runs);
     if (status != RAD_OK)
         ri_level_grid_free(grid);
     return status;
