@@ -210,38 +210,46 @@ static void label_run_zones(const ri_level_grid *grid, zone_runs *runs, zone_lis
  * along x has the same level, only the 4 earlier neighbours at x + 1 can
  * add a link, because the others are neighbours of that voxel too and were
  * joined to it. A root is the zone's first voxel in memory order. Writes
- * the zones' levels and sizes to zones; parent and size are scratch of
- * grid->count entries.
+ * the zones' levels and sizes to zones. parent and size are scratch of
+ * grid->count entries, same of size[0] + RI_INT4_LANES entries.
  */
 static void label_voxel_zones(const ri_level_grid *grid, uint32_t *parent, uint32_t *size,
-                              zone_list *zones)
+                              uint32_t *same, zone_list *zones)
 {
     size_t back[RI_DIRECTIONS];
     for (int d = 0; d < RI_DIRECTIONS; d++)
         back[d] = (size_t)ri_grid_offset(grid, ri_directions[d]); /* > 0 for every direction */
 
     const int *cells = grid->cells;
-    const unsigned previous_x = 1u << 12;
-    const unsigned next_x = previous_x | 1u << 2 | 1u << 5 | 1u << 8 | 1u << 11;
+    const uint32_t previous_x = 1u << 12;
+    const uint32_t next_x = previous_x | 1u << 2 | 1u << 5 | 1u << 8 | 1u << 11;
+    size_t nx = grid->size[0] - 2;
     for (size_t z = 1; z + 1 < grid->size[2]; z++) {
         for (size_t y = 1; y + 1 < grid->size[1]; y++) {
             size_t first = 1 + y * (size_t)grid->stride[1] + z * (size_t)grid->stride[2];
-            size_t last = first + grid->size[0] - 2;
-            for (size_t p = first; p < last; p++) {
-                int level = cells[p];
-                if (level <= 0)
-                    continue;
-                unsigned same = 0;
+
+            /* Bit d of same[x]: the neighbour back along direction d has the voxel's level. */
+            for (size_t x = 0; x < nx; x += RI_INT4_LANES) {
+                const int *block = cells + first + x;
+                ri_int4 centre = ri_load_int4(block), bits = {0, 0, 0, 0};
 #pragma GCC unroll 13
                 for (int d = 0; d < RI_DIRECTIONS; d++)
-                    same |= (unsigned)(cells[p - back[d]] == level) << d;
-                if (same & previous_x)
-                    same &= next_x;
+                    bits |= (ri_load_int4(block - back[d]) == centre) & (1 << d);
+                memcpy(same + x, &bits, sizeof bits);
+            }
+
+            for (size_t x = 0; x < nx; x++) {
+                size_t p = first + x;
+                if (cells[p] <= 0)
+                    continue;
+                uint32_t links = same[x];
+                if (links & previous_x)
+                    links &= next_x;
                 uint32_t root = (uint32_t)p;
                 parent[p] = root;
-                while (same != 0) {
-                    int d = __builtin_ctz(same);
-                    same &= same - 1;
+                while (links != 0) {
+                    int d = __builtin_ctz(links);
+                    links &= links - 1;
                     uint32_t other = find_root(parent, (uint32_t)(p - back[d]));
                     if (other == root)
                         continue;
@@ -252,14 +260,19 @@ static void label_voxel_zones(const ri_level_grid *grid, uint32_t *parent, uint3
                         parent[other] = root;
                     }
                 }
+                parent[p] = root; /* shortens later searches through p */
             }
         }
     }
 
+    /*
+     * A link always points to a smaller index, so in increasing order each
+     * voxel's parent already points to its root when the voxel is reached.
+     */
     for (size_t p = 0; p < grid->count; p++) {
         if (cells[p] <= 0)
             continue;
-        uint32_t root = find_root(parent, (uint32_t)p);
+        uint32_t root = parent[parent[p]];
         parent[p] = root;
         if (root == p)
             size[p] = 0;
@@ -349,7 +362,7 @@ rad_status ri_glszm_matrix(const ri_roi *roi, ri_level_grid *grid, ri_size_matri
     };
     zone_list zones = {.level = malloc(n * sizeof *zones.level),
                        .size = malloc(n * sizeof *zones.size)};
-    uint32_t *voxel_parent = NULL, *voxel_size = NULL;
+    uint32_t *voxel_parent = NULL, *voxel_size = NULL, *same = NULL;
     if (runs.start == NULL || runs.end == NULL || runs.parent == NULL || runs.size == NULL ||
         runs.level == NULL || runs.first_run == NULL || zones.level == NULL || zones.size == NULL) {
         status = ri_fail(error, RAD_ERR_NO_MEMORY, "glszm: no memory for zones of %zu voxels",
@@ -369,18 +382,20 @@ rad_status ri_glszm_matrix(const ri_roi *roi, ri_level_grid *grid, ri_size_matri
     } else {
         voxel_parent = malloc(grid->count * sizeof *voxel_parent);
         voxel_size = malloc(grid->count * sizeof *voxel_size);
-        if (voxel_parent == NULL || voxel_size == NULL) {
+        same = malloc((grid->size[0] + RI_INT4_LANES) * sizeof *same);
+        if (voxel_parent == NULL || voxel_size == NULL || same == NULL) {
             status = ri_fail(error, RAD_ERR_NO_MEMORY, "glszm: no memory for zones of %zu voxels",
                              roi->n_voxels);
             goto done;
         }
-        label_voxel_zones(grid, voxel_parent, voxel_size, &zones);
+        label_voxel_zones(grid, voxel_parent, voxel_size, same, &zones);
     }
     status = fill_matrix(grid, &zones, roi->n_voxels, m, error);
 
 done:
     free(voxel_parent);
     free(voxel_size);
+    free(same);
     free(zones.level);
     free(zones.size);
     zone_runs_free(&runs);

@@ -8,6 +8,7 @@
 #define RADIOMICS_TEXTURE_H
 
 #include <stddef.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -43,6 +44,23 @@ void ri_level_grid_free(ri_level_grid *grid);
 static inline ptrdiff_t ri_grid_offset(const ri_level_grid *grid, const int step[3])
 {
     return step[0] * grid->stride[0] + step[1] * grid->stride[1] + step[2] * grid->stride[2];
+}
+
+/*
+ * Four grid cells as one SSE2-sized vector (GCC and Clang vector extension).
+ * The kernels compare four consecutive voxels of an x row with their
+ * neighbours at once. A block may run up to 3 cells past the end of the
+ * row's ROI box part, which stays inside the grid because the row's padding
+ * cell and the whole last padding plane follow it.
+ */
+typedef int ri_int4 __attribute__((vector_size(4 * sizeof(int))));
+#define RI_INT4_LANES 4
+
+static inline ri_int4 ri_load_int4(const int *cells)
+{
+    ri_int4 v;
+    memcpy(&v, cells, sizeof v);
+    return v;
 }
 
 /*
