@@ -60,14 +60,16 @@ static rad_status fill_cells(const ri_roi *roi, ri_level_grid *grid, unsigned ch
                        grid->stride[2] * (ptrdiff_t)(z + 1);
             const uint8_t *mask = roi->mask + index;
             const int *levels = roi->levels + index;
-            size_t row_lo = SIZE_MAX, row_hi = 0, row_count = 0;
-            int bad = 0;
+            size_t row_lo = 0, row_hi = roi->size[0], row_count = 0;
+            unsigned bad = 0;
 
+            /* Branch-free copy: a voxel outside the mask gets level 0. */
             for (size_t x = 0; x < roi->size[0]; x++) {
-                int level = mask[x] ? levels[x] : 0;
+                int inside = mask[x] != 0;
+                int level = levels[x] & -inside;
                 row[x] = level;
-                bad |= mask[x] && (level < 1 || level > roi->max_level);
-                row_count += mask[x] != 0;
+                bad |= (unsigned)inside & ((unsigned)(level - 1) >= (unsigned)roi->max_level);
+                row_count += (size_t)inside;
             }
             if (bad) {
                 for (size_t x = 0; x < roi->size[0]; x++)
@@ -78,14 +80,14 @@ static rad_status fill_cells(const ri_roi *roi, ri_level_grid *grid, unsigned ch
             }
             if (row_count == 0)
                 continue;
-            for (size_t x = 0; x < roi->size[0]; x++) {
-                if (!mask[x])
-                    continue;
+            /* present[0] is set by voxels outside the mask and is ignored by the caller. */
+            for (size_t x = 0; x < roi->size[0]; x++)
                 present[row[x]] = 1;
-                if (row_lo == SIZE_MAX)
-                    row_lo = x;
-                row_hi = x;
-            }
+            while (!mask[row_lo])
+                row_lo++;
+            while (!mask[row_hi - 1])
+                row_hi--;
+            row_hi--;
             n_inside += row_count;
             size_t row_range[3][2] = {{row_lo, row_hi}, {y, y}, {z, z}};
             for (int axis = 0; axis < 3; axis++) {
@@ -136,7 +138,7 @@ rad_status ri_level_grid_build(const ri_roi *roi, ri_level_grid *grid, rad_error
 
     status = fill_cells(roi, grid, present, error);
     if (status == RAD_OK) {
-        for (size_t level = 0; level < n_levels; level++)
+        for (size_t level = 1; level < n_levels; level++)
             grid->n_rows += present[level];
         grid->row_level = malloc((size_t)grid->n_rows * sizeof *grid->row_level);
         if (grid->row_level == NULL)
@@ -150,7 +152,8 @@ rad_status ri_level_grid_build(const ri_roi *roi, ri_level_grid *grid, rad_error
     }
 
     int row = 0;
-    for (size_t level = 0; level < n_levels; level++) {
+    grid->row_of_level[0] = -1;
+    for (size_t level = 1; level < n_levels; level++) {
         grid->row_of_level[level] = present[level] ? row : -1;
         if (present[level])
             grid->row_level[row++] = (double)level;
