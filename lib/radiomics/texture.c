@@ -53,6 +53,7 @@ static rad_status fill_cells(const ri_roi *roi, ri_level_grid *grid, unsigned ch
 {
     size_t lo[3] = {SIZE_MAX, SIZE_MAX, SIZE_MAX}, hi[3] = {0, 0, 0};
     size_t n_inside = 0, index = 0;
+    const unsigned max_level = (unsigned)roi->max_level; /* a local, so stores to row do not reload it */
 
     for (size_t z = 0; z < roi->size[2]; z++)
         for (size_t y = 0; y < roi->size[1]; y++, index += roi->size[0]) {
@@ -68,7 +69,7 @@ static rad_status fill_cells(const ri_roi *roi, ri_level_grid *grid, unsigned ch
                 int inside = mask[x] != 0;
                 int level = levels[x] & -inside;
                 row[x] = level;
-                bad |= (unsigned)inside & ((unsigned)(level - 1) >= (unsigned)roi->max_level);
+                bad |= (unsigned)inside & ((unsigned)(level - 1) >= max_level);
                 row_count += (size_t)inside;
             }
             if (bad) {
