@@ -78,68 +78,90 @@ static int line_has_two_voxels(const ri_level_grid *grid, ptrdiff_t step)
  * voxel p - step before it along each direction has been visited. A ROI
  * voxel's position in its run (1 for the first voxel) is then its
  * predecessor's position plus one when both have the same level, else 1,
- * which needs no branch. The positions of the last ring_mask + 1 voxels
- * are kept in ring (one ring per direction), enough because every step is
- * at most ring_mask.
+ * which needs no branch. Except along x, the predecessor lies in an earlier
+ * x row, so the positions of four consecutive voxels of a row are computed
+ * at once with vectors. Along x, a scalar scan carries the position.
  *
  * Instead of the runs, positions[d] counts, per grey level row and position
  * k, the voxels at position k. That equals the number of runs of length
  * >= k, so runs of length exactly k are positions(k) - positions(k + 1).
  * Voxels outside the ROI count in the extra last row. A position row has
  * n_cols + 1 words because column 0 is unused.
- *
- * adjacent[d] becomes 1 when two ROI voxels are neighbours along direction d.
  */
 typedef struct run_scratch {
     uint32_t *row_base;  /* [0..max_level]: first word of the level's position row */
-    uint32_t *ring;      /* RI_DIRECTIONS rings of ring_mask + 1 positions */
-    size_t ring_mask;
+    int *planes;         /* per direction, the positions of 2 z planes of plane_size cells */
+    size_t plane_size;   /* stride[2] + RI_INT4_LANES: a vector block may pass the plane's end */
+    int *x_positions;    /* positions along x of one row */
     uint32_t *positions; /* RI_DIRECTIONS histograms of (n_rows + 1) x (n_cols + 1) */
     size_t histogram_words;
 } run_scratch;
 
-static void count_positions(const ri_level_grid *grid, const run_scratch *scratch,
-                            int adjacent[RI_DIRECTIONS])
+/* The x direction, (1, 0, 0), is the last of ri_directions. */
+#define X_DIRECTION (RI_DIRECTIONS - 1)
+
+/* Writes the positions along x of the nx voxels of the row starting at cells[first]. */
+static void x_positions(const int *cells, size_t first, size_t nx, int *out)
+{
+    int position = 0;
+
+    for (size_t x = 0; x < nx; x++) {
+        int level = cells[first + x];
+        int same = (level == cells[first + x - 1]) & (level > 0);
+        position = (position & -same) + 1;
+        out[x] = position;
+    }
+}
+
+static void count_positions(const ri_level_grid *grid, const run_scratch *scratch)
 {
     const int *cells = grid->cells;
-    const uint32_t *row_base = scratch->row_base;
-    const size_t mask = scratch->ring_mask, ring_size = mask + 1;
-    const size_t words = scratch->histogram_words;
+    const size_t plane = (size_t)grid->stride[2], nx = grid->size[0] - 2;
+    const size_t plane_size = scratch->plane_size, words = scratch->histogram_words;
     size_t step[RI_DIRECTIONS];
-    int touch[RI_DIRECTIONS] = {0};
+    ptrdiff_t in_plane_step[RI_DIRECTIONS]; /* negative when the step goes back in y */
+    int *current[X_DIRECTION], *before[X_DIRECTION];
 
-    for (int d = 0; d < RI_DIRECTIONS; d++)
+    for (int d = 0; d < RI_DIRECTIONS; d++) {
         step[d] = (size_t)ri_grid_offset(grid, ri_directions[d]);
+        in_plane_step[d] = (ptrdiff_t)step[d] - ri_directions[d][2] * (ptrdiff_t)plane;
+    }
 
     for (size_t z = 1; z + 1 < grid->size[2]; z++) {
+        /* Plane z - 1's positions are in buffer (z - 1) % 2, plane z's in z % 2. */
+        for (int d = 0; d < X_DIRECTION; d++) {
+            int *buffers = scratch->planes + (size_t)d * 2 * plane_size;
+            current[d] = buffers + (z % 2) * plane_size;
+            before[d] = ri_directions[d][2] != 0 ? buffers + ((z - 1) % 2) * plane_size
+                                                 : current[d];
+        }
         for (size_t y = 1; y + 1 < grid->size[1]; y++) {
-            size_t first = 1 + y * (size_t)grid->stride[1] + z * (size_t)grid->stride[2];
-            size_t last = first + grid->size[0] - 2;
+            size_t in_plane = 1 + y * (size_t)grid->stride[1];
+            size_t first = in_plane + z * plane;
 
-            for (size_t p = first; p < last; p++) {
-                int level = cells[p];
-                uint32_t inside = level > 0;
-                uint32_t *positions = scratch->positions + row_base[level];
-                uint32_t *ring = scratch->ring;
+            for (int d = 0; d < X_DIRECTION; d++) {
+                const int *source = before[d] + ((ptrdiff_t)in_plane - in_plane_step[d]);
+                int *target = current[d] + in_plane;
 
-#pragma GCC unroll 13
-                for (int d = 0; d < RI_DIRECTIONS; d++) {
-                    size_t q = p - step[d];
-                    int before = cells[q];
-                    uint32_t same = (uint32_t)(before == level) & inside;
-                    uint32_t position = (ring[q & mask] & (0u - same)) + 1;
-
-                    ring[p & mask] = position;
-                    positions[position]++;
-                    touch[d] |= (before > 0) & (int)inside;
-                    ring += ring_size;
-                    positions += words;
+                for (size_t x = 0; x < nx; x += RI_INT4_LANES) {
+                    ri_int4 level = ri_load_int4(cells + first + x);
+                    ri_int4 same = (ri_load_int4(cells + first + x - step[d]) == level) &
+                                   (level > 0);
+                    ri_int4 position = (ri_load_int4(source + x) & same) + 1;
+                    memcpy(target + x, &position, sizeof position);
                 }
+            }
+            x_positions(cells, first, nx, scratch->x_positions);
+
+            for (size_t x = 0; x < nx; x++) {
+                uint32_t *positions = scratch->positions + scratch->row_base[cells[first + x]];
+#pragma GCC unroll 12
+                for (int d = 0; d < X_DIRECTION; d++)
+                    positions[(size_t)d * words + (uint32_t)current[d][in_plane + x]]++;
+                positions[(size_t)X_DIRECTION * words + (uint32_t)scratch->x_positions[x]]++;
             }
         }
     }
-    for (int d = 0; d < RI_DIRECTIONS; d++)
-        adjacent[d] = touch[d];
 }
 
 /* Converts the position counts of one direction into the run lengths of m. */
@@ -160,7 +182,8 @@ static void runs_from_positions(const uint32_t *positions, ri_size_matrix *m)
 static void run_scratch_free(run_scratch *scratch)
 {
     free(scratch->row_base);
-    free(scratch->ring);
+    free(scratch->planes);
+    free(scratch->x_positions);
     free(scratch->positions);
 }
 
@@ -168,19 +191,18 @@ static int run_scratch_alloc(const ri_level_grid *grid, int max_level, size_t n_
                              run_scratch *scratch)
 {
     size_t n_rows = (size_t)grid->n_rows;
-    size_t largest_step = (size_t)(grid->stride[2] + grid->stride[1] + grid->stride[0]);
-    size_t ring_size = 1;
 
     memset(scratch, 0, sizeof *scratch);
-    while (ring_size <= largest_step)
-        ring_size *= 2;
-    scratch->ring_mask = ring_size - 1;
+    scratch->plane_size = (size_t)grid->stride[2] + RI_INT4_LANES;
     scratch->histogram_words = (n_rows + 1) * (n_cols + 1);
     scratch->row_base = malloc(((size_t)max_level + 1) * sizeof *scratch->row_base);
-    scratch->ring = calloc(ring_size * RI_DIRECTIONS, sizeof *scratch->ring);
+    /* Zeroed because positions of padding cells are read, though masked out. */
+    scratch->planes = calloc(scratch->plane_size * 2 * X_DIRECTION, sizeof *scratch->planes);
+    scratch->x_positions = malloc(grid->size[0] * sizeof *scratch->x_positions);
     scratch->positions = calloc(scratch->histogram_words * RI_DIRECTIONS,
                                 sizeof *scratch->positions);
-    if (scratch->row_base == NULL || scratch->ring == NULL || scratch->positions == NULL) {
+    if (scratch->row_base == NULL || scratch->planes == NULL || scratch->x_positions == NULL ||
+        scratch->positions == NULL) {
         run_scratch_free(scratch);
         return 0;
     }
@@ -199,6 +221,15 @@ static int direction_allowed(const ri_level_grid *grid, const int step[3])
         if (step[axis] != 0 && grid->roi_extent[axis] < 2)
             return 0;
     return 1;
+}
+
+/* Returns 1 when two voxels of the same level are neighbours along the direction. */
+static int has_run_of_two(const uint32_t *positions, size_t n_rows, size_t n_cols)
+{
+    for (size_t r = 0; r < n_rows; r++)
+        if (n_cols >= 2 && positions[r * (n_cols + 1) + 2] > 0)
+            return 1;
+    return 0;
 }
 
 rad_status ri_glrlm_matrices(const ri_roi *roi, ri_glrlm_set *set, rad_error *error)
@@ -231,8 +262,7 @@ rad_status ri_glrlm_matrices(const ri_roi *roi, ri_glrlm_set *set, rad_error *er
         return ri_fail(error, RAD_ERR_NO_MEMORY,
                        "glrlm: no memory for 13 run histograms of %zu x %zu", n_rows, n_cols);
     }
-    int adjacent[RI_DIRECTIONS];
-    count_positions(grid, &scratch, adjacent);
+    count_positions(grid, &scratch);
 
     for (int d = 0; d < RI_DIRECTIONS; d++) {
         ri_size_matrix *m = &set->matrices[d];
@@ -252,10 +282,12 @@ rad_status ri_glrlm_matrices(const ri_roi *roi, ri_glrlm_set *set, rad_error *er
 
         if (!direction_allowed(grid, ri_directions[d]))
             continue;
+        /* Valid when some line has two ROI voxels; a run of two shows one at once. */
+        const uint32_t *positions = scratch.positions + (size_t)d * scratch.histogram_words;
         ptrdiff_t step = ri_grid_offset(grid, ri_directions[d]);
-        if (adjacent[d] || line_has_two_voxels(grid, step)) {
+        if (has_run_of_two(positions, n_rows, n_cols) || line_has_two_voxels(grid, step)) {
             set->valid[d] = 1;
-            runs_from_positions(scratch.positions + (size_t)d * scratch.histogram_words, m);
+            runs_from_positions(positions, m);
         }
     }
     run_scratch_free(&scratch);
