@@ -169,11 +169,11 @@ static int build_offsets(const int *distances, int n_distances, int (*offsets)[3
 
 /*
  * Counts the pairs of the box positions lo..hi - 1 (per axis) without a
- * branch, into PAIR_LANES scratch matrices of (n + 1) x (n + 1) cells whose
+ * branch, into PAIR_LANES scratch matrices of (n + 1) x (n + 1) cells. Their
  * first row and column take the pairs with a voxel outside the ROI (index
- * -1). Voxel x of a row updates lane x % PAIR_LANES, so runs of equal pairs
- * do not wait on one memory cell. Then sums the lanes' ROI cells into
- * counts and returns the number of pairs.
+ * -1). Consecutive voxels of a row update the lanes in turn, so runs of
+ * equal pairs do not wait on one memory cell. Then sums the lanes' ROI
+ * cells into counts and returns the number of pairs.
  */
 static size_t count_pairs_padded(const int *compact, const size_t size[3], const long lo[3],
                                  const long hi[3], long step, int n, uint32_t *scratch,
