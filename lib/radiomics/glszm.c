@@ -202,27 +202,76 @@ static void label_run_zones(const ri_level_grid *grid, zone_runs *runs, zone_lis
     }
 }
 
+/* Bit set of the 13 back neighbours (bit d: the one back along ri_directions[d]). */
+#define BACK_MASKS (1u << RI_DIRECTIONS)
+#define NOT_COMPUTED 0xffffu
+#define X_BACK_BIT (1u << 12) /* the voxel before along x, (1, 0, 0) */
+
+/*
+ * Returns one bit per connected group of the back neighbours in same, two
+ * neighbours being connected when they are 26-neighbours of each other.
+ * The group of the x predecessor is given by X_BACK_BIT. Neighbours of one
+ * group have the voxel's level and touch, so they are in one zone already.
+ */
+static uint32_t group_representatives(uint32_t same, const uint32_t touching[RI_DIRECTIONS])
+{
+    uint32_t representatives = 0, remaining = same;
+
+    while (remaining != 0) {
+        int first = remaining & X_BACK_BIT ? 12 : __builtin_ctz(remaining);
+        uint32_t group = 1u << first, frontier = group;
+
+        while (frontier != 0) {
+            int d = __builtin_ctz(frontier);
+            uint32_t added = touching[d] & remaining & ~group;
+            frontier = (frontier & (frontier - 1)) | added;
+            group |= added;
+        }
+        representatives |= 1u << first;
+        remaining &= ~group;
+    }
+    return representatives;
+}
+
+/* Fills touching[d]: the back neighbours that are 26-neighbours of back neighbour d. */
+static void back_neighbour_adjacency(uint32_t touching[RI_DIRECTIONS])
+{
+    for (int d = 0; d < RI_DIRECTIONS; d++) {
+        touching[d] = 0;
+        for (int e = 0; e < RI_DIRECTIONS; e++) {
+            int close = e != d;
+            for (int axis = 0; axis < 3; axis++)
+                close &= abs(ri_directions[d][axis] - ri_directions[e][axis]) <= 1;
+            touching[d] |= (uint32_t)close << e;
+        }
+    }
+}
+
 /*
  * Labels the zones voxel by voxel, which is faster than label_run_zones
  * when most runs along x are one voxel long. Each ROI voxel is joined to
  * those of its 13 earlier neighbours (the 26-neighbourhood halves that come
- * first in memory order) with the same level. When the voxel before it
- * along x has the same level, only the 4 earlier neighbours at x + 1 can
- * add a link, because the others are neighbours of that voxel too and were
- * joined to it. A root is the zone's first voxel in memory order. Writes
- * the zones' levels and sizes to zones. parent and size are scratch of
- * grid->count entries, same of size[0] + RI_INT4_LANES entries.
+ * first in memory order) with the same level. Of the neighbours that touch
+ * each other only one is joined, because the earlier voxels of one level
+ * that touch are in one zone already. A root is the zone's first voxel in
+ * memory order. Writes the zones' levels and sizes to zones. parent and
+ * size are scratch of grid->count entries, same of size[0] + RI_INT4_LANES
+ * entries, representatives of BACK_MASKS entries (a cache of
+ * group_representatives).
  */
 static void label_voxel_zones(const ri_level_grid *grid, uint32_t *parent, uint32_t *size,
-                              uint32_t *same, zone_list *zones)
+                              uint32_t *same, uint16_t *representatives, zone_list *zones)
 {
     size_t back[RI_DIRECTIONS];
     for (int d = 0; d < RI_DIRECTIONS; d++)
         back[d] = (size_t)ri_grid_offset(grid, ri_directions[d]); /* > 0 for every direction */
 
     const int *cells = grid->cells;
-    const uint32_t previous_x = 1u << 12;
-    const uint32_t next_x = previous_x | 1u << 2 | 1u << 5 | 1u << 8 | 1u << 11;
+    uint32_t touching[RI_DIRECTIONS];
+    back_neighbour_adjacency(touching);
+    for (uint32_t mask = 0; mask < BACK_MASKS; mask++)
+        representatives[mask] = NOT_COMPUTED;
+
     size_t nx = grid->size[0] - 2;
     for (size_t z = 1; z + 1 < grid->size[2]; z++) {
         for (size_t y = 1; y + 1 < grid->size[1]; y++) {
@@ -242,25 +291,37 @@ static void label_voxel_zones(const ri_level_grid *grid, uint32_t *parent, uint3
                 size_t p = first + x;
                 if (cells[p] <= 0)
                     continue;
-                uint32_t links = same[x];
-                if (links & previous_x)
-                    links &= next_x;
-                uint32_t root = (uint32_t)p;
-                parent[p] = root;
+                if (same[x] == 0) {
+                    parent[p] = (uint32_t)p; /* the first voxel of a new zone */
+                    continue;
+                }
+                uint32_t links = representatives[same[x]];
+                if (links == NOT_COMPUTED) {
+                    links = group_representatives(same[x], touching);
+                    representatives[same[x]] = (uint16_t)links;
+                }
+
+                /* The x predecessor's parent is its root, set one step ago. */
+                uint32_t root;
+                if (links & X_BACK_BIT) {
+                    root = parent[p - 1];
+                    links &= ~X_BACK_BIT;
+                } else {
+                    root = find_root(parent, (uint32_t)(p - back[__builtin_ctz(links)]));
+                    links &= links - 1;
+                }
                 while (links != 0) {
                     int d = __builtin_ctz(links);
                     links &= links - 1;
                     uint32_t other = find_root(parent, (uint32_t)(p - back[d]));
-                    if (other == root)
-                        continue;
                     if (other < root) {
                         parent[root] = other;
                         root = other;
-                    } else {
+                    } else if (other > root) {
                         parent[other] = root;
                     }
                 }
-                parent[p] = root; /* shortens later searches through p */
+                parent[p] = root;
             }
         }
     }
@@ -363,6 +424,7 @@ rad_status ri_glszm_matrix(const ri_roi *roi, ri_level_grid *grid, ri_size_matri
     zone_list zones = {.level = malloc(n * sizeof *zones.level),
                        .size = malloc(n * sizeof *zones.size)};
     uint32_t *voxel_parent = NULL, *voxel_size = NULL, *same = NULL;
+    uint16_t *representatives = NULL;
     if (runs.start == NULL || runs.end == NULL || runs.parent == NULL || runs.size == NULL ||
         runs.level == NULL || runs.first_run == NULL || zones.level == NULL || zones.size == NULL) {
         status = ri_fail(error, RAD_ERR_NO_MEMORY, "glszm: no memory for zones of %zu voxels",
@@ -383,12 +445,13 @@ rad_status ri_glszm_matrix(const ri_roi *roi, ri_level_grid *grid, ri_size_matri
         voxel_parent = malloc(grid->count * sizeof *voxel_parent);
         voxel_size = malloc(grid->count * sizeof *voxel_size);
         same = malloc((grid->size[0] + RI_INT4_LANES) * sizeof *same);
-        if (voxel_parent == NULL || voxel_size == NULL || same == NULL) {
+        representatives = malloc(BACK_MASKS * sizeof *representatives);
+        if (voxel_parent == NULL || voxel_size == NULL || same == NULL || representatives == NULL) {
             status = ri_fail(error, RAD_ERR_NO_MEMORY, "glszm: no memory for zones of %zu voxels",
                              roi->n_voxels);
             goto done;
         }
-        label_voxel_zones(grid, voxel_parent, voxel_size, same, &zones);
+        label_voxel_zones(grid, voxel_parent, voxel_size, same, representatives, &zones);
     }
     status = fill_matrix(grid, &zones, roi->n_voxels, m, error);
 
@@ -396,6 +459,7 @@ done:
     free(voxel_parent);
     free(voxel_size);
     free(same);
+    free(representatives);
     free(zones.level);
     free(zones.size);
     zone_runs_free(&runs);
