@@ -41,27 +41,15 @@ const ri_feature_table ri_glszm_table = {
     "glszm", glszm_defs, sizeof glszm_defs / sizeof glszm_defs[0],
 };
 
-/* Returns the root of run's tree, halving the path on the way. */
-static inline uint32_t find_root(uint32_t *parent, uint32_t run)
+/* Returns the root of p's tree, halving the path on the way. */
+static inline uint32_t find_root(uint32_t *parent, uint32_t p)
 {
-    while (parent[run] != run) {
-        parent[run] = parent[parent[run]];
-        run = parent[run];
+    while (parent[p] != p) {
+        parent[p] = parent[parent[p]];
+        p = parent[p];
     }
-    return run;
+    return p;
 }
-
-/*
- * The runs along x of equal grey level in the ROI box. Run r covers x =
- * start[r]..end[r] (inclusive, box coordinates), and the runs of x row k
- * (k = y + ny z in box coordinates) are first_run[k]..first_run[k + 1] - 1.
- */
-typedef struct zone_runs {
-    uint32_t *start, *end, *parent, *size;
-    int *level;
-    uint32_t *first_run; /* ny nz + 1 entries */
-    size_t n_runs;
-} zone_runs;
 
 /* The zones found: zone z has grey level level[z] and size[z] voxels. */
 typedef struct zone_list {
@@ -70,139 +58,10 @@ typedef struct zone_list {
     size_t count;
 } zone_list;
 
-static void zone_runs_free(zone_runs *runs)
-{
-    free(runs->start);
-    free(runs->end);
-    free(runs->parent);
-    free(runs->size);
-    free(runs->level);
-    free(runs->first_run);
-}
-
-/* Returns the number of runs along x, counted without a branch per voxel. */
-static size_t count_runs(const ri_level_grid *grid)
-{
-    const int *cells = grid->cells;
-    size_t n = 0;
-
-    for (size_t z = 1; z + 1 < grid->size[2]; z++) {
-        for (size_t y = 1; y + 1 < grid->size[1]; y++) {
-            size_t first = 1 + y * (size_t)grid->stride[1] + z * (size_t)grid->stride[2];
-            size_t last = first + grid->size[0] - 2;
-
-            for (size_t p = first; p < last; p++)
-                n += (cells[p] > 0) & (cells[p] != cells[p - 1]);
-        }
-    }
-    return n;
-}
-
-static void find_runs(const ri_level_grid *grid, zone_runs *runs)
-{
-    size_t nx = grid->size[0] - 2, ny = grid->size[1] - 2, nz = grid->size[2] - 2;
-    size_t n = 0;
-
-    for (size_t k = 0; k < ny * nz; k++) {
-        size_t y = k % ny + 1, z = k / ny + 1;
-        const int *row = grid->cells + 1 + y * (size_t)grid->stride[1] + z * (size_t)grid->stride[2];
-
-        runs->first_run[k] = (uint32_t)n;
-        for (size_t x = 0; x < nx;) {
-            int level = row[x];
-            size_t end = x;
-
-            while (end + 1 < nx && row[end + 1] == level)
-                end++;
-            if (level > 0) {
-                runs->start[n] = (uint32_t)x;
-                runs->end[n] = (uint32_t)end;
-                runs->level[n] = level;
-                runs->parent[n] = (uint32_t)n;
-                n++;
-            }
-            x = end + 1;
-        }
-    }
-    runs->first_run[ny * nz] = (uint32_t)n;
-    runs->n_runs = n;
-}
-
 /*
- * Joins each run of x row `row` to the runs of the same level in x row
- * `other` that it touches. Rows that are neighbours in y or z touch under
- * 26-connectivity when their x ranges overlap or are one voxel apart.
+ * A voxel's 13 back neighbours (earlier in memory order) as a bit mask: bit d
+ * is the neighbour back along ri_directions[d]. BACK_MASKS is the number of masks.
  */
-static void join_touching(zone_runs *runs, size_t row, size_t other)
-{
-    uint32_t *parent = runs->parent;
-    const int *level = runs->level;
-    uint32_t j = runs->first_run[other], j_end = runs->first_run[other + 1];
-
-    for (uint32_t i = runs->first_run[row]; i < runs->first_run[row + 1]; i++) {
-        uint32_t low = runs->start[i] > 0 ? runs->start[i] - 1 : 0, high = runs->end[i] + 1;
-        uint32_t root = parent[i]; /* a root or close to one: run i is recent */
-
-        /* Runs of `other` ending left of low touch no later run of `row` either. */
-        while (j < j_end && runs->end[j] < low)
-            j++;
-        for (uint32_t t = j; t < j_end && runs->start[t] <= high; t++) {
-            if (level[t] != level[i])
-                continue;
-            uint32_t other_root = find_root(parent, t);
-            root = find_root(parent, root);
-            /* Keep the smaller root, so that a root stays the zone's first run. */
-            if (other_root < root) {
-                parent[root] = other_root;
-                root = other_root;
-            } else if (root < other_root) {
-                parent[other_root] = root;
-            }
-        }
-    }
-}
-
-/*
- * Labels the 26-connected zones run by run. Each run is joined to the runs it touches
- * in the 4 x rows before it in memory order: (y - 1, z) and (y - 1..y + 1,
- * z - 1). These rows contain the 13 earlier neighbours of each voxel, and
- * the voxels within one run are already connected along x. Writes the zones' levels
- * and sizes to zones.
- */
-static void label_run_zones(const ri_level_grid *grid, zone_runs *runs, zone_list *zones)
-{
-    size_t ny = grid->size[1] - 2, nz = grid->size[2] - 2;
-
-    for (size_t z = 0; z < nz; z++) {
-        for (size_t y = 0; y < ny; y++) {
-            size_t row = y + ny * z;
-
-            if (y > 0)
-                join_touching(runs, row, row - 1);
-            if (z == 0)
-                continue;
-            for (size_t other_y = y > 0 ? y - 1 : 0; other_y <= y + 1 && other_y < ny; other_y++)
-                join_touching(runs, row, other_y + ny * (z - 1));
-        }
-    }
-
-    memset(runs->size, 0, runs->n_runs * sizeof *runs->size);
-    for (size_t r = 0; r < runs->n_runs; r++) {
-        uint32_t root = find_root(runs->parent, (uint32_t)r);
-        runs->parent[r] = root;
-        runs->size[root] += runs->end[r] - runs->start[r] + 1;
-    }
-    zones->count = 0;
-    for (size_t r = 0; r < runs->n_runs; r++) {
-        if (runs->parent[r] != r)
-            continue;
-        zones->level[zones->count] = runs->level[r];
-        zones->size[zones->count] = runs->size[r];
-        zones->count++;
-    }
-}
-
-/* Bit set of the 13 back neighbours (bit d: the one back along ri_directions[d]). */
 #define BACK_MASKS (1u << RI_DIRECTIONS)
 #define NOT_COMPUTED 0xffffu
 #define X_BACK_BIT (1u << 12) /* the voxel before along x, (1, 0, 0) */
@@ -248,10 +107,8 @@ static void back_neighbour_adjacency(uint32_t touching[RI_DIRECTIONS])
 }
 
 /*
- * Labels the zones voxel by voxel, which is faster than label_run_zones
- * when most runs along x are one voxel long. Each ROI voxel is joined to
- * those of its 13 earlier neighbours (the 26-neighbourhood halves that come
- * first in memory order) with the same level. Of the neighbours that touch
+ * Labels the zones in one scan. Each ROI voxel is joined to those of its 13
+ * back neighbours with the same level. Of the neighbours that touch
  * each other only one is joined, because the earlier voxels of one level
  * that touch are in one zone already. A root is the zone's first voxel in
  * memory order. Writes the zones' levels and sizes to zones. parent and
@@ -259,8 +116,8 @@ static void back_neighbour_adjacency(uint32_t touching[RI_DIRECTIONS])
  * entries, representatives of BACK_MASKS entries (a cache of
  * group_representatives).
  */
-static void label_voxel_zones(const ri_level_grid *grid, uint32_t *parent, uint32_t *size,
-                              uint32_t *same, uint16_t *representatives, zone_list *zones)
+static void label_zones(const ri_level_grid *grid, uint32_t *parent, uint32_t *size,
+                        uint32_t *same, uint16_t *representatives, zone_list *zones)
 {
     size_t back[RI_DIRECTIONS];
     for (int d = 0; d < RI_DIRECTIONS; d++)
@@ -408,61 +265,32 @@ rad_status ri_glszm_matrix(const ri_roi *roi, ri_level_grid *grid, ri_size_matri
         return status;
 
     /*
-     * There are at most as many runs and zones as ROI voxels, so run
-     * indices and zone sizes fit in uint32_t because a grid has at most
-     * RI_MAX_VOXELS cells.
+     * There are at most as many zones as ROI voxels, and voxel indices and
+     * zone sizes fit in uint32_t because a grid has at most RI_MAX_VOXELS cells.
      */
-    size_t n = roi->n_voxels, n_rows = (grid->size[1] - 2) * (grid->size[2] - 2);
-    zone_runs runs = {
-        .start = malloc(n * sizeof *runs.start),
-        .end = malloc(n * sizeof *runs.end),
-        .parent = malloc(n * sizeof *runs.parent),
-        .size = malloc(n * sizeof *runs.size),
-        .level = malloc(n * sizeof *runs.level),
-        .first_run = malloc((n_rows + 1) * sizeof *runs.first_run),
-    };
+    size_t n = roi->n_voxels;
     zone_list zones = {.level = malloc(n * sizeof *zones.level),
                        .size = malloc(n * sizeof *zones.size)};
-    uint32_t *voxel_parent = NULL, *voxel_size = NULL, *same = NULL;
-    uint16_t *representatives = NULL;
-    if (runs.start == NULL || runs.end == NULL || runs.parent == NULL || runs.size == NULL ||
-        runs.level == NULL || runs.first_run == NULL || zones.level == NULL || zones.size == NULL) {
+    uint32_t *parent = malloc(grid->count * sizeof *parent);
+    uint32_t *size = malloc(grid->count * sizeof *size);
+    uint32_t *same = malloc((grid->size[0] + RI_INT4_LANES) * sizeof *same);
+    uint16_t *representatives = malloc(BACK_MASKS * sizeof *representatives);
+    if (zones.level == NULL || zones.size == NULL || parent == NULL || size == NULL ||
+        same == NULL || representatives == NULL) {
         status = ri_fail(error, RAD_ERR_NO_MEMORY, "glszm: no memory for zones of %zu voxels",
                          roi->n_voxels);
         goto done;
     }
-    size_t n_runs = count_runs(grid);
-    /*
-     * With runs of 3 voxels or more on average (few grey levels), joining
-     * runs takes fewer steps. With shorter runs, joining voxels mispredicts
-     * fewer branches. NOTE: the cut-off of 3 is an estimate from timings of
-     * smoothed noise in a 50^3 box on one machine.
-     */
-    if (3 * n_runs <= n) {
-        find_runs(grid, &runs);
-        label_run_zones(grid, &runs, &zones);
-    } else {
-        voxel_parent = malloc(grid->count * sizeof *voxel_parent);
-        voxel_size = malloc(grid->count * sizeof *voxel_size);
-        same = malloc((grid->size[0] + RI_INT4_LANES) * sizeof *same);
-        representatives = malloc(BACK_MASKS * sizeof *representatives);
-        if (voxel_parent == NULL || voxel_size == NULL || same == NULL || representatives == NULL) {
-            status = ri_fail(error, RAD_ERR_NO_MEMORY, "glszm: no memory for zones of %zu voxels",
-                             roi->n_voxels);
-            goto done;
-        }
-        label_voxel_zones(grid, voxel_parent, voxel_size, same, representatives, &zones);
-    }
+    label_zones(grid, parent, size, same, representatives, &zones);
     status = fill_matrix(grid, &zones, roi->n_voxels, m, error);
 
 done:
-    free(voxel_parent);
-    free(voxel_size);
+    free(parent);
+    free(size);
     free(same);
     free(representatives);
     free(zones.level);
     free(zones.size);
-    zone_runs_free(&runs);
     if (status != RAD_OK)
         ri_level_grid_free(grid);
     return status;
