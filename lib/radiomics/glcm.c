@@ -169,23 +169,26 @@ static int build_offsets(const int *distances, int n_distances, int (*offsets)[3
 
 /*
  * Counts the pairs of the box positions lo..hi - 1 (per axis) without a
- * branch, into PAIR_LANES scratch matrices of (n + 1) x (n + 1) cells. Their
+ * branch, into lanes (1 or PAIR_LANES) scratch matrices of (n + 1) x (n + 1) cells. Their
  * first row and column take the pairs with a voxel outside the ROI (index
  * -1). Consecutive voxels of a row update the lanes in turn, so runs of
  * equal pairs do not wait on one memory cell. Then sums the lanes' ROI
  * cells into counts and returns the number of pairs.
  */
 static size_t count_pairs_padded(const int *compact, const size_t size[3], const long lo[3],
-                                 const long hi[3], long step, int n, uint32_t *scratch,
-                                 uint32_t *counts)
+                                 const long hi[3], long step, int n, int lanes,
+                                 uint32_t *scratch, uint32_t *counts)
 {
     size_t width = (size_t)n + 1, cells = width * width, pairs = 0;
     uint32_t *origin[PAIR_LANES];
 
-    memset(scratch, 0, PAIR_LANES * cells * sizeof *scratch);
-    /* Cell (a + 1, b + 1), so that a = -1 or b = -1 lands in row or column 0. */
+    memset(scratch, 0, (size_t)lanes * cells * sizeof *scratch);
+    /*
+     * Cell (a + 1, b + 1), so that a = -1 or b = -1 lands in row or column 0.
+     * With fewer than PAIR_LANES lanes, the missing lanes alias lane 0.
+     */
     for (int lane = 0; lane < PAIR_LANES; lane++)
-        origin[lane] = scratch + (size_t)lane * cells + width + 1;
+        origin[lane] = scratch + (size_t)(lane < lanes ? lane : 0) * cells + width + 1;
 
     for (long z = lo[2]; z < hi[2]; z++) {
         for (long y = lo[1]; y < hi[1]; y++) {
@@ -206,7 +209,7 @@ static size_t count_pairs_padded(const int *compact, const size_t size[3], const
     for (size_t a = 0; a < (size_t)n; a++) {
         for (size_t b = 0; b < (size_t)n; b++) {
             uint32_t total = 0;
-            for (int lane = 0; lane < PAIR_LANES; lane++)
+            for (int lane = 0; lane < lanes; lane++)
                 total += origin[lane][a * width + b];
             counts[a * (size_t)n + b] = total;
             pairs += total;
@@ -237,15 +240,16 @@ static size_t count_pairs(const int *compact, const size_t size[3], const int of
     }
 
     /*
-     * The branch-free count clears and reads back PAIR_LANES (n + 1)^2
-     * scratch cells, which pays off while that is no more than the box's
-     * voxel count.
+     * The branch-free count clears and reads back lanes x (n + 1)^2 scratch
+     * cells, which pays off while that is no more than the box's voxel
+     * count. Many levels get one lane, and more levels still the loop below.
      */
-    size_t width = (size_t)n + 1;
-    if (PAIR_LANES * width * width <= size[0] * size[1] * size[2]) {
-        uint32_t *scratch = malloc(PAIR_LANES * width * width * sizeof *scratch);
+    size_t width = (size_t)n + 1, n_box = size[0] * size[1] * size[2];
+    int lanes = PAIR_LANES * width * width <= n_box ? PAIR_LANES : width * width <= n_box;
+    if (lanes > 0) {
+        uint32_t *scratch = malloc((size_t)lanes * width * width * sizeof *scratch);
         if (scratch != NULL) {
-            pairs = count_pairs_padded(compact, size, lo, hi, step, n, scratch, counts);
+            pairs = count_pairs_padded(compact, size, lo, hi, step, n, lanes, scratch, counts);
             free(scratch);
             return pairs;
         }
