@@ -51,13 +51,6 @@ static inline uint32_t find_root(uint32_t *parent, uint32_t p)
     return p;
 }
 
-/* The zones found: zone z has grey level level[z] and size[z] voxels. */
-typedef struct zone_list {
-    int *level;
-    uint32_t *size;
-    size_t count;
-} zone_list;
-
 /*
  * A voxel's 13 back neighbours (earlier in memory order) as a bit mask: bit d
  * is the neighbour back along ri_directions[d]. BACK_MASKS is the number of masks.
@@ -111,13 +104,14 @@ static void back_neighbour_adjacency(uint32_t touching[RI_DIRECTIONS])
  * back neighbours with the same level. Of the neighbours that touch
  * each other only one is joined, because the earlier voxels of one level
  * that touch are in one zone already. A root is the zone's first voxel in
- * memory order. Writes the zones' levels and sizes to zones. parent and
- * size are scratch of grid->count entries, same of size[0] + RI_INT4_LANES
+ * memory order. Afterwards parent[p] of each ROI voxel is its root and
+ * size[root] the zone's voxel count. parent and size have grid->count
+ * entries, same has size[0] + RI_INT4_LANES
  * entries, representatives of BACK_MASKS entries (a cache of
  * group_representatives).
  */
 static void label_zones(const ri_level_grid *grid, uint32_t *parent, uint32_t *size,
-                        uint32_t *same, uint16_t *representatives, zone_list *zones)
+                        uint32_t *same, uint16_t *representatives)
 {
     size_t back[RI_DIRECTIONS];
     for (int d = 0; d < RI_DIRECTIONS; d++)
@@ -196,29 +190,23 @@ static void label_zones(const ri_level_grid *grid, uint32_t *parent, uint32_t *s
             size[p] = 0;
         size[root]++;
     }
-    zones->count = 0;
-    for (size_t p = 0; p < grid->count; p++) {
-        if (cells[p] <= 0 || parent[p] != p)
-            continue;
-        zones->level[zones->count] = cells[p];
-        zones->size[zones->count] = size[p];
-        zones->count++;
-    }
 }
-
 
 /*
  * Fills m from the labelled zones: one column per distinct zone size,
  * increasing, found by marking the sizes present in column_of_size.
  */
-static rad_status fill_matrix(const ri_level_grid *grid, const zone_list *zones, size_t n_voxels,
-                              ri_size_matrix *m, rad_error *error)
+static rad_status fill_matrix(const ri_level_grid *grid, const uint32_t *parent,
+                              const uint32_t *size, size_t n_voxels, ri_size_matrix *m,
+                              rad_error *error)
 {
+    const int *cells = grid->cells;
     uint32_t *column_of_size = calloc(n_voxels + 1, sizeof *column_of_size);
     if (column_of_size == NULL)
         return ri_fail(error, RAD_ERR_NO_MEMORY, "glszm: no memory for %zu zone sizes", n_voxels);
-    for (size_t z = 0; z < zones->count; z++)
-        column_of_size[zones->size[z]] = 1;
+    for (size_t p = 0; p < grid->count; p++)
+        if (cells[p] > 0 && parent[p] == p)
+            column_of_size[size[p]] = 1;
     size_t n_cols = 0;
     for (size_t j = 1; j <= n_voxels; j++)
         n_cols += column_of_size[j];
@@ -248,9 +236,11 @@ static rad_status fill_matrix(const ri_level_grid *grid, const zone_list *zones,
         column_of_size[j] = (uint32_t)c++;
     }
 
-    for (size_t z = 0; z < zones->count; z++) {
-        size_t row = (size_t)grid->row_of_level[zones->level[z]];
-        m->counts[row * n_cols + column_of_size[zones->size[z]]] += 1.0;
+    for (size_t p = 0; p < grid->count; p++) {
+        if (cells[p] <= 0 || parent[p] != p)
+            continue;
+        size_t row = (size_t)grid->row_of_level[cells[p]];
+        m->counts[row * n_cols + column_of_size[size[p]]] += 1.0;
     }
     free(column_of_size);
     return RAD_OK;
@@ -264,33 +254,24 @@ rad_status ri_glszm_matrix(const ri_roi *roi, ri_level_grid *grid, ri_size_matri
     if (status != RAD_OK)
         return status;
 
-    /*
-     * There are at most as many zones as ROI voxels, and voxel indices and
-     * zone sizes fit in uint32_t because a grid has at most RI_MAX_VOXELS cells.
-     */
-    size_t n = roi->n_voxels;
-    zone_list zones = {.level = malloc(n * sizeof *zones.level),
-                       .size = malloc(n * sizeof *zones.size)};
+    /* Voxel indices fit in uint32_t because a grid has at most RI_MAX_VOXELS cells. */
     uint32_t *parent = malloc(grid->count * sizeof *parent);
     uint32_t *size = malloc(grid->count * sizeof *size);
     uint32_t *same = malloc((grid->size[0] + RI_INT4_LANES) * sizeof *same);
     uint16_t *representatives = malloc(BACK_MASKS * sizeof *representatives);
-    if (zones.level == NULL || zones.size == NULL || parent == NULL || size == NULL ||
-        same == NULL || representatives == NULL) {
+    if (parent == NULL || size == NULL || same == NULL || representatives == NULL) {
         status = ri_fail(error, RAD_ERR_NO_MEMORY, "glszm: no memory for zones of %zu voxels",
                          roi->n_voxels);
         goto done;
     }
-    label_zones(grid, parent, size, same, representatives, &zones);
-    status = fill_matrix(grid, &zones, roi->n_voxels, m, error);
+    label_zones(grid, parent, size, same, representatives);
+    status = fill_matrix(grid, parent, size, roi->n_voxels, m, error);
 
 done:
     free(parent);
     free(size);
     free(same);
     free(representatives);
-    free(zones.level);
-    free(zones.size);
     if (status != RAD_OK)
         ri_level_grid_free(grid);
     return status;
