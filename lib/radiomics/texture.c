@@ -127,7 +127,8 @@ rad_status ri_level_grid_build(const ri_roi *roi, ri_level_grid *grid, rad_error
 
     size_t n_levels = (size_t)roi->max_level + 1;
     unsigned char *present = calloc(n_levels, 1);
-    grid->cells = malloc(grid->count * sizeof *grid->cells);
+    /* RI_INT4_LANES cells of padding after the grid, for vector blocks that end past a row. */
+    grid->cells = malloc((grid->count + RI_INT4_LANES) * sizeof *grid->cells);
     grid->row_of_level = malloc(n_levels * sizeof *grid->row_of_level);
     if (present == NULL || grid->cells == NULL || grid->row_of_level == NULL) {
         free(present);
@@ -135,7 +136,8 @@ rad_status ri_level_grid_build(const ri_roi *roi, ri_level_grid *grid, rad_error
         return ri_fail(error, RAD_ERR_NO_MEMORY, "texture: no memory for a %zu-voxel level grid",
                        grid->count);
     }
-    memset(grid->cells, 0xff, grid->count * sizeof *grid->cells); /* -1 in two's complement */
+    /* -1 in two's complement */
+    memset(grid->cells, 0xff, (grid->count + RI_INT4_LANES) * sizeof *grid->cells);
 
     status = fill_cells(roi, grid, present, error);
     if (status == RAD_OK) {

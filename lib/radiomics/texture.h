@@ -23,7 +23,8 @@
  * The grey levels of an ROI padded by one voxel on each side, so that the
  * neighbour of any ROI voxel along any of the 26 directions is a valid index.
  * cells[] is -1 on the padding, 0 inside the box but outside the ROI, and the
- * grey level (>= 1) inside the ROI.
+ * grey level (>= 1) inside the ROI. It has count + RI_INT4_LANES entries: the
+ * last ones are -1 too.
  */
 typedef struct ri_level_grid {
     int *cells;
@@ -50,8 +51,9 @@ static inline ptrdiff_t ri_grid_offset(const ri_level_grid *grid, const int step
  * Four grid cells as one SSE2-sized vector (GCC and Clang vector extension).
  * The kernels compare four consecutive voxels of an x row with their
  * neighbours at once. A block may run up to 3 cells past the end of the
- * row's ROI box part, which stays inside the grid because the row's padding
- * cell and the whole last padding plane follow it.
+ * row's ROI box part. Its cells and their neighbours stay inside cells[]
+ * because ri_level_grid_build allocates RI_INT4_LANES cells of -1 after
+ * the grid.
  */
 typedef int ri_int4 __attribute__((vector_size(4 * sizeof(int))));
 #define RI_INT4_LANES 4
