@@ -47,6 +47,24 @@ static rad_status check_roi(const ri_roi *roi, rad_error *error)
     return RAD_OK;
 }
 
+/*
+ * Sets the padding planes, the padding rows of the other planes and the
+ * cells after the grid to -1. fill_cells sets the padding at the row ends.
+ */
+static void pad_cells(ri_level_grid *grid)
+{
+    size_t plane = (size_t)grid->stride[2], row = (size_t)grid->stride[1];
+    size_t last_plane = (grid->size[2] - 1) * plane;
+
+    /* 0xff bytes are -1 in two's complement. */
+    memset(grid->cells, 0xff, plane * sizeof *grid->cells);
+    memset(grid->cells + last_plane, 0xff, (plane + RI_INT4_LANES) * sizeof *grid->cells);
+    for (size_t z = 1; z + 1 < grid->size[2]; z++) {
+        memset(grid->cells + z * plane, 0xff, row * sizeof *grid->cells);
+        memset(grid->cells + z * plane + plane - row, 0xff, row * sizeof *grid->cells);
+    }
+}
+
 /* Copies the levels into the padded cells and records the ROI's bounding box and levels present. */
 static rad_status fill_cells(const ri_roi *roi, ri_level_grid *grid, unsigned char *present,
                              rad_error *error)
@@ -61,6 +79,8 @@ static rad_status fill_cells(const ri_roi *roi, ri_level_grid *grid, unsigned ch
                        grid->stride[2] * (ptrdiff_t)(z + 1);
             const uint8_t *mask = roi->mask + index;
             const int *levels = roi->levels + index;
+            row[-1] = -1; /* the padding at both ends of the row */
+            row[roi->size[0]] = -1;
             size_t row_lo = 0, row_hi = roi->size[0], row_count = 0;
             unsigned bad = 0;
 
@@ -136,8 +156,7 @@ rad_status ri_level_grid_build(const ri_roi *roi, ri_level_grid *grid, rad_error
         return ri_fail(error, RAD_ERR_NO_MEMORY, "texture: no memory for a %zu-voxel level grid",
                        grid->count);
     }
-    /* -1 in two's complement */
-    memset(grid->cells, 0xff, (grid->count + RI_INT4_LANES) * sizeof *grid->cells);
+    pad_cells(grid);
 
     status = fill_cells(roi, grid, present, error);
     if (status == RAD_OK) {
