@@ -101,7 +101,7 @@ typedef struct run_scratch {
 #define X_DIRECTION (RI_DIRECTIONS - 1)
 
 /* Writes the positions along x of the nx voxels of the row starting at cells[first]. */
-static void x_positions(const int *cells, size_t first, size_t nx, int *out)
+static void scan_x_positions(const int *cells, size_t first, size_t nx, int *out)
 {
     int position = 0;
 
@@ -151,7 +151,7 @@ static void count_positions(const ri_level_grid *grid, const run_scratch *scratc
                     memcpy(target + x, &position, sizeof position);
                 }
             }
-            x_positions(cells, first, nx, scratch->x_positions);
+            scan_x_positions(cells, first, nx, scratch->x_positions);
 
             for (size_t x = 0; x < nx; x++) {
                 uint32_t *positions = scratch->positions + scratch->row_base[cells[first + x]];
@@ -254,7 +254,8 @@ rad_status ri_glrlm_matrices(const ri_roi *roi, ri_glrlm_set *set, rad_error *er
 
     /*
      * Position counts fit in 32 bits because a grid has at most RI_MAX_VOXELS
-     * cells, and a histogram has fewer words than the 13 matrices' cells.
+     * cells. Histogram word indices fit too, because the check above bounds
+     * n_rows x n_cols by RI_MAX_MATRIX_CELLS / 13.
      */
     run_scratch scratch;
     if (!run_scratch_alloc(grid, roi->max_level, n_cols, &scratch)) {
