@@ -29,11 +29,11 @@ int roi_case_from_levels(const size_t size[3], const int *levels, roi_case *out)
 
 /*
  * Makes a random ROI for the slow twins of the texture kernels, seeded by
- * seed through srand: a box of 1..24 x 1..12 x 1..8 voxels, 1..64 grey
- * levels, voxels that repeat their x or z predecessor's level with a
- * random probability (so runs and zones range from one voxel to whole
- * rows), holes, and sometimes a plane cut down to one row (a part one voxel
- * thick). The ROI has at least one voxel. Returns 0, or -1 when out of memory.
+ * seed through srand. The box has 1..24 x 1..12 x 1..8 voxels and the ROI
+ * 1..64 grey levels. Voxels repeat their x or z predecessor's level with a
+ * random probability, so runs and zones range from one voxel to whole rows.
+ * The ROI has holes, sometimes a plane cut down to one row (a part one voxel
+ * thick), and at least one voxel. Returns 0, or -1 when out of memory.
  */
 int roi_case_random_shape(unsigned seed, roi_case *out);
 
