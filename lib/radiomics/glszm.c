@@ -58,6 +58,7 @@ static inline uint32_t find_root(uint32_t *parent, uint32_t p)
 #define BACK_MASKS (1u << RI_DIRECTIONS)
 #define NOT_COMPUTED 0xffffu
 #define X_BACK_BIT (1u << 12) /* the voxel before along x, (1, 0, 0) */
+#define NOT_A_VOXEL UINT32_MAX /* parent of a box cell outside the ROI */
 
 /*
  * Returns one bit per connected group of the back neighbours in same, two
@@ -104,14 +105,14 @@ static void back_neighbour_adjacency(uint32_t touching[RI_DIRECTIONS])
  * back neighbours with the same level. Of the neighbours that touch
  * each other only one is joined, because the earlier voxels of one level
  * that touch are in one zone already. A root is the zone's first voxel in
- * memory order. Afterwards parent[p] of each ROI voxel is its root and
- * size[root] the zone's voxel count. parent and size have grid->count
- * entries, same has size[0] + RI_INT4_LANES
+ * memory order. Returns the number of zones; zone k has grey level
+ * parent[k] and size[k] voxels. parent and size have grid->count entries,
+ * size zeroed, same has size[0] + RI_INT4_LANES
  * entries, representatives of BACK_MASKS entries (a cache of
  * group_representatives).
  */
-static void label_zones(const ri_level_grid *grid, uint32_t *parent, uint32_t *size,
-                        uint32_t *same, uint16_t *representatives)
+static size_t label_zones(const ri_level_grid *grid, uint32_t *parent, uint32_t *size,
+                          uint32_t *same, uint16_t *representatives)
 {
     size_t back[RI_DIRECTIONS];
     for (int d = 0; d < RI_DIRECTIONS; d++)
@@ -140,8 +141,10 @@ static void label_zones(const ri_level_grid *grid, uint32_t *parent, uint32_t *s
 
             for (size_t x = 0; x < nx; x++) {
                 size_t p = first + x;
-                if (cells[p] <= 0)
+                if (cells[p] <= 0) {
+                    parent[p] = NOT_A_VOXEL;
                     continue;
+                }
                 if (same[x] == 0) {
                     parent[p] = (uint32_t)p; /* the first voxel of a new zone */
                     continue;
@@ -180,33 +183,56 @@ static void label_zones(const ri_level_grid *grid, uint32_t *parent, uint32_t *s
     /*
      * A link always points to a smaller index, so in increasing order each
      * voxel's parent already points to its root when the voxel is reached.
+     * size is zeroed by the caller.
      */
-    for (size_t p = 0; p < grid->count; p++) {
-        if (cells[p] <= 0)
-            continue;
-        uint32_t root = parent[parent[p]];
-        parent[p] = root;
-        if (root == p)
-            size[p] = 0;
-        size[root]++;
+    size_t n_zones = 0;
+    for (size_t z = 1; z + 1 < grid->size[2]; z++) {
+        for (size_t y = 1; y + 1 < grid->size[1]; y++) {
+            size_t first = 1 + y * (size_t)grid->stride[1] + z * (size_t)grid->stride[2];
+            for (size_t p = first; p < first + nx; p++) {
+                if (cells[p] <= 0)
+                    continue;
+                uint32_t root = parent[parent[p]];
+                parent[p] = root;
+                size[root]++;
+            }
+        }
     }
+
+    /*
+     * Moves the zones to the front without a branch: zone k's level to
+     * parent[k] and its size to size[k]. Index k never passes p, and entries
+     * below p are no longer read, so the arrays can be reused.
+     */
+    for (size_t z = 1; z + 1 < grid->size[2]; z++) {
+        for (size_t y = 1; y + 1 < grid->size[1]; y++) {
+            size_t first = 1 + y * (size_t)grid->stride[1] + z * (size_t)grid->stride[2];
+            for (size_t p = first; p < first + nx; p++) {
+                size_t is_root = parent[p] == p;
+                uint32_t zone_size = size[p];
+                parent[n_zones] = (uint32_t)cells[p];
+                size[n_zones] = zone_size;
+                n_zones += is_root;
+            }
+        }
+    }
+    return n_zones;
 }
 
 /*
- * Fills m from the labelled zones: one column per distinct zone size,
- * increasing, found by marking the sizes present in column_of_size.
+ * Fills m from the zones (zone k: grey level level[k], size[k] voxels): one
+ * column per distinct zone size, increasing, found by marking the sizes
+ * present in column_of_size.
  */
-static rad_status fill_matrix(const ri_level_grid *grid, const uint32_t *parent,
-                              const uint32_t *size, size_t n_voxels, ri_size_matrix *m,
-                              rad_error *error)
+static rad_status fill_matrix(const ri_level_grid *grid, const uint32_t *level,
+                              const uint32_t *size, size_t n_zones, size_t n_voxels,
+                              ri_size_matrix *m, rad_error *error)
 {
-    const int *cells = grid->cells;
     uint32_t *column_of_size = calloc(n_voxels + 1, sizeof *column_of_size);
     if (column_of_size == NULL)
         return ri_fail(error, RAD_ERR_NO_MEMORY, "glszm: no memory for %zu zone sizes", n_voxels);
-    for (size_t p = 0; p < grid->count; p++)
-        if (cells[p] > 0 && parent[p] == p)
-            column_of_size[size[p]] = 1;
+    for (size_t k = 0; k < n_zones; k++)
+        column_of_size[size[k]] = 1;
     size_t n_cols = 0;
     for (size_t j = 1; j <= n_voxels; j++)
         n_cols += column_of_size[j];
@@ -236,11 +262,9 @@ static rad_status fill_matrix(const ri_level_grid *grid, const uint32_t *parent,
         column_of_size[j] = (uint32_t)c++;
     }
 
-    for (size_t p = 0; p < grid->count; p++) {
-        if (cells[p] <= 0 || parent[p] != p)
-            continue;
-        size_t row = (size_t)grid->row_of_level[cells[p]];
-        m->counts[row * n_cols + column_of_size[size[p]]] += 1.0;
+    for (size_t k = 0; k < n_zones; k++) {
+        size_t row = (size_t)grid->row_of_level[level[k]];
+        m->counts[row * n_cols + column_of_size[size[k]]] += 1.0;
     }
     free(column_of_size);
     return RAD_OK;
@@ -256,7 +280,7 @@ rad_status ri_glszm_matrix(const ri_roi *roi, ri_level_grid *grid, ri_size_matri
 
     /* Voxel indices fit in uint32_t because a grid has at most RI_MAX_VOXELS cells. */
     uint32_t *parent = malloc(grid->count * sizeof *parent);
-    uint32_t *size = malloc(grid->count * sizeof *size);
+    uint32_t *size = calloc(grid->count, sizeof *size);
     uint32_t *same = malloc((grid->size[0] + RI_INT4_LANES) * sizeof *same);
     uint16_t *representatives = malloc(BACK_MASKS * sizeof *representatives);
     if (parent == NULL || size == NULL || same == NULL || representatives == NULL) {
@@ -264,8 +288,8 @@ rad_status ri_glszm_matrix(const ri_roi *roi, ri_level_grid *grid, ri_size_matri
                          roi->n_voxels);
         goto done;
     }
-    label_zones(grid, parent, size, same, representatives);
-    status = fill_matrix(grid, parent, size, roi->n_voxels, m, error);
+    size_t n_zones = label_zones(grid, parent, size, same, representatives);
+    status = fill_matrix(grid, parent, size, n_zones, roi->n_voxels, m, error);
 
 done:
     free(parent);
