@@ -23,6 +23,7 @@
 #include "baseline.h"
 #include "internal.h"
 #include "npy.h"
+#include "roi_case.h"
 #include "testutil.h"
 
 static size_t feature_index(const char *name)
@@ -155,6 +156,65 @@ START_TEST(counts_match_slow_twin)
                               seed, offsets[o][0], offsets[o][1], offsets[o][2], c, fast[c],
                               slow[c]);
         }
+    }
+    free(offsets);
+}
+END_TEST
+
+/*
+ * Slow twin for larger boxes: for each ROI voxel, the voxel at +offset, if
+ * it lies in the box and in the ROI, adds one count. Returns the pair count.
+ */
+static size_t neighbour_counts(const ri_roi *roi, const int offset[3], uint32_t *counts)
+{
+    size_t ng = (size_t)roi->max_level, pairs = 0;
+    long n[3] = {(long)roi->size[0], (long)roi->size[1], (long)roi->size[2]};
+
+    memset(counts, 0, ng * ng * sizeof *counts);
+    for (long z = 0; z < n[2]; z++)
+        for (long y = 0; y < n[1]; y++)
+            for (long x = 0; x < n[0]; x++) {
+                long bx = x + offset[0], by = y + offset[1], bz = z + offset[2];
+                if (bx < 0 || by < 0 || bz < 0 || bx >= n[0] || by >= n[1] || bz >= n[2])
+                    continue;
+                size_t a = (size_t)(x + n[0] * (y + n[1] * z));
+                size_t b = (size_t)(bx + n[0] * (by + n[1] * bz));
+                if (!roi->mask[a] || !roi->mask[b])
+                    continue;
+                counts[(size_t)(roi->levels[a] - 1) * ng + (size_t)(roi->levels[b] - 1)]++;
+                pairs++;
+            }
+    return pairs;
+}
+
+START_TEST(counts_match_twin_random_shapes)
+{
+    int distances[2] = {1, 2};
+    int (*offsets)[3];
+    int n_offsets = ri_glcm_offsets(distances, 2, &offsets);
+    ck_assert_int_eq(n_offsets, 62);
+
+    for (unsigned seed = 1; seed <= 300; seed++) {
+        roi_case c;
+        ck_assert_int_eq(roi_case_random_shape(seed, &c), 0);
+        size_t ng = (size_t)c.roi.max_level;
+        uint32_t *fast = malloc(ng * ng * sizeof *fast);
+        uint32_t *slow = malloc(ng * ng * sizeof *slow);
+        ck_assert_ptr_nonnull(fast);
+        ck_assert_ptr_nonnull(slow);
+        for (int o = 0; o < n_offsets; o++) {
+            ck_assert_int_eq(ri_glcm_counts(&c.roi, offsets[o], fast, NULL), RAD_OK);
+            neighbour_counts(&c.roi, offsets[o], slow);
+            /* ck_abort_msg only on a mismatch: Check logs every assert it runs. */
+            for (size_t cell = 0; cell < ng * ng; cell++)
+                if (fast[cell] != slow[cell])
+                    ck_abort_msg("seed %u offset (%d,%d,%d) cell %zu: %u vs twin %u", seed,
+                                 offsets[o][0], offsets[o][1], offsets[o][2], cell, fast[cell],
+                                 slow[cell]);
+        }
+        free(fast);
+        free(slow);
+        roi_case_free(&c);
     }
     free(offsets);
 }
@@ -383,6 +443,7 @@ static Suite *glcm_suite(void)
     tcase_add_test(kernel, glcm_table_order);
     tcase_add_test(kernel, glcm_offsets_count);
     tcase_add_test(kernel, counts_match_slow_twin);
+    tcase_add_test(kernel, counts_match_twin_random_shapes);
     tcase_add_test(kernel, flat_region_values);
     tcase_add_test(kernel, empty_and_single_voxel_rejected);
     suite_add_tcase(suite, kernel);

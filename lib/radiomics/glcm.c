@@ -171,6 +171,60 @@ static int build_offsets(const int *distances, int n_distances, int (*offsets)[3
     return count;
 }
 
+/* Copies of the scratch matrix that consecutive voxels of a row update in turn. */
+#define PAIR_LANES 4
+
+/*
+ * Counts the pairs of the box positions lo..hi - 1 (per axis) without a
+ * branch, into lanes (1 or PAIR_LANES) scratch matrices of (n + 1) x (n + 1) cells. Their
+ * first row and column take the pairs with a voxel outside the ROI (index
+ * -1). Consecutive voxels of a row update the lanes in turn, so runs of
+ * equal pairs do not wait on one memory cell. Then sums the lanes' ROI
+ * cells into counts and returns the number of pairs.
+ */
+static size_t count_pairs_padded(const int *compact, const size_t size[3], const long lo[3],
+                                 const long hi[3], long step, int n, int lanes,
+                                 uint32_t *scratch, uint32_t *counts)
+{
+    size_t width = (size_t)n + 1, cells = width * width, pairs = 0;
+    uint32_t *origin[PAIR_LANES];
+
+    memset(scratch, 0, (size_t)lanes * cells * sizeof *scratch);
+    /*
+     * Cell (a + 1, b + 1), so that a = -1 or b = -1 lands in row or column 0.
+     * With fewer than PAIR_LANES lanes, the missing lanes alias lane 0.
+     */
+    for (int lane = 0; lane < PAIR_LANES; lane++)
+        origin[lane] = scratch + (size_t)(lane < lanes ? lane : 0) * cells + width + 1;
+
+    for (long z = lo[2]; z < hi[2]; z++) {
+        for (long y = lo[1]; y < hi[1]; y++) {
+            const int *row = compact + (size_t)size[0] * ((size_t)y + size[1] * (size_t)z);
+            const ptrdiff_t w = (ptrdiff_t)width;
+            long x = lo[0];
+
+            for (; x + PAIR_LANES <= hi[0]; x += PAIR_LANES) {
+                origin[0][row[x] * w + row[x + step]]++;
+                origin[1][row[x + 1] * w + row[x + 1 + step]]++;
+                origin[2][row[x + 2] * w + row[x + 2 + step]]++;
+                origin[3][row[x + 3] * w + row[x + 3 + step]]++;
+            }
+            for (; x < hi[0]; x++)
+                origin[0][row[x] * w + row[x + step]]++;
+        }
+    }
+    for (size_t a = 0; a < (size_t)n; a++) {
+        for (size_t b = 0; b < (size_t)n; b++) {
+            uint32_t total = 0;
+            for (int lane = 0; lane < lanes; lane++)
+                total += origin[lane][a * width + b];
+            counts[a * (size_t)n + b] = total;
+            pairs += total;
+        }
+    }
+    return pairs;
+}
+
 /*
  * Counts the ordered pairs (voxel, voxel + offset) with both voxels in the
  * ROI into counts[a * n + b], a and b compact level indices (-1 outside).
@@ -190,6 +244,23 @@ static size_t count_pairs(const int *compact, const size_t size[3], const int of
         hi[axis] = (long)size[axis] - (offset[axis] > 0 ? offset[axis] : 0);
         if (hi[axis] <= lo[axis])
             return 0;
+    }
+
+    /*
+     * The branch-free count clears and reads back lanes x (n + 1)^2 scratch
+     * cells, which pays off while that is no more than the box's voxel
+     * count. Many levels get one lane, and more levels still the loop below.
+     */
+    size_t width = (size_t)n + 1, n_box = size[0] * size[1] * size[2];
+    int lanes = PAIR_LANES * width * width <= n_box ? PAIR_LANES : width * width <= n_box;
+    if (lanes > 0) {
+        uint32_t *scratch = malloc((size_t)lanes * width * width * sizeof *scratch);
+        if (scratch != NULL) {
+            pairs = count_pairs_padded(compact, size, lo, hi, step, n, lanes, scratch, counts);
+            free(scratch);
+            return pairs;
+        }
+        /* Out of memory: the loop below needs no scratch. */
     }
 
     for (long z = lo[2]; z < hi[2]; z++) {

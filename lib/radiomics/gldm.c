@@ -102,7 +102,7 @@ rad_status ri_gldm_matrix(const ri_roi *roi, double alpha, ri_level_grid *grid,
     const int *cells = grid->cells;
     const int *row_of_level = grid->row_of_level;
     size_t nx = grid->size[0] - 2, lane = 0;
-    int *dependence = malloc(nx * sizeof *dependence);
+    int *dependence = malloc((nx + RI_INT4_LANES) * sizeof *dependence);
     if (dependence == NULL) {
         free(lanes);
         ri_size_matrix_free(m);
@@ -116,15 +116,17 @@ rad_status ri_gldm_matrix(const ri_roi *roi, double alpha, ri_level_grid *grid,
                              (ptrdiff_t)z * grid->stride[2];
 
             if (alpha == 0.0) {
-                /* gldm_a = 0: equal levels only; the fully unrolled sum needs no
-                 * branch. Centres outside the ROI (<= 0) are skipped below. */
-                for (size_t x = 0; x < nx; x++) {
-                    const int *centre = row + x;
-                    int count = 1;
+                /*
+                 * gldm_a = 0: equal levels only, four centres at a time. A true
+                 * vector comparison is -1, so subtracting it counts. Centres
+                 * outside the ROI (<= 0) are skipped below.
+                 */
+                for (size_t x = 0; x < nx; x += RI_INT4_LANES) {
+                    ri_int4 centre = ri_load_int4(row + x), count = {1, 1, 1, 1};
 #pragma GCC unroll 26
                     for (int n = 0; n < RI_NEIGHBOURS; n++)
-                        count += centre[offsets[n]] == *centre;
-                    dependence[x] = count;
+                        count -= ri_load_int4(row + x + offsets[n]) == centre;
+                    memcpy(dependence + x, &count, sizeof count);
                 }
             } else {
                 for (size_t x = 0; x < nx; x++) {

@@ -74,49 +74,148 @@ static int line_has_two_voxels(const ri_level_grid *grid, ptrdiff_t step)
     return 0;
 }
 
-/* Interleaved copies of the run histogram: consecutive runs of the same
- * level and length then update different words, which avoids a chain of
- * dependent read-modify-writes on one memory cell. */
-#define HISTOGRAM_LANES 4
-
 /*
- * Counts the runs along step into m, using lanes (HISTOGRAM_LANES x the
- * cells of m, zeroed by the caller) as scratch. A voxel starts a run when
- * the voxel before it along step is padding, outside the ROI or of another
- * level, and the run is then walked forward. Returns 1 when two ROI voxels
- * were adjacent along step.
+ * Counts the runs of all 13 directions in one forward pass over the ROI box.
+ *
+ * Every direction's flat step is positive, so when voxel p is reached the
+ * voxel p - step before it along each direction has been visited. A ROI
+ * voxel's position in its run (1 for the first voxel) is then its
+ * predecessor's position plus one when both have the same level, else 1,
+ * which needs no branch. Except along x, the predecessor lies in an earlier
+ * x row, so the positions of four consecutive voxels of a row are computed
+ * at once with vectors. Along x, a scalar scan carries the position.
+ *
+ * Instead of the runs, positions[d] counts, per grey level row and position
+ * k, the voxels at position k. That equals the number of runs of length
+ * >= k, so runs of length exactly k are positions(k) - positions(k + 1).
+ * Voxels outside the ROI count in the extra last row. A position row has
+ * n_cols + 1 words because column 0 is unused.
  */
-static int count_runs(const ri_level_grid *grid, ptrdiff_t step, ri_size_matrix *m,
-                      uint32_t *lanes)
+typedef struct run_scratch {
+    uint32_t *row_base;  /* [0..max_level]: first word of the level's position row */
+    int *planes;         /* per direction, the positions of 2 z planes of plane_size cells */
+    size_t plane_size;   /* stride[2] + RI_INT4_LANES: a vector block may pass the plane's end */
+    int *x_positions;    /* positions along x of one row */
+    uint32_t *positions; /* RI_DIRECTIONS histograms of (n_rows + 1) x (n_cols + 1) */
+    size_t histogram_words;
+} run_scratch;
+
+/* The x direction, (1, 0, 0), is the last of ri_directions. */
+#define X_DIRECTION (RI_DIRECTIONS - 1)
+
+/* Writes the positions along x of the nx voxels of the row starting at cells[first]. */
+static void scan_x_positions(const int *cells, size_t first, size_t nx, int *out)
+{
+    int position = 0;
+
+    for (size_t x = 0; x < nx; x++) {
+        int level = cells[first + x];
+        int same = (level == cells[first + x - 1]) & (level > 0);
+        position = (position & -same) + 1;
+        out[x] = position;
+    }
+}
+
+static void count_positions(const ri_level_grid *grid, const run_scratch *scratch)
 {
     const int *cells = grid->cells;
-    const int *row_of_level = grid->row_of_level;
-    size_t n_cols = m->n_cols, lane = 0;
-    int adjacent = 0;
+    const size_t plane = (size_t)grid->stride[2], nx = grid->size[0] - 2;
+    const size_t plane_size = scratch->plane_size, words = scratch->histogram_words;
+    size_t step[RI_DIRECTIONS];
+    ptrdiff_t in_plane_step[RI_DIRECTIONS]; /* negative when the step goes back in y */
+    int *current[X_DIRECTION], *before[X_DIRECTION];
 
-    for (size_t p = 0; p < grid->count; p++) {
-        int level = cells[p];
-        if (level <= 0 || cells[(ptrdiff_t)p - step] == level)
-            continue;
-        size_t length = 1;
-        ptrdiff_t q = (ptrdiff_t)p + step;
-        while (cells[q] == level) {
-            length++;
-            q += step;
+    for (int d = 0; d < RI_DIRECTIONS; d++) {
+        step[d] = (size_t)ri_grid_offset(grid, ri_directions[d]);
+        in_plane_step[d] = (ptrdiff_t)step[d] - ri_directions[d][2] * (ptrdiff_t)plane;
+    }
+
+    for (size_t z = 1; z + 1 < grid->size[2]; z++) {
+        /* Plane z - 1's positions are in buffer (z - 1) % 2, plane z's in z % 2. */
+        for (int d = 0; d < X_DIRECTION; d++) {
+            int *buffers = scratch->planes + (size_t)d * 2 * plane_size;
+            current[d] = buffers + (z % 2) * plane_size;
+            before[d] = ri_directions[d][2] != 0 ? buffers + ((z - 1) % 2) * plane_size
+                                                 : current[d];
         }
-        adjacent |= length > 1 || cells[q] > 0;
-        size_t cell = (size_t)row_of_level[level] * n_cols + (length - 1);
-        lanes[cell * HISTOGRAM_LANES + lane]++;
-        lane = (lane + 1) % HISTOGRAM_LANES;
+        for (size_t y = 1; y + 1 < grid->size[1]; y++) {
+            size_t in_plane = 1 + y * (size_t)grid->stride[1];
+            size_t first = in_plane + z * plane;
+
+            for (int d = 0; d < X_DIRECTION; d++) {
+                const int *source = before[d] + ((ptrdiff_t)in_plane - in_plane_step[d]);
+                int *target = current[d] + in_plane;
+
+                for (size_t x = 0; x < nx; x += RI_INT4_LANES) {
+                    ri_int4 level = ri_load_int4(cells + first + x);
+                    ri_int4 same = (ri_load_int4(cells + first + x - step[d]) == level) &
+                                   (level > 0);
+                    ri_int4 position = (ri_load_int4(source + x) & same) + 1;
+                    memcpy(target + x, &position, sizeof position);
+                }
+            }
+            scan_x_positions(cells, first, nx, scratch->x_positions);
+
+            for (size_t x = 0; x < nx; x++) {
+                uint32_t *positions = scratch->positions + scratch->row_base[cells[first + x]];
+#pragma GCC unroll 12
+                for (int d = 0; d < X_DIRECTION; d++)
+                    positions[(size_t)d * words + (uint32_t)current[d][in_plane + x]]++;
+                positions[(size_t)X_DIRECTION * words + (uint32_t)scratch->x_positions[x]]++;
+            }
+        }
     }
-    for (size_t cell = 0; cell < m->n_rows * n_cols; cell++) {
-        const uint32_t *h = lanes + cell * HISTOGRAM_LANES;
-        uint32_t total = 0;
-        for (int l = 0; l < HISTOGRAM_LANES; l++)
-            total += h[l];
-        m->counts[cell] = (double)total;
+}
+
+/* Converts the position counts of one direction into the run lengths of m. */
+static void runs_from_positions(const uint32_t *positions, ri_size_matrix *m)
+{
+    size_t n_cols = m->n_cols;
+
+    for (size_t r = 0; r < m->n_rows; r++) {
+        const uint32_t *row = positions + r * (n_cols + 1);
+        double *counts = m->counts + r * n_cols;
+
+        for (size_t length = 1; length < n_cols; length++)
+            counts[length - 1] = (double)(row[length] - row[length + 1]);
+        counts[n_cols - 1] = (double)row[n_cols];
     }
-    return adjacent;
+}
+
+static void run_scratch_free(run_scratch *scratch)
+{
+    free(scratch->row_base);
+    free(scratch->planes);
+    free(scratch->x_positions);
+    free(scratch->positions);
+}
+
+static int run_scratch_alloc(const ri_level_grid *grid, int max_level, size_t n_cols,
+                             run_scratch *scratch)
+{
+    size_t n_rows = (size_t)grid->n_rows;
+
+    memset(scratch, 0, sizeof *scratch);
+    scratch->plane_size = (size_t)grid->stride[2] + RI_INT4_LANES;
+    scratch->histogram_words = (n_rows + 1) * (n_cols + 1);
+    scratch->row_base = malloc(((size_t)max_level + 1) * sizeof *scratch->row_base);
+    /* Zeroed because positions of padding cells are read, though masked out. */
+    scratch->planes = calloc(scratch->plane_size * 2 * X_DIRECTION, sizeof *scratch->planes);
+    scratch->x_positions = malloc(grid->size[0] * sizeof *scratch->x_positions);
+    scratch->positions = calloc(scratch->histogram_words * RI_DIRECTIONS,
+                                sizeof *scratch->positions);
+    if (scratch->row_base == NULL || scratch->planes == NULL || scratch->x_positions == NULL ||
+        scratch->positions == NULL) {
+        run_scratch_free(scratch);
+        return 0;
+    }
+    scratch->row_base[0] = (uint32_t)(n_rows * (n_cols + 1));
+    for (int level = 1; level <= max_level; level++) {
+        int row = grid->row_of_level[level];
+        /* Absent levels never occur in the grid; they share the outside row. */
+        scratch->row_base[level] = (uint32_t)((row >= 0 ? (size_t)row : n_rows) * (n_cols + 1));
+    }
+    return 1;
 }
 
 static int direction_allowed(const ri_level_grid *grid, const int step[3])
@@ -125,6 +224,15 @@ static int direction_allowed(const ri_level_grid *grid, const int step[3])
         if (step[axis] != 0 && grid->roi_extent[axis] < 2)
             return 0;
     return 1;
+}
+
+/* Returns 1 when two voxels of the same level are neighbours along the direction. */
+static int has_run_of_two(const uint32_t *positions, size_t n_rows, size_t n_cols)
+{
+    for (size_t r = 0; r < n_rows; r++)
+        if (n_cols >= 2 && positions[r * (n_cols + 1) + 2] > 0)
+            return 1;
+    return 0;
 }
 
 rad_status ri_glrlm_matrices(const ri_roi *roi, ri_glrlm_set *set, rad_error *error)
@@ -147,13 +255,19 @@ rad_status ri_glrlm_matrices(const ri_roi *roi, ri_glrlm_set *set, rad_error *er
                        n_rows, n_cols, (size_t)RI_MAX_MATRIX_CELLS);
     }
 
-    /* Run counts per cell fit in 32 bits: a grid has at most RI_MAX_VOXELS cells. */
-    uint32_t *lanes = malloc(n_rows * n_cols * HISTOGRAM_LANES * sizeof *lanes);
-    if (lanes == NULL) {
+    /*
+     * Position counts fit in 32 bits because a grid has at most RI_MAX_VOXELS
+     * cells. Histogram word indices fit too, because the check above bounds
+     * n_rows x n_cols by RI_MAX_MATRIX_CELLS / 13.
+     */
+    run_scratch scratch;
+    if (!run_scratch_alloc(grid, roi->max_level, n_cols, &scratch)) {
         ri_glrlm_set_free(set);
-        return ri_fail(error, RAD_ERR_NO_MEMORY, "glrlm: no memory for a %zu x %zu matrix",
-                       n_rows, n_cols);
+        return ri_fail(error, RAD_ERR_NO_MEMORY,
+                       "glrlm: no memory for 13 run histograms of %zu x %zu", n_rows, n_cols);
     }
+    count_positions(grid, &scratch);
+
     for (int d = 0; d < RI_DIRECTIONS; d++) {
         ri_size_matrix *m = &set->matrices[d];
         m->n_rows = n_rows;
@@ -162,7 +276,7 @@ rad_status ri_glrlm_matrices(const ri_roi *roi, ri_glrlm_set *set, rad_error *er
         m->counts = calloc(n_rows * n_cols, sizeof *m->counts);
         m->col_value = malloc(n_cols * sizeof *m->col_value);
         if (m->counts == NULL || m->col_value == NULL) {
-            free(lanes);
+            run_scratch_free(&scratch);
             ri_glrlm_set_free(set);
             return ri_fail(error, RAD_ERR_NO_MEMORY, "glrlm: no memory for a %zu x %zu matrix",
                            n_rows, n_cols);
@@ -172,15 +286,15 @@ rad_status ri_glrlm_matrices(const ri_roi *roi, ri_glrlm_set *set, rad_error *er
 
         if (!direction_allowed(grid, ri_directions[d]))
             continue;
+        /* Valid when some line has two ROI voxels; a run of two shows one at once. */
+        const uint32_t *positions = scratch.positions + (size_t)d * scratch.histogram_words;
         ptrdiff_t step = ri_grid_offset(grid, ri_directions[d]);
-        memset(lanes, 0, n_rows * n_cols * HISTOGRAM_LANES * sizeof *lanes);
-        int adjacent = count_runs(grid, step, m, lanes);
-        if (adjacent || line_has_two_voxels(grid, step))
+        if (has_run_of_two(positions, n_rows, n_cols) || line_has_two_voxels(grid, step)) {
             set->valid[d] = 1;
-        else
-            memset(m->counts, 0, n_rows * n_cols * sizeof *m->counts);
+            runs_from_positions(positions, m);
+        }
     }
-    free(lanes);
+    run_scratch_free(&scratch);
     return RAD_OK;
 }
 

@@ -55,72 +55,187 @@ static inline uint32_t find_root(uint32_t *parent, uint32_t p)
 }
 
 /*
- * Labels the zones by union-find in one scan: each ROI voxel is joined to
- * those of its 13 earlier neighbours (the 26-neighbourhood halves that come
- * first in memory order) with the same level. A root is the zone's first
- * voxel in memory order. Afterwards parent[p] of each ROI voxel is its root
- * and size[root] the zone's voxel count; returns the number of zones.
+ * A voxel's 13 back neighbours (earlier in memory order) as a bit mask: bit d
+ * is the neighbour back along ri_directions[d]. BACK_MASKS is the number of masks.
  */
-static size_t label_zones(const ri_level_grid *grid, uint32_t *parent, uint32_t *size)
+#define BACK_MASKS (1u << RI_DIRECTIONS)
+#define NOT_COMPUTED 0xffffu
+#define X_BACK_BIT (1u << 12) /* the voxel before along x, (1, 0, 0) */
+#define NOT_A_VOXEL UINT32_MAX /* parent of a box cell outside the ROI */
+
+/*
+ * Returns one bit per connected group of the back neighbours in same, two
+ * neighbours being connected when they are 26-neighbours of each other.
+ * The group of the x predecessor is given by X_BACK_BIT. Neighbours of one
+ * group have the voxel's level and touch, so they are in one zone already.
+ */
+static uint32_t group_representatives(uint32_t same, const uint32_t touching[RI_DIRECTIONS])
 {
-    ptrdiff_t back[RI_DIRECTIONS];
+    uint32_t representatives = 0, remaining = same;
+
+    while (remaining != 0) {
+        int first = remaining & X_BACK_BIT ? 12 : __builtin_ctz(remaining);
+        uint32_t group = 1u << first, frontier = group;
+
+        while (frontier != 0) {
+            int d = __builtin_ctz(frontier);
+            uint32_t added = touching[d] & remaining & ~group;
+            frontier = (frontier & (frontier - 1)) | added;
+            group |= added;
+        }
+        representatives |= 1u << first;
+        remaining &= ~group;
+    }
+    return representatives;
+}
+
+/* Fills touching[d]: the back neighbours that are 26-neighbours of back neighbour d. */
+static void back_neighbour_adjacency(uint32_t touching[RI_DIRECTIONS])
+{
+    for (int d = 0; d < RI_DIRECTIONS; d++) {
+        touching[d] = 0;
+        for (int e = 0; e < RI_DIRECTIONS; e++) {
+            int close = e != d;
+            for (int axis = 0; axis < 3; axis++)
+                close &= abs(ri_directions[d][axis] - ri_directions[e][axis]) <= 1;
+            touching[d] |= (uint32_t)close << e;
+        }
+    }
+}
+
+/*
+ * Labels the zones in one scan. Each ROI voxel is joined to those of its 13
+ * back neighbours with the same level. Of the neighbours that touch
+ * each other only one is joined, because the earlier voxels of one level
+ * that touch are in one zone already. A root is the zone's first voxel in
+ * memory order. Returns the number of zones; zone k has grey level
+ * parent[k] and size[k] voxels. parent and size have grid->count entries,
+ * size zeroed, same has size[0] + RI_INT4_LANES
+ * entries, representatives of BACK_MASKS entries (a cache of
+ * group_representatives).
+ */
+static size_t label_zones(const ri_level_grid *grid, uint32_t *parent, uint32_t *size,
+                          uint32_t *same, uint16_t *representatives)
+{
+    size_t back[RI_DIRECTIONS];
     for (int d = 0; d < RI_DIRECTIONS; d++)
-        back[d] = ri_grid_offset(grid, ri_directions[d]); /* > 0 for every direction */
+        back[d] = (size_t)ri_grid_offset(grid, ri_directions[d]); /* > 0 for every direction */
 
     const int *cells = grid->cells;
-    size_t n_zones = 0;
-    for (size_t p = 0; p < grid->count; p++) {
-        int level = cells[p];
-        if (level <= 0)
-            continue;
-        uint32_t root = (uint32_t)p;
-        parent[p] = root;
-        for (int d = 0; d < RI_DIRECTIONS; d++) {
-            size_t q = p - (size_t)back[d];
-            if (cells[q] != level)
-                continue;
-            uint32_t other = find_root(parent, (uint32_t)q);
-            if (other == root)
-                continue;
-            /* Keep the smaller index as the root, so roots stay first voxels. */
-            if (other < root) {
-                parent[root] = other;
-                root = other;
-            } else {
-                parent[other] = root;
+    uint32_t touching[RI_DIRECTIONS];
+    back_neighbour_adjacency(touching);
+    for (uint32_t mask = 0; mask < BACK_MASKS; mask++)
+        representatives[mask] = NOT_COMPUTED;
+
+    size_t nx = grid->size[0] - 2;
+    for (size_t z = 1; z + 1 < grid->size[2]; z++) {
+        for (size_t y = 1; y + 1 < grid->size[1]; y++) {
+            size_t first = 1 + y * (size_t)grid->stride[1] + z * (size_t)grid->stride[2];
+
+            /* Bit d of same[x]: the neighbour back along direction d has the voxel's level. */
+            for (size_t x = 0; x < nx; x += RI_INT4_LANES) {
+                const int *block = cells + first + x;
+                ri_int4 centre = ri_load_int4(block), bits = {0, 0, 0, 0};
+#pragma GCC unroll 13
+                for (int d = 0; d < RI_DIRECTIONS; d++)
+                    bits |= (ri_load_int4(block - back[d]) == centre) & (1 << d);
+                memcpy(same + x, &bits, sizeof bits);
+            }
+
+            for (size_t x = 0; x < nx; x++) {
+                size_t p = first + x;
+                if (cells[p] <= 0) {
+                    parent[p] = NOT_A_VOXEL;
+                    continue;
+                }
+                if (same[x] == 0) {
+                    parent[p] = (uint32_t)p; /* the first voxel of a new zone */
+                    continue;
+                }
+                uint32_t links = representatives[same[x]];
+                if (links == NOT_COMPUTED) {
+                    links = group_representatives(same[x], touching);
+                    representatives[same[x]] = (uint16_t)links;
+                }
+
+                /* The x predecessor's parent is its root, set one step ago. */
+                uint32_t root;
+                if (links & X_BACK_BIT) {
+                    root = parent[p - 1];
+                    links &= ~X_BACK_BIT;
+                } else {
+                    root = find_root(parent, (uint32_t)(p - back[__builtin_ctz(links)]));
+                    links &= links - 1;
+                }
+                while (links != 0) {
+                    int d = __builtin_ctz(links);
+                    links &= links - 1;
+                    uint32_t other = find_root(parent, (uint32_t)(p - back[d]));
+                    if (other < root) {
+                        parent[root] = other;
+                        root = other;
+                    } else if (other > root) {
+                        parent[other] = root;
+                    }
+                }
+                parent[p] = root;
             }
         }
     }
 
-    for (size_t p = 0; p < grid->count; p++) {
-        if (cells[p] <= 0)
-            continue;
-        uint32_t root = find_root(parent, (uint32_t)p);
-        parent[p] = root;
-        if (root == p) {
-            size[p] = 0;
-            n_zones++;
+    /*
+     * A link always points to a smaller index, so in increasing order each
+     * voxel's parent already points to its root when the voxel is reached.
+     * size is zeroed by the caller.
+     */
+    size_t n_zones = 0;
+    for (size_t z = 1; z + 1 < grid->size[2]; z++) {
+        for (size_t y = 1; y + 1 < grid->size[1]; y++) {
+            size_t first = 1 + y * (size_t)grid->stride[1] + z * (size_t)grid->stride[2];
+            for (size_t p = first; p < first + nx; p++) {
+                if (cells[p] <= 0)
+                    continue;
+                uint32_t root = parent[parent[p]];
+                parent[p] = root;
+                size[root]++;
+            }
         }
-        size[root]++;
+    }
+
+    /*
+     * Moves the zones to the front without a branch: zone k's level to
+     * parent[k] and its size to size[k]. Index k never passes p, and entries
+     * below p are no longer read, so the arrays can be reused.
+     */
+    for (size_t z = 1; z + 1 < grid->size[2]; z++) {
+        for (size_t y = 1; y + 1 < grid->size[1]; y++) {
+            size_t first = 1 + y * (size_t)grid->stride[1] + z * (size_t)grid->stride[2];
+            for (size_t p = first; p < first + nx; p++) {
+                size_t is_root = parent[p] == p;
+                uint32_t zone_size = size[p];
+                parent[n_zones] = (uint32_t)cells[p];
+                size[n_zones] = zone_size;
+                n_zones += is_root;
+            }
+        }
     }
     return n_zones;
 }
 
 /*
- * Fills m from the labelled zones: one column per distinct zone size,
- * increasing, found by marking the sizes present in column_of_size.
+ * Fills m from the zones (zone k: grey level level[k], size[k] voxels): one
+ * column per distinct zone size, increasing, found by marking the sizes
+ * present in column_of_size.
  */
-static rad_status fill_matrix(const ri_level_grid *grid, const uint32_t *parent,
-                              const uint32_t *size, size_t n_voxels, ri_size_matrix *m,
-                              rad_error *error)
+static rad_status fill_matrix(const ri_level_grid *grid, const uint32_t *level,
+                              const uint32_t *size, size_t n_zones, size_t n_voxels,
+                              ri_size_matrix *m, rad_error *error)
 {
-    const int *cells = grid->cells;
     uint32_t *column_of_size = calloc(n_voxels + 1, sizeof *column_of_size);
     if (column_of_size == NULL)
         return ri_fail(error, RAD_ERR_NO_MEMORY, "glszm: no memory for %zu zone sizes", n_voxels);
-    for (size_t p = 0; p < grid->count; p++)
-        if (cells[p] > 0 && parent[p] == p)
-            column_of_size[size[p]] = 1;
+    for (size_t k = 0; k < n_zones; k++)
+        column_of_size[size[k]] = 1;
     size_t n_cols = 0;
     for (size_t j = 1; j <= n_voxels; j++)
         n_cols += column_of_size[j];
@@ -150,11 +265,9 @@ static rad_status fill_matrix(const ri_level_grid *grid, const uint32_t *parent,
         column_of_size[j] = (uint32_t)c++;
     }
 
-    for (size_t p = 0; p < grid->count; p++) {
-        if (cells[p] <= 0 || parent[p] != p)
-            continue;
-        size_t row = (size_t)grid->row_of_level[cells[p]];
-        m->counts[row * n_cols + column_of_size[size[p]]] += 1.0;
+    for (size_t k = 0; k < n_zones; k++) {
+        size_t row = (size_t)grid->row_of_level[level[k]];
+        m->counts[row * n_cols + column_of_size[size[k]]] += 1.0;
     }
     free(column_of_size);
     return RAD_OK;
@@ -170,16 +283,22 @@ rad_status ri_glszm_matrix(const ri_roi *roi, ri_level_grid *grid, ri_size_matri
 
     /* Voxel indices fit in uint32_t because a grid has at most RI_MAX_VOXELS cells. */
     uint32_t *parent = malloc(grid->count * sizeof *parent);
-    uint32_t *size = malloc(grid->count * sizeof *size);
-    if (parent == NULL || size == NULL) {
+    uint32_t *size = calloc(grid->count, sizeof *size);
+    uint32_t *same = malloc((grid->size[0] + RI_INT4_LANES) * sizeof *same);
+    uint16_t *representatives = malloc(BACK_MASKS * sizeof *representatives);
+    if (parent == NULL || size == NULL || same == NULL || representatives == NULL) {
         status = ri_fail(error, RAD_ERR_NO_MEMORY, "glszm: no memory for zones of %zu voxels",
                          roi->n_voxels);
-    } else {
-        label_zones(grid, parent, size);
-        status = fill_matrix(grid, parent, size, roi->n_voxels, m, error);
+        goto done;
     }
+    size_t n_zones = label_zones(grid, parent, size, same, representatives);
+    status = fill_matrix(grid, parent, size, n_zones, roi->n_voxels, m, error);
+
+done:
     free(parent);
     free(size);
+    free(same);
+    free(representatives);
     if (status != RAD_OK)
         ri_level_grid_free(grid);
     return status;

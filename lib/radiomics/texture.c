@@ -47,12 +47,31 @@ static rad_status check_roi(const ri_roi *roi, rad_error *error)
     return RAD_OK;
 }
 
+/*
+ * Sets the padding planes, the padding rows of the other planes and the
+ * cells after the grid to -1. fill_cells sets the padding at the row ends.
+ */
+static void pad_cells(ri_level_grid *grid)
+{
+    size_t plane = (size_t)grid->stride[2], row = (size_t)grid->stride[1];
+    size_t last_plane = (grid->size[2] - 1) * plane;
+
+    /* 0xff bytes are -1 in two's complement. */
+    memset(grid->cells, 0xff, plane * sizeof *grid->cells);
+    memset(grid->cells + last_plane, 0xff, (plane + RI_INT4_LANES) * sizeof *grid->cells);
+    for (size_t z = 1; z + 1 < grid->size[2]; z++) {
+        memset(grid->cells + z * plane, 0xff, row * sizeof *grid->cells);
+        memset(grid->cells + z * plane + plane - row, 0xff, row * sizeof *grid->cells);
+    }
+}
+
 /* Copies the levels into the padded cells and records the ROI's bounding box and levels present. */
 static rad_status fill_cells(const ri_roi *roi, ri_level_grid *grid, unsigned char *present,
                              rad_error *error)
 {
     size_t lo[3] = {SIZE_MAX, SIZE_MAX, SIZE_MAX}, hi[3] = {0, 0, 0};
     size_t n_inside = 0, index = 0;
+    const unsigned max_level = (unsigned)roi->max_level; /* a local, so stores to row do not reload it */
 
     for (size_t z = 0; z < roi->size[2]; z++)
         for (size_t y = 0; y < roi->size[1]; y++, index += roi->size[0]) {
@@ -60,14 +79,18 @@ static rad_status fill_cells(const ri_roi *roi, ri_level_grid *grid, unsigned ch
                        grid->stride[2] * (ptrdiff_t)(z + 1);
             const uint8_t *mask = roi->mask + index;
             const int *levels = roi->levels + index;
-            size_t row_lo = SIZE_MAX, row_hi = 0, row_count = 0;
-            int bad = 0;
+            row[-1] = -1; /* the padding at both ends of the row */
+            row[roi->size[0]] = -1;
+            size_t row_lo = 0, row_hi = roi->size[0], row_count = 0;
+            unsigned bad = 0;
 
+            /* Branch-free copy: a voxel outside the mask gets level 0. */
             for (size_t x = 0; x < roi->size[0]; x++) {
-                int level = mask[x] ? levels[x] : 0;
+                int inside = mask[x] != 0;
+                int level = levels[x] & -inside;
                 row[x] = level;
-                bad |= mask[x] && (level < 1 || level > roi->max_level);
-                row_count += mask[x] != 0;
+                bad |= (unsigned)inside & ((unsigned)(level - 1) >= max_level);
+                row_count += (size_t)inside;
             }
             if (bad) {
                 for (size_t x = 0; x < roi->size[0]; x++)
@@ -78,14 +101,14 @@ static rad_status fill_cells(const ri_roi *roi, ri_level_grid *grid, unsigned ch
             }
             if (row_count == 0)
                 continue;
-            for (size_t x = 0; x < roi->size[0]; x++) {
-                if (!mask[x])
-                    continue;
+            /* present[0] is set by voxels outside the mask and is ignored by the caller. */
+            for (size_t x = 0; x < roi->size[0]; x++)
                 present[row[x]] = 1;
-                if (row_lo == SIZE_MAX)
-                    row_lo = x;
-                row_hi = x;
-            }
+            while (!mask[row_lo])
+                row_lo++;
+            while (!mask[row_hi - 1])
+                row_hi--;
+            row_hi--;
             n_inside += row_count;
             size_t row_range[3][2] = {{row_lo, row_hi}, {y, y}, {z, z}};
             for (int axis = 0; axis < 3; axis++) {
@@ -124,7 +147,8 @@ rad_status ri_level_grid_build(const ri_roi *roi, ri_level_grid *grid, rad_error
 
     size_t n_levels = (size_t)roi->max_level + 1;
     unsigned char *present = calloc(n_levels, 1);
-    grid->cells = malloc(grid->count * sizeof *grid->cells);
+    /* RI_INT4_LANES cells of padding after the grid, for vector blocks that end past a row. */
+    grid->cells = malloc((grid->count + RI_INT4_LANES) * sizeof *grid->cells);
     grid->row_of_level = malloc(n_levels * sizeof *grid->row_of_level);
     if (present == NULL || grid->cells == NULL || grid->row_of_level == NULL) {
         free(present);
@@ -132,11 +156,11 @@ rad_status ri_level_grid_build(const ri_roi *roi, ri_level_grid *grid, rad_error
         return ri_fail(error, RAD_ERR_NO_MEMORY, "texture: no memory for a %zu-voxel level grid",
                        grid->count);
     }
-    memset(grid->cells, 0xff, grid->count * sizeof *grid->cells); /* -1 in two's complement */
+    pad_cells(grid);
 
     status = fill_cells(roi, grid, present, error);
     if (status == RAD_OK) {
-        for (size_t level = 0; level < n_levels; level++)
+        for (size_t level = 1; level < n_levels; level++)
             grid->n_rows += present[level];
         grid->row_level = malloc((size_t)grid->n_rows * sizeof *grid->row_level);
         if (grid->row_level == NULL)
@@ -150,7 +174,8 @@ rad_status ri_level_grid_build(const ri_roi *roi, ri_level_grid *grid, rad_error
     }
 
     int row = 0;
-    for (size_t level = 0; level < n_levels; level++) {
+    grid->row_of_level[0] = -1;
+    for (size_t level = 1; level < n_levels; level++) {
         grid->row_of_level[level] = present[level] ? row : -1;
         if (present[level])
             grid->row_level[row++] = (double)level;

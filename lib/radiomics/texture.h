@@ -8,6 +8,7 @@
 #define RADIOMICS_TEXTURE_H
 
 #include <stddef.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -22,7 +23,8 @@
  * The grey levels of an ROI padded by one voxel on each side, so that the
  * neighbour of any ROI voxel along any of the 26 directions is a valid index.
  * cells[] is -1 on the padding, 0 inside the box but outside the ROI, and the
- * grey level (>= 1) inside the ROI.
+ * grey level (>= 1) inside the ROI. It has count + RI_INT4_LANES entries: the
+ * last ones are -1 too.
  */
 typedef struct ri_level_grid {
     int *cells;
@@ -43,6 +45,24 @@ void ri_level_grid_free(ri_level_grid *grid);
 static inline ptrdiff_t ri_grid_offset(const ri_level_grid *grid, const int step[3])
 {
     return step[0] * grid->stride[0] + step[1] * grid->stride[1] + step[2] * grid->stride[2];
+}
+
+/*
+ * Four grid cells as one SSE2-sized vector (GCC and Clang vector extension).
+ * The kernels compare four consecutive voxels of an x row with their
+ * neighbours at once. A block may run up to 3 cells past the end of the
+ * row's ROI box part. Its cells and their neighbours stay inside cells[]
+ * because ri_level_grid_build allocates RI_INT4_LANES cells of -1 after
+ * the grid.
+ */
+typedef int ri_int4 __attribute__((vector_size(4 * sizeof(int))));
+#define RI_INT4_LANES 4
+
+static inline ri_int4 ri_load_int4(const int *cells)
+{
+    ri_int4 v;
+    memcpy(&v, cells, sizeof v);
+    return v;
 }
 
 /*

@@ -53,6 +53,41 @@ int roi_case_from_levels(const size_t size[3], const int *levels, roi_case *out)
     return 0;
 }
 
+int roi_case_random_shape(unsigned seed, roi_case *out)
+{
+    srand(seed);
+    size_t size[3] = {1 + (size_t)(rand() % 24), 1 + (size_t)(rand() % 12),
+                      1 + (size_t)(rand() % 8)};
+    size_t n = size[0] * size[1] * size[2], plane = size[0] * size[1];
+    int n_levels = 1 + rand() % 64;
+    int repeat_x = rand() % 100, repeat_z = rand() % 60, fill = 40 + rand() % 61;
+    int *levels = calloc(n, sizeof *levels);
+    if (levels == NULL)
+        return -1;
+
+    for (size_t v = 0; v < n; v++) {
+        size_t x = v % size[0];
+        if (x > 0 && rand() % 100 < repeat_x)
+            levels[v] = levels[v - 1];
+        else if (v >= plane && rand() % 100 < repeat_z)
+            levels[v] = levels[v - plane];
+        else
+            levels[v] = rand() % 100 < fill ? 1 + rand() % n_levels : 0;
+    }
+    if (rand() % 3 == 0) {
+        /* Keep one row of plane z_thin, so that part of the ROI is one voxel thick in y. */
+        size_t z_thin = (size_t)rand() % size[2], y_kept = (size_t)rand() % size[1];
+        for (size_t y = 0; y < size[1]; y++)
+            if (y != y_kept)
+                memset(levels + z_thin * plane + y * size[0], 0, size[0] * sizeof *levels);
+    }
+    levels[(size_t)rand() % n] = 1 + rand() % n_levels; /* at least one ROI voxel */
+
+    int status = roi_case_from_levels(size, levels, out);
+    free(levels);
+    return status;
+}
+
 /* Crops image to the bounding box of mask == label into out and discretises it. */
 static int crop(const rad_volume *image, const rad_volume *mask, double label, double bin_width,
                 roi_case *out)

@@ -27,6 +27,16 @@ int roi_case_load(const char *image, const char *mask, double label, double bin_
 /* Makes a case from levels (0 = outside the ROI) of a size[0] x size[1] x size[2] box. */
 int roi_case_from_levels(const size_t size[3], const int *levels, roi_case *out);
 
+/*
+ * Makes a random ROI for the slow twins of the texture kernels, seeded by
+ * seed through srand. The box has 1..24 x 1..12 x 1..8 voxels and the ROI
+ * 1..64 grey levels. Voxels repeat their x or z predecessor's level with a
+ * random probability, so runs and zones range from one voxel to whole rows.
+ * The ROI has holes, sometimes a plane cut down to one row (a part one voxel
+ * thick), and at least one voxel. Returns 0, or -1 when out of memory.
+ */
+int roi_case_random_shape(unsigned seed, roi_case *out);
+
 void roi_case_free(roi_case *c);
 
 /*
