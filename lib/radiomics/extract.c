@@ -260,19 +260,21 @@ static rad_status roi_prepare(const char *image_type, const rad_volume *image,
 }
 
 /*
- * IBSI 1's fixed bin size discretisation: level = floor((x - min) / w) + 1
- * with min the ROI minimum, so the bin edges start at min (pyradiomics'
- * edges are multiples of w). Outputs as ri_discretize_bin_width.
+ * IBSI 1's fixed bin size discretisation: level = floor((x - min) / w) + 1,
+ * so the bin edges start at min (pyradiomics' edges are multiples of w).
+ * min is lower_bound, the lower bound of the re-segmentation range, or the
+ * ROI minimum when lower_bound is -INFINITY. Outputs as
+ * ri_discretize_bin_width.
  */
 static void discretize_from_minimum(const double *values, const uint8_t *mask, size_t n,
-                                    double bin_width, int *levels, int *max_level,
-                                    int *n_present)
+                                    double bin_width, double lower_bound, int *levels,
+                                    int *max_level, int *n_present)
 {
-    double min = INFINITY;
+    double min = lower_bound;
     int top = 0, present = 0;
     unsigned char *seen;
 
-    for (size_t v = 0; v < n; v++)
+    for (size_t v = 0; isinf(lower_bound) && v < n; v++)
         if (mask[v] && values[v] < min)
             min = values[v];
     for (size_t v = 0; v < n; v++) {
@@ -484,8 +486,9 @@ static rad_status discretize_roi(const ri_settings *s, const char *image_type,
         ri_discretize_bin_count(b->image->data, b->inside, n, s->bin_count, b->levels,
                                 &b->roi.max_level, n_present);
     else if (s->ibsi_bin_edges)
-        discretize_from_minimum(b->image->data, b->inside, n, s->bin_width, b->levels,
-                                &b->roi.max_level, n_present);
+        discretize_from_minimum(b->image->data, b->inside, n, s->bin_width,
+                                ri_resegment_lower_bound(s), b->levels, &b->roi.max_level,
+                                n_present);
     else
         ri_discretize_bin_width(b->image->data, b->inside, n, s->bin_width, b->levels,
                                 &b->roi.max_level, n_present);
@@ -567,6 +570,20 @@ static rad_status prepare_grid(const rad_params *params, const rad_volume *image
         int margin = local_intensity_margin(spacing);
         if (margin > pad)
             pad = margin;
+    }
+    if (s->resample && (s->grid_alignment != RI_GRID_CORNER || s->round_intensities ||
+                        s->mask_interpolator != RI_INTERP_NEAREST)) {
+        ri_resample_options options = {
+            .label = s->label,
+            .interpolator = s->interpolator,
+            .pad = pad,
+            .alignment = s->grid_alignment,
+            .mask_interpolator = s->mask_interpolator,
+            .mask_threshold = s->mask_partial_volume,
+            .round_intensities = s->round_intensities,
+        };
+        memcpy(options.spacing, s->resampled_spacing, sizeof options.spacing);
+        return ri_resample(image, mask, &options, image_out, mask_out, error);
     }
     if (s->resample)
         return ri_resample_pyradiomics(image, mask, s->label, s->resampled_spacing,
@@ -845,6 +862,74 @@ static rad_status resegment_mask(const ri_settings *s, const rad_volume *image,
     return RAD_OK;
 }
 
+/*
+ * IBSI's intensity outlier filtering on the 0/1 mask in place: keeps the ROI
+ * voxels within the ROI mean +- k population SD, with k =
+ * resegmentOutliers. It runs after resegmentRange, on the voxels that range
+ * kept, so with both set the SD is that of the range-resegmented ROI (the
+ * IBSI 1 CT phantom's configuration E reference values need this order).
+ */
+static rad_status filter_outliers(const ri_settings *s, const rad_volume *image,
+                                  rad_volume *mask, rad_error *error)
+{
+    size_t n = ri_voxel_count(mask), count = 0, kept = 0;
+    double sum = 0, squares = 0, mean, sd, lower, upper;
+
+    for (size_t v = 0; v < n; v++)
+        if (mask->data[v] != 0) {
+            sum += image->data[v];
+            count++;
+        }
+    if (count == 0)
+        return ri_fail(error, RAD_ERR_EMPTY_ROI, "outlier filtering: the ROI is empty");
+    mean = sum / (double)count;
+    for (size_t v = 0; v < n; v++)
+        if (mask->data[v] != 0)
+            squares += (image->data[v] - mean) * (image->data[v] - mean);
+    sd = sqrt(squares / (double)count);
+    lower = mean - s->resegment_outliers * sd;
+    upper = mean + s->resegment_outliers * sd;
+    for (size_t v = 0; v < n; v++) {
+        if (mask->data[v] == 0)
+            continue;
+        if (image->data[v] < lower || image->data[v] > upper)
+            mask->data[v] = 0;
+        else
+            kept++;
+    }
+    if (kept <= 1)
+        return ri_fail(error, RAD_ERR_EMPTY_ROI,
+                       "outlier filtering to [%g, %g] kept %zu of %zu ROI voxels; at least 2 "
+                       "are needed (raise resegmentOutliers)", lower, upper, kept, count);
+    return RAD_OK;
+}
+
+/* Resegmentation by resegmentRange, then outlier filtering by
+ * resegmentOutliers, each when set. *out is a new 0/1 mask. */
+static rad_status resegment(const ri_settings *s, const rad_volume *image,
+                            const rad_volume *mask, rad_volume **out, rad_error *error)
+{
+    rad_volume *result = NULL;
+    rad_status status;
+
+    if (s->n_resegment > 0) {
+        status = resegment_mask(s, image, mask, &result, error);
+    } else {
+        size_t n = ri_voxel_count(mask);
+        status = ri_volume_like(mask, &result, error);
+        for (size_t v = 0; status == RAD_OK && v < n; v++)
+            result->data[v] = mask->data[v] != 0;
+    }
+    if (status == RAD_OK && s->resegment_outliers > 0)
+        status = filter_outliers(s, image, result, error);
+    if (status != RAD_OK) {
+        rad_volume_free(result);
+        return status;
+    }
+    *out = result;
+    return RAD_OK;
+}
+
 rad_status rad_extract(const rad_params *params, const rad_volume *image,
                        const rad_volume *mask, rad_features **out, rad_error *error)
 {
@@ -898,8 +983,8 @@ rad_status rad_extract(const rad_params *params, const rad_volume *image,
     if (status != RAD_OK)
         goto fail;
     /* Resegmentation follows resampling and precedes the filters, as in pyradiomics. */
-    if (s->n_resegment > 0) {
-        status = resegment_mask(s, grid_image, grid_mask, &resegmented, error);
+    if (s->n_resegment > 0 || s->resegment_outliers > 0) {
+        status = resegment(s, grid_image, grid_mask, &resegmented, error);
         if (status != RAD_OK)
             goto fail;
         status = check_roi(params, resegmented, error);

@@ -602,7 +602,9 @@ static const char *const known_settings[] = {
     "symmetricalGLCM", "distances", "gldm_a", "wavelet", "level", "boxAirThreshold",
     "boxFatMin", "boxFatMax", "boxMuscleMin", "boxMuscleMax", "boxBoneMin", "additionalInfo",
     "enableCExtensions", "correctMask", "force2Ddimension", "resegmentMode", "resegmentShape",
-    "force2D", "resegmentRange", "weightingNorm", "binCount",
+    "force2D", "resegmentRange", "weightingNorm", "binCount", "resegmentOutliers",
+    "resampleGridAlignment", "roundIntensities", "maskInterpolator", "maskPartialVolume",
+    "ivhDiscretisation", "ivhBinWidth", "ivhBinCount",
 };
 
 static int in_list(const char *key, const char *const *list, size_t n)

@@ -1,0 +1,427 @@
+/*
+ * test_ibsi_configs.c - rad_extract on the IBSI 1 CT radiomics phantom with
+ * the parameter files examples/params/ibsi-1-config-{a..e}.yaml, against
+ * IBSI 1's reference values for configurations A-E.
+ *
+ * Every produced feature with an IBSI tag is looked up by that tag (texture
+ * tags carry their aggregation suffix, e.g. cm_joint_max_3D_avg, szm_sze_3D)
+ * and must lie within the published tolerance, widened where the reference
+ * is rounded to 3 significant digits. A tag with no reference row is not a
+ * failure. The reference rows that no produced feature covers are printed as
+ * a NOTE line per family. Grid dimensions and ROI statistics after
+ * interpolation (the diagnostic rows) are checked through ri_resample.
+ */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "testutil.h"
+
+#ifndef EXAMPLE_PARAMS_DIR
+#define EXAMPLE_PARAMS_DIR "examples/params"
+#endif
+
+#define MAX_ROWS 600
+
+/* One row of an IBSI reference table. */
+typedef struct reference_row {
+    char tag[64];
+    double value;
+    double tolerance;
+    int has_value; /* 0: no consensus value was published */
+    int covered;   /* set when a produced feature or diagnostic matched the tag */
+} reference_row;
+
+typedef struct reference_table {
+    reference_row rows[MAX_ROWS];
+    size_t count;
+} reference_table;
+
+/* A feature whose difference from the reference is known, with the reason. */
+typedef struct expected_difference {
+    char config;
+    const char *tag;
+    const char *reason;
+} expected_difference;
+
+/*
+ * Known differences. IBSI computes the intensity-based morphological
+ * features on the intensity mask; this library reads the intensities of the
+ * morphological mask, which differ after re-segmentation.
+ */
+static const expected_difference expected_differences[] = {
+    {'a', "morph_com", "intensities of the morphological mask (not re-segmented)"},
+    {'a', "morph_integ_int", "intensities of the morphological mask (not re-segmented)"},
+    {'a', "morph_moran_i", "intensities of the morphological mask (not re-segmented)"},
+    {'a', "morph_geary_c", "intensities of the morphological mask (not re-segmented)"},
+    {'b', "morph_com", "intensities of the morphological mask (not re-segmented)"},
+    {'b', "morph_integ_int", "intensities of the morphological mask (not re-segmented)"},
+    {'b', "morph_moran_i", "intensities of the morphological mask (not re-segmented)"},
+    {'b', "morph_geary_c", "intensities of the morphological mask (not re-segmented)"},
+    {'c', "morph_com", "intensities of the morphological mask (not re-segmented)"},
+    {'c', "morph_integ_int", "intensities of the morphological mask (not re-segmented)"},
+    {'c', "morph_moran_i", "intensities of the morphological mask (not re-segmented)"},
+    {'c', "morph_geary_c", "intensities of the morphological mask (not re-segmented)"},
+    {'d', "morph_com", "intensities of the morphological mask (not re-segmented)"},
+    {'d', "morph_integ_int", "intensities of the morphological mask (not re-segmented)"},
+    {'d', "morph_moran_i", "intensities of the morphological mask (not re-segmented)"},
+    {'d', "morph_geary_c", "intensities of the morphological mask (not re-segmented)"},
+    {'e', "morph_com", "intensities of the morphological mask (not re-segmented)"},
+    {'e', "morph_integ_int", "intensities of the morphological mask (not re-segmented)"},
+    {'e', "morph_moran_i", "intensities of the morphological mask (not re-segmented)"},
+    {'e', "morph_geary_c", "intensities of the morphological mask (not re-segmented)"},
+};
+
+static const char *expected_reason(char config, const char *tag)
+{
+    for (size_t i = 0; i < sizeof expected_differences / sizeof expected_differences[0]; i++)
+        if (expected_differences[i].config == config &&
+            strcmp(expected_differences[i].tag, tag) == 0)
+            return expected_differences[i].reason;
+    return NULL;
+}
+
+/* Reads a `;`-separated table with the header `reference value;tolerance;tag`. */
+static int read_reference(const char *path, reference_table *table)
+{
+    char line[512];
+    FILE *file = fopen(path, "r");
+
+    if (file == NULL)
+        return 0;
+    table->count = 0;
+    while (fgets(line, sizeof line, file) != NULL) {
+        line[strcspn(line, "\r\n")] = '\0';
+        char *first = strchr(line, ';');
+        char *second = first ? strchr(first + 1, ';') : NULL;
+        if (second == NULL || strcmp(second + 1, "tag") == 0)
+            continue;
+        ck_assert_uint_lt(table->count, MAX_ROWS);
+        reference_row *row = &table->rows[table->count++];
+        memset(row, 0, sizeof *row);
+        snprintf(row->tag, sizeof row->tag, "%s", second + 1);
+        char *end;
+        row->value = strtod(line, &end);
+        row->has_value = end != line;
+        row->tolerance = strtod(first + 1, NULL);
+    }
+    fclose(file);
+    return 1;
+}
+
+static reference_row *find_row(reference_table *table, const char *tag)
+{
+    for (size_t i = 0; i < table->count; i++)
+        if (strcmp(table->rows[i].tag, tag) == 0)
+            return &table->rows[i];
+    return NULL;
+}
+
+/* Half a unit in the 3rd significant digit: the rounding of the published values. */
+static double three_digit_tolerance(double value)
+{
+    if (value == 0.0)
+        return 5e-4;
+    return 0.5 * pow(10.0, floor(log10(fabs(value))) - 2.0);
+}
+
+/* Compares value with the row of tag, if any. Returns 1 on a mismatch not listed
+ * as expected, and prints every mismatch. */
+static int compare(reference_table *table, char config, const char *tag, double value,
+                   int *compared)
+{
+    reference_row *row = find_row(table, tag);
+
+    if (row == NULL)
+        return 0;
+    row->covered = 1;
+    if (!row->has_value)
+        return 0;
+    double allowed = fmax(row->tolerance, three_digit_tolerance(row->value));
+    (*compared)++;
+    if (fabs(value - row->value) <= allowed)
+        return 0;
+    const char *reason = expected_reason(config, tag);
+    printf("%s %c %s: got %.6g, IBSI %.6g +- %g%s%s\n", reason ? "EXPECTED" : "FAIL", config,
+           tag, value, row->value, allowed, reason ? "; " : "", reason ? reason : "");
+    return reason == NULL;
+}
+
+/* Prints one NOTE line per family prefix with the rows nothing covered. */
+static void note_uncovered(const reference_table *table, char config)
+{
+    char families[64][16];
+    size_t n_families = 0;
+
+    for (size_t i = 0; i < table->count; i++) {
+        if (table->rows[i].covered)
+            continue;
+        char family[16];
+        snprintf(family, sizeof family, "%.*s", (int)strcspn(table->rows[i].tag, "_"),
+                 table->rows[i].tag);
+        size_t f = 0;
+        while (f < n_families && strcmp(families[f], family) != 0)
+            f++;
+        if (f == n_families && n_families < 64)
+            snprintf(families[n_families++], sizeof families[0], "%s", family);
+    }
+    for (size_t f = 0; f < n_families; f++) {
+        size_t count = 0;
+        char example[64] = "";
+        for (size_t i = 0; i < table->count; i++) {
+            const char *tag = table->rows[i].tag;
+            if (table->rows[i].covered || strncmp(tag, families[f], strlen(families[f])) != 0 ||
+                tag[strlen(families[f])] != '_')
+                continue;
+            if (count++ == 0)
+                snprintf(example, sizeof example, "%s", tag);
+        }
+        printf("NOTE config %c: %zu %s_* reference rows not produced (e.g. %s)\n", config, count,
+               families[f], example);
+    }
+}
+
+/* Statistics of the image inside a 0/1 mask. */
+static void masked_stats(const rad_volume *image, const rad_volume *mask, size_t *count,
+                         double *mean, double *min, double *max)
+{
+    size_t n = ri_voxel_count(mask);
+    double sum = 0;
+
+    *count = 0;
+    *min = INFINITY;
+    *max = -INFINITY;
+    for (size_t v = 0; v < n; v++) {
+        if (mask->data[v] == 0)
+            continue;
+        double x = image->data[v];
+        sum += x;
+        *min = fmin(*min, x);
+        *max = fmax(*max, x);
+        (*count)++;
+    }
+    *mean = *count ? sum / (double)*count : NAN;
+}
+
+/* The diagnostic rows of the interpolation step. Returns the unexpected mismatches. */
+static int check_interpolation(reference_table *table, char config, const ri_settings *s,
+                               const rad_volume *image, const rad_volume *mask, int *compared)
+{
+    static const char axes[3] = {'x', 'y', 'z'};
+    char tag[64];
+    int failures = 0;
+
+    if (s->resample && s->grid_alignment == RI_GRID_CENTER) {
+        size_t size[3];
+        double first[3], step[3];
+        ri_resample_center_grid(image, s->resampled_spacing, size, first, step);
+        for (int a = 0; a < 3; a++) {
+            snprintf(tag, sizeof tag, "img_dim_%c_interp_img", axes[a]);
+            failures += compare(table, config, tag, (double)size[a], compared);
+            snprintf(tag, sizeof tag, "vox_dim_%c_interp_img", axes[a]);
+            failures += compare(table, config, tag, step[a] * image->spacing[a], compared);
+        }
+    }
+
+    ri_resample_options options = {
+        .label = s->label,
+        .interpolator = s->interpolator,
+        .pad = 0,
+        .alignment = s->grid_alignment,
+        .mask_interpolator = s->mask_interpolator,
+        .mask_threshold = s->mask_partial_volume,
+        .round_intensities = s->round_intensities,
+    };
+    rad_volume *grid_image = NULL, *grid_mask = NULL;
+    if (s->resample)
+        memcpy(options.spacing, s->resampled_spacing, sizeof options.spacing);
+    else
+        memcpy(options.spacing, image->spacing, sizeof options.spacing);
+    ck_assert_int_eq(ri_resample(image, mask, &options, &grid_image, &grid_mask, NULL), RAD_OK);
+
+    size_t count;
+    double mean, min, max;
+    masked_stats(grid_image, grid_mask, &count, &mean, &min, &max);
+    failures += compare(table, config, "int_mask_vox_count_interp_roi", (double)count, compared);
+    failures += compare(table, config, "morph_mask_vox_count_interp_roi", (double)count,
+                        compared);
+    failures += compare(table, config, "int_mask_mean_int_interp_roi", mean, compared);
+    failures += compare(table, config, "int_mask_min_int_interp_roi", min, compared);
+    failures += compare(table, config, "int_mask_max_int_interp_roi", max, compared);
+
+    /* Bounding box of the interpolated ROI, in voxels. */
+    size_t lo[3] = {(size_t)-1, (size_t)-1, (size_t)-1}, hi[3] = {0, 0, 0}, v = 0;
+    for (size_t k = 0; k < grid_mask->size[2]; k++)
+        for (size_t j = 0; j < grid_mask->size[1]; j++)
+            for (size_t i = 0; i < grid_mask->size[0]; i++, v++) {
+                if (grid_mask->data[v] == 0)
+                    continue;
+                size_t ijk[3] = {i, j, k};
+                for (int a = 0; a < 3; a++) {
+                    lo[a] = ijk[a] < lo[a] ? ijk[a] : lo[a];
+                    hi[a] = ijk[a] > hi[a] ? ijk[a] : hi[a];
+                }
+            }
+    for (int a = 0; a < 3; a++) {
+        snprintf(tag, sizeof tag, "int_mask_bb_dim_%c_interp_roi", axes[a]);
+        failures += compare(table, config, tag, (double)(hi[a] - lo[a] + 1), compared);
+        snprintf(tag, sizeof tag, "morph_mask_bb_dim_%c_interp_roi", axes[a]);
+        failures += compare(table, config, tag, (double)(hi[a] - lo[a] + 1), compared);
+    }
+    rad_volume_free(grid_image);
+    rad_volume_free(grid_mask);
+    return failures;
+}
+
+/* The diagnostic rows of the image and ROI as read. */
+static int check_initial(reference_table *table, char config, const rad_volume *image,
+                         const rad_volume *mask, int *compared)
+{
+    static const char axes[3] = {'x', 'y', 'z'};
+    char tag[64];
+    int failures = 0;
+    size_t n = ri_voxel_count(image), count;
+    double sum = 0, min = INFINITY, max = -INFINITY, mean;
+
+    for (size_t v = 0; v < n; v++) {
+        sum += image->data[v];
+        min = fmin(min, image->data[v]);
+        max = fmax(max, image->data[v]);
+    }
+    for (int a = 0; a < 3; a++) {
+        snprintf(tag, sizeof tag, "img_dim_%c_init_img", axes[a]);
+        failures += compare(table, config, tag, (double)image->size[a], compared);
+        snprintf(tag, sizeof tag, "vox_dim_%c_init_img", axes[a]);
+        failures += compare(table, config, tag, image->spacing[a], compared);
+        snprintf(tag, sizeof tag, "int_mask_dim_%c_init_roi", axes[a]);
+        failures += compare(table, config, tag, (double)mask->size[a], compared);
+    }
+    failures += compare(table, config, "mean_int_init_img", sum / (double)n, compared);
+    failures += compare(table, config, "min_int_init_img", min, compared);
+    failures += compare(table, config, "max_int_init_img", max, compared);
+    masked_stats(image, mask, &count, &mean, &min, &max);
+    failures += compare(table, config, "int_mask_vox_count_init_roi", (double)count, compared);
+    failures += compare(table, config, "morph_mask_vox_count_init_roi", (double)count, compared);
+    failures += compare(table, config, "int_mask_mean_int_init_roi", mean, compared);
+    failures += compare(table, config, "int_mask_min_int_init_roi", min, compared);
+    failures += compare(table, config, "int_mask_max_int_init_roi", max, compared);
+    return failures;
+}
+
+static void run_config(char config)
+{
+    char csv[1024], image_path[1024], mask_path[1024], yaml[256], relative[128];
+    static reference_table table;
+    rad_volume *image = NULL, *mask = NULL;
+    rad_params *params = NULL;
+    rad_features *features = NULL;
+    rad_error *error = rad_error_create();
+    int failures = 0, compared = 0;
+
+    snprintf(relative, sizeof relative, "ibsi_1_reference_values/ibsi_1_chest_config_%c.csv",
+             config);
+    if (!test_refdata_path(csv, sizeof csv, relative, "IBSI CT phantom reference") ||
+        !test_refdata_path(image_path, sizeof image_path,
+                           "ibsi_1_ct_radiomics_phantom/nifti/image/phantom.nii.gz",
+                           "IBSI CT phantom image") ||
+        !test_refdata_path(mask_path, sizeof mask_path,
+                           "ibsi_1_ct_radiomics_phantom/nifti/mask/mask.nii.gz",
+                           "IBSI CT phantom mask")) {
+        rad_error_free(error);
+        return;
+    }
+    ck_assert_msg(read_reference(csv, &table), "cannot read %s", csv);
+    snprintf(yaml, sizeof yaml, "%s/ibsi-1-config-%c.yaml", EXAMPLE_PARAMS_DIR, config);
+    ck_assert_msg(rad_params_read(yaml, &params, error) == RAD_OK, "%s: %s", yaml,
+                  rad_error_message(error));
+    ck_assert_msg(rad_volume_read(image_path, &image, error) == RAD_OK, "%s",
+                  rad_error_message(error));
+    ck_assert_msg(rad_volume_read(mask_path, &mask, error) == RAD_OK, "%s",
+                  rad_error_message(error));
+    /* IBSI: the NIfTI phantom's values are rounded to integers before processing. */
+    for (size_t v = 0; v < ri_voxel_count(image); v++)
+        image->data[v] = round(image->data[v]);
+    for (size_t v = 0; v < ri_voxel_count(mask); v++)
+        mask->data[v] = round(mask->data[v]);
+
+    failures += check_initial(&table, config, image, mask, &compared);
+    failures += check_interpolation(&table, config, &params->s, image, mask, &compared);
+
+    ck_assert_msg(rad_extract(params, image, mask, &features, error) == RAD_OK, "config %c: %s",
+                  config, rad_error_message(error));
+    for (size_t i = 0; i < rad_features_count(features); i++) {
+        const char *tag = rad_features_ibsi_tag(features, i);
+        if (tag == NULL || tag[0] == '\0')
+            continue;
+        failures += compare(&table, config, tag, rad_features_value(features, i), &compared);
+    }
+    note_uncovered(&table, config);
+    printf("config %c: %d values compared, %d unexpected mismatches\n", config, compared,
+           failures);
+    ck_assert_int_gt(compared, 0);
+    ck_assert_msg(failures == 0, "config %c: %d features differ from IBSI beyond tolerance",
+                  config, failures);
+
+    rad_features_free(features);
+    rad_params_free(params);
+    rad_volume_free(image);
+    rad_volume_free(mask);
+    rad_error_free(error);
+}
+
+START_TEST(config_a)
+{
+    run_config('a');
+}
+END_TEST
+
+START_TEST(config_b)
+{
+    run_config('b');
+}
+END_TEST
+
+START_TEST(config_c)
+{
+    run_config('c');
+}
+END_TEST
+
+START_TEST(config_d)
+{
+    run_config('d');
+}
+END_TEST
+
+START_TEST(config_e)
+{
+    run_config('e');
+}
+END_TEST
+
+static Suite *ibsi_configs_suite(void)
+{
+    Suite *suite = suite_create("ibsi_configs");
+    TCase *tc = tcase_create("ct_phantom");
+
+    tcase_set_timeout(tc, 600);
+    tcase_add_test(tc, config_a);
+    tcase_add_test(tc, config_b);
+    tcase_add_test(tc, config_c);
+    tcase_add_test(tc, config_d);
+    tcase_add_test(tc, config_e);
+    suite_add_tcase(suite, tc);
+    return suite;
+}
+
+int main(void)
+{
+    SRunner *runner = srunner_create(ibsi_configs_suite());
+    srunner_run_all(runner, CK_NORMAL);
+    int failed = srunner_ntests_failed(runner);
+    srunner_free(runner);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
