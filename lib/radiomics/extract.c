@@ -212,6 +212,8 @@ typedef struct roi_buffers {
     rad_volume *image, *mask;
     uint8_t *inside;
     int *levels;
+    rad_volume *morph;      /* morphological mask on the same box, when one was given */
+    uint8_t *morph_inside;
     ri_roi roi;
 } roi_buffers;
 
@@ -219,26 +221,53 @@ static void roi_buffers_free(roi_buffers *b)
 {
     free(b->levels);
     free(b->inside);
+    free(b->morph_inside);
+    rad_volume_free(b->morph);
     rad_volume_free(b->image);
     rad_volume_free(b->mask);
     memset(b, 0, sizeof *b);
 }
 
-/* Crops image and mask to the ROI's bounding box grown by margin voxels and
- * fills b->roi (no levels yet). */
+/*
+ * Crops image and mask to the ROI's bounding box grown by margin voxels and
+ * fills b->roi (no levels yet). With a morphological mask morph (IBSI's mask
+ * before re-segmentation, a superset of mask), the box is that of morph, and
+ * b->roi.morph_mask receives morph on that box.
+ */
 static rad_status roi_prepare(const char *image_type, const rad_volume *image,
-                              const rad_volume *mask, int margin, roi_buffers *b,
-                              rad_error *error)
+                              const rad_volume *mask, const rad_volume *morph, int margin,
+                              roi_buffers *b, rad_error *error)
 {
     rad_status status;
     size_t n;
 
     memset(b, 0, sizeof *b);
-    status = ri_crop_to_mask(image, mask, 1.0, margin, &b->image, &b->mask, error);
-    if (status != RAD_OK)
+    if (morph != NULL) {
+        rad_volume *unused = NULL;
+        /* Cropping mask "as an image" with morph's box keeps both on one grid. */
+        status = ri_crop_to_mask(image, morph, 1.0, margin, &b->image, &b->morph, error);
+        if (status == RAD_OK)
+            status = ri_crop_to_mask(mask, morph, 1.0, margin, &b->mask, &unused, error);
+        rad_volume_free(unused);
+    } else {
+        status = ri_crop_to_mask(image, mask, 1.0, margin, &b->image, &b->mask, error);
+    }
+    if (status != RAD_OK) {
+        roi_buffers_free(b);
         return status;
+    }
     n = ri_voxel_count(b->image);
     b->inside = malloc(n);
+    if (morph != NULL) {
+        b->morph_inside = malloc(n);
+        if (b->morph_inside == NULL) {
+            roi_buffers_free(b);
+            return ri_fail(error, RAD_ERR_NO_MEMORY, "out of memory extracting %s", image_type);
+        }
+        for (size_t v = 0; v < n; v++)
+            b->morph_inside[v] = b->morph->data[v] != 0;
+        b->roi.morph_mask = b->morph_inside;
+    }
     if (b->inside == NULL) {
         roi_buffers_free(b);
         return ri_fail(error, RAD_ERR_NO_MEMORY, "out of memory extracting %s", image_type);
@@ -263,18 +292,20 @@ static rad_status roi_prepare(const char *image_type, const rad_volume *image,
  * IBSI 1's fixed bin size discretisation: level = floor((x - min) / w) + 1,
  * so the bin edges start at min (pyradiomics' edges are multiples of w).
  * min is lower_bound, the lower bound of the re-segmentation range, or the
- * ROI minimum when lower_bound is -INFINITY. Outputs as
- * ri_discretize_bin_width.
+ * ROI minimum when lower_bound is -INFINITY or above that minimum. Outputs
+ * as ri_discretize_bin_width.
  */
 static void discretize_from_minimum(const double *values, const uint8_t *mask, size_t n,
                                     double bin_width, double lower_bound, int *levels,
                                     int *max_level, int *n_present)
 {
-    double min = lower_bound;
+    double min = isinf(lower_bound) ? INFINITY : lower_bound;
     int top = 0, present = 0;
     unsigned char *seen;
 
-    for (size_t v = 0; isinf(lower_bound) && v < n; v++)
+    /* A filtered image can go below the range's bound: then the ROI minimum
+     * is the start, so that every level stays >= 1. */
+    for (size_t v = 0; v < n; v++)
         if (mask[v] && values[v] < min)
             min = values[v];
     for (size_t v = 0; v < n; v++) {
@@ -443,8 +474,8 @@ static int is_geometry_class(int c)
  * pyradiomics computes shape whatever the image types.
  */
 static rad_status extract_geometry(const rad_params *params, const rad_volume *image,
-                                   const rad_volume *mask, rad_features *features,
-                                   rad_error *error)
+                                   const rad_volume *mask, const rad_volume *morph,
+                                   rad_features *features, rad_error *error)
 {
     const ri_settings *s = &params->s;
     roi_buffers b;
@@ -452,12 +483,22 @@ static rad_status extract_geometry(const rad_params *params, const rad_volume *i
 
     if (!class_enabled(s, RI_CLASS_SHAPE) && !class_enabled(s, RI_CLASS_MORPHOLOGY))
         return RAD_OK;
-    status = roi_prepare("original", image, mask, 0, &b, error);
+    status = roi_prepare("original", image, mask, morph, 0, &b, error);
     if (status != RAD_OK)
         return status;
+    /* pyradiomics' shape sees one mask: the morphological one. */
+    ri_roi shape_roi = b.roi;
+    if (b.morph_inside != NULL) {
+        shape_roi.mask = b.morph_inside;
+        shape_roi.morph_mask = NULL;
+        shape_roi.n_voxels = 0;
+        for (size_t v = 0; v < ri_voxel_count(b.image); v++)
+            shape_roi.n_voxels += b.morph_inside[v];
+    }
     for (int c = 0; c < RI_CLASS_COUNT && status == RAD_OK; c++)
         if (is_geometry_class(c) && class_enabled(s, (ri_feature_class)c))
-            status = run_class(params, "original", (ri_feature_class)c, &b.roi, features, error);
+            status = run_class(params, "original", (ri_feature_class)c,
+                               c == RI_CLASS_SHAPE ? &shape_roi : &b.roi, features, error);
     roi_buffers_free(&b);
     return status;
 }
@@ -466,13 +507,14 @@ static rad_status extract_geometry(const rad_params *params, const rad_volume *i
  * *n_present receives the number of grey levels present. */
 static rad_status discretize_roi(const ri_settings *s, const char *image_type,
                                  const rad_volume *image, const rad_volume *mask,
-                                 roi_buffers *b, int *n_present, rad_error *error)
+                                 const rad_volume *morph, roi_buffers *b, int *n_present,
+                                 rad_error *error)
 {
     rad_status status;
     size_t n;
 
     *n_present = 0;
-    status = roi_prepare(image_type, image, mask, 0, b, error);
+    status = roi_prepare(image_type, image, mask, morph, 0, b, error);
     if (status != RAD_OK)
         return status;
 
@@ -515,7 +557,8 @@ static void note_grey_levels(const rad_params *params, const char *image_type, i
  */
 static rad_status extract_image_type(const rad_params *params, const char *image_type,
                                      const rad_volume *image, const rad_volume *mask,
-                                     rad_features *features, rad_error *error)
+                                     const rad_volume *morph, rad_features *features,
+                                     rad_error *error)
 {
     const ri_settings *s = &params->s;
     roi_buffers b, wide;
@@ -523,7 +566,7 @@ static rad_status extract_image_type(const rad_params *params, const char *image
     int n_present = 0;
 
     memset(&wide, 0, sizeof wide);
-    status = discretize_roi(s, image_type, image, mask, &b, &n_present, error);
+    status = discretize_roi(s, image_type, image, mask, morph, &b, &n_present, error);
     if (status != RAD_OK)
         return status;
     note_grey_levels(params, image_type, n_present, features);
@@ -535,8 +578,8 @@ static rad_status extract_image_type(const rad_params *params, const char *image
             continue;
         if (c == RI_CLASS_LOCAL_INTENSITY) {
             /* The 1 cm^3 spheres reach voxels outside the ROI: crop with a margin. */
-            status = roi_prepare(image_type, image, mask, local_intensity_margin(image->spacing),
-                                 &wide, error);
+            status = roi_prepare(image_type, image, mask, NULL,
+                                 local_intensity_margin(image->spacing), &wide, error);
             if (status != RAD_OK)
                 goto done;
             roi = &wide.roi;
@@ -685,6 +728,7 @@ typedef struct class_job {
 typedef struct parallel_extraction {
     const ri_settings *s;
     const rad_volume *mask;
+    const rad_volume *morph; /* morphological mask, NULL when it is mask */
     type_job *types;
     class_job *classes;
 } parallel_extraction;
@@ -694,7 +738,8 @@ static rad_status prepare_type_task(void *context, size_t index)
     parallel_extraction *x = context;
     type_job *t = &x->types[index];
 
-    return discretize_roi(x->s, t->name, t->image, x->mask, &t->b, &t->n_present, &t->error);
+    return discretize_roi(x->s, t->name, t->image, x->mask, x->morph, &t->b, &t->n_present,
+                          &t->error);
 }
 
 /* Each task owns its buffers: the kernels allocate their own scratch, and the
@@ -709,7 +754,7 @@ static rad_status class_task(void *context, size_t index)
     memset(&wide, 0, sizeof wide);
     if (job->c == RI_CLASS_LOCAL_INTENSITY) {
         const rad_volume *image = job->type->image;
-        job->status = roi_prepare(job->type->name, image, x->mask,
+        job->status = roi_prepare(job->type->name, image, x->mask, NULL,
                                   local_intensity_margin(image->spacing), &wide, &job->error);
         if (job->status != RAD_OK)
             return job->status;
@@ -735,15 +780,15 @@ static rad_status report_task_error(const rad_error *task_error, rad_error *erro
  * that of the first failed step in that order.
  */
 static rad_status extract_types_parallel(const rad_params *params, const rad_volume *image,
-                                         const rad_volume *mask, rad_features *features,
-                                         rad_error *error)
+                                         const rad_volume *mask, const rad_volume *morph,
+                                         rad_features *features, rad_error *error)
 {
     const ri_settings *s = &params->s;
     rad_volume *bands[RI_WAVELET_BANDS] = {NULL};
     char band_names[RI_WAVELET_BANDS][32];
     type_job types[1 + RI_WAVELET_BANDS];
     class_job *classes = NULL;
-    parallel_extraction x = {s, mask, types, NULL};
+    parallel_extraction x = {s, mask, morph, types, NULL};
     rad_error wavelet_error;
     rad_status status = RAD_OK, wavelet_status = RAD_OK;
     size_t n_types = 0, n_prepared, n_classes = 0, first_failed_class;
@@ -935,7 +980,7 @@ rad_status rad_extract(const rad_params *params, const rad_volume *image,
 {
     rad_volume *resegmented = NULL;
     const ri_settings *s;
-    rad_volume *work = NULL, *grid_image = NULL, *grid_mask = NULL;
+    rad_volume *work = NULL, *grid_image = NULL, *grid_mask = NULL, *morph_mask = NULL;
     rad_volume *bands[RI_WAVELET_BANDS] = {NULL};
     char band_names[RI_WAVELET_BANDS][32];
     rad_features *features = NULL;
@@ -992,23 +1037,32 @@ rad_status rad_extract(const rad_params *params, const rad_volume *image,
             goto fail;
     }
 
-    /* Shape uses the mask before resegmentation unless resegmentShape is set. */
-    status = extract_geometry(params, grid_image,
-                              resegmented && s->resegment_shape ? resegmented : grid_mask,
-                              features, error);
-    if (status != RAD_OK)
-        goto fail;
-    if (resegmented != NULL) {
+    /*
+     * IBSI's two masks: the morphological mask (before resegmentation) for
+     * shape, morphology and GLDZM distances, the intensity mask (after it)
+     * for everything else. resegmentShape makes them one.
+     */
+    if (resegmented != NULL && s->resegment_shape) {
         rad_volume_free(grid_mask);
         grid_mask = resegmented;
         resegmented = NULL;
     }
+    if (resegmented != NULL) {
+        morph_mask = grid_mask;
+        grid_mask = resegmented;
+        resegmented = NULL;
+    }
+    status = extract_geometry(params, grid_image, grid_mask, morph_mask, features, error);
+    if (status != RAD_OK)
+        goto fail;
     if (s->threads > 1) {
-        status = extract_types_parallel(params, grid_image, grid_mask, features, error);
+        status = extract_types_parallel(params, grid_image, grid_mask, morph_mask, features,
+                                        error);
         if (status != RAD_OK)
             goto fail;
     } else if (s->original_enabled) {
-        status = extract_image_type(params, "original", grid_image, grid_mask, features, error);
+        status = extract_image_type(params, "original", grid_image, grid_mask, morph_mask,
+                                    features, error);
         if (status != RAD_OK)
             goto fail;
     }
@@ -1018,8 +1072,8 @@ rad_status rad_extract(const rad_params *params, const rad_volume *image,
         if (status != RAD_OK)
             goto fail;
         for (int b = 0; b < RI_WAVELET_BANDS; b++) {
-            status = extract_image_type(params, band_names[b], bands[b], grid_mask, features,
-                                        error);
+            status = extract_image_type(params, band_names[b], bands[b], grid_mask, morph_mask,
+                                        features, error);
             if (status != RAD_OK)
                 goto fail;
         }
@@ -1030,11 +1084,13 @@ rad_status rad_extract(const rad_params *params, const rad_volume *image,
     rad_volume_free(work);
     rad_volume_free(grid_image);
     rad_volume_free(grid_mask);
+    rad_volume_free(morph_mask);
     *out = features;
     return RAD_OK;
 
 fail:
     rad_volume_free(resegmented);
+    rad_volume_free(morph_mask);
     for (int b = 0; b < RI_WAVELET_BANDS; b++)
         rad_volume_free(bands[b]);
     rad_volume_free(work);

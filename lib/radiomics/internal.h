@@ -427,6 +427,9 @@ typedef struct ri_roi {
     const int *levels;       /* discretised grey level (>= 1) inside the ROI, 0 outside */
     int max_level;           /* largest level in the ROI (pyradiomics' Ng) */
     size_t n_voxels;         /* voxels inside the ROI */
+    const uint8_t *morph_mask; /* IBSI's morphological mask on the same box when it differs
+                                * from mask (the intensity mask), else NULL; morphology
+                                * and GLDZM distances use it */
 } ri_roi;
 
 /*
