@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "families.h"
 #include "testutil.h"
 
 #ifndef EXAMPLE_PARAMS_DIR
@@ -254,6 +254,29 @@ static int check_interpolation(reference_table *table, char config, const ri_set
     }
     rad_volume_free(grid_image);
     rad_volume_free(grid_mask);
+
+    /* The whole interpolated image: a pad beyond every axis's size. */
+    options.pad = (int)(image->size[0] + image->size[1] + image->size[2]);
+    ck_assert_int_eq(ri_resample(image, mask, &options, &grid_image, &grid_mask, NULL), RAD_OK);
+    for (size_t w = 0; w < ri_voxel_count(grid_mask); w++)
+        grid_mask->data[w] = 1;
+    masked_stats(grid_image, grid_mask, &count, &mean, &min, &max);
+    failures += compare(table, config, "mean_int_interp_img", mean, compared);
+    failures += compare(table, config, "min_int_interp_img", min, compared);
+    failures += compare(table, config, "max_int_interp_img", max, compared);
+    for (int a = 0; a < 3; a++) {
+        snprintf(tag, sizeof tag, "int_mask_dim_%c_interp_roi", axes[a]);
+        failures += compare(table, config, tag, (double)grid_image->size[a], compared);
+    }
+    if (!s->resample)
+        for (int a = 0; a < 3; a++) {
+            snprintf(tag, sizeof tag, "img_dim_%c_interp_img", axes[a]);
+            failures += compare(table, config, tag, (double)grid_image->size[a], compared);
+            snprintf(tag, sizeof tag, "vox_dim_%c_interp_img", axes[a]);
+            failures += compare(table, config, tag, grid_image->spacing[a], compared);
+        }
+    rad_volume_free(grid_image);
+    rad_volume_free(grid_mask);
     return failures;
 }
 
@@ -283,6 +306,24 @@ static int check_initial(reference_table *table, char config, const rad_volume *
     failures += compare(table, config, "mean_int_init_img", sum / (double)n, compared);
     failures += compare(table, config, "min_int_init_img", min, compared);
     failures += compare(table, config, "max_int_init_img", max, compared);
+    size_t lo[3] = {(size_t)-1, (size_t)-1, (size_t)-1}, hi[3] = {0, 0, 0}, v = 0;
+    for (size_t k = 0; k < mask->size[2]; k++)
+        for (size_t j = 0; j < mask->size[1]; j++)
+            for (size_t i = 0; i < mask->size[0]; i++, v++) {
+                if (mask->data[v] == 0)
+                    continue;
+                size_t ijk[3] = {i, j, k};
+                for (int a = 0; a < 3; a++) {
+                    lo[a] = ijk[a] < lo[a] ? ijk[a] : lo[a];
+                    hi[a] = ijk[a] > hi[a] ? ijk[a] : hi[a];
+                }
+            }
+    for (int a = 0; a < 3; a++) {
+        snprintf(tag, sizeof tag, "int_mask_bb_dim_%c_init_roi", axes[a]);
+        failures += compare(table, config, tag, (double)(hi[a] - lo[a] + 1), compared);
+        snprintf(tag, sizeof tag, "morph_mask_bb_dim_%c_init_roi", axes[a]);
+        failures += compare(table, config, tag, (double)(hi[a] - lo[a] + 1), compared);
+    }
     masked_stats(image, mask, &count, &mean, &min, &max);
     failures += compare(table, config, "int_mask_vox_count_init_roi", (double)count, compared);
     failures += compare(table, config, "morph_mask_vox_count_init_roi", (double)count, compared);
@@ -353,6 +394,249 @@ static void run_config(char config)
     rad_error_free(error);
 }
 
+/* ---- unit cases of the pre-processing steps ------------------------------ */
+
+/*
+ * IBSI 1's grid example: 4 voxels of 3 mm resampled to 2 mm with aligned grid
+ * centres give n_b = ceil(4 x 3 / 2) = 6 voxels, the first at image index
+ * (4 - 1 - (2 / 3)(6 - 1)) / 2 = -1/6, world origin
+ * x_a + (3 (4 - 1) - 2 (6 - 1)) / 2 = x_a - 0.5 mm.
+ */
+START_TEST(center_grid_ibsi_example)
+{
+    size_t size[3] = {4, 4, 1}, grid_size[3];
+    double spacing[3] = {3, 3, 1}, origin[3] = {10, 20, 30}, direction[9] = {1, 0, 0, 0, 1, 0,
+                                                                            0, 0, 1};
+    double target[3] = {2, 2, 0}, first[3], step[3];
+    rad_volume *image, *mask, *out_image, *out_mask;
+
+    ck_assert_int_eq(rad_volume_create(size, spacing, origin, direction, &image, NULL), RAD_OK);
+    ck_assert_int_eq(rad_volume_create(size, spacing, origin, direction, &mask, NULL), RAD_OK);
+    ri_resample_center_grid(image, target, grid_size, first, step);
+    ck_assert_uint_eq(grid_size[0], 6);
+    ck_assert_uint_eq(grid_size[1], 6);
+    ck_assert_uint_eq(grid_size[2], 1);
+    /* 1e-12: one division and one product */
+    ck_assert_double_eq_tol(first[0], -1.0 / 6.0, 1e-12);
+    ck_assert_double_eq_tol(step[0], 2.0 / 3.0, 1e-12);
+    ck_assert_double_eq_tol(first[2], 0.0, 1e-12);
+    ck_assert_double_eq_tol(step[2], 1.0, 1e-12);
+
+    for (size_t v = 0; v < 16; v++)
+        mask->data[v] = 1;
+    ri_resample_options options = {.label = 1, .spacing = {2, 2, 0},
+                                   .interpolator = RI_INTERP_LINEAR, .pad = 10,
+                                   .alignment = RI_GRID_CENTER,
+                                   .mask_interpolator = RI_INTERP_NEAREST,
+                                   .mask_threshold = 0.5};
+    ck_assert_int_eq(ri_resample(image, mask, &options, &out_image, &out_mask, NULL), RAD_OK);
+    ck_assert_uint_eq(out_image->size[0], 6);
+    ck_assert_double_eq_tol(out_image->origin[0], 9.5, 1e-12);
+    ck_assert_double_eq_tol(out_image->origin[1], 19.5, 1e-12);
+    ck_assert_double_eq_tol(out_image->spacing[0], 2.0, 1e-12);
+    rad_volume_free(out_image);
+    rad_volume_free(out_mask);
+    rad_volume_free(image);
+    rad_volume_free(mask);
+}
+END_TEST
+
+/*
+ * 4 voxels of 1 mm, mask 0 1 1 0, image 0 3 7 12, to 0.5 mm with centred
+ * grids: 8 samples at image index -0.25, 0.25, ..., 3.25. Linear mask values
+ * 0, 0.25, 0.75, 1, 1, 0.75, 0.25, 0 (neighbours clamped at the border), so
+ * the partial-volume threshold 0.5 keeps samples 2-5, where the image is
+ * 2.25, 4, 6 and 8.25, rounded to 2, 4, 6 and 8.
+ */
+START_TEST(linear_mask_and_rounding)
+{
+    size_t size[3] = {4, 1, 1};
+    double spacing[3] = {1, 1, 1}, origin[3] = {0, 0, 0}, direction[9] = {1, 0, 0, 0, 1, 0, 0,
+                                                                          0, 1};
+    const double image_values[4] = {0, 3, 7, 12}, mask_values[4] = {0, 1, 1, 0};
+    const double want_mask[8] = {0, 0, 1, 1, 1, 1, 0, 0};
+    const double want_rounded[4] = {2, 4, 6, 8}, want_raw[4] = {2.25, 4, 6, 8.25};
+    rad_volume *image, *mask, *out_image, *out_mask;
+
+    ck_assert_int_eq(rad_volume_create(size, spacing, origin, direction, &image, NULL), RAD_OK);
+    ck_assert_int_eq(rad_volume_create(size, spacing, origin, direction, &mask, NULL), RAD_OK);
+    for (int v = 0; v < 4; v++) {
+        image->data[v] = image_values[v];
+        mask->data[v] = mask_values[v];
+    }
+    for (int rounding = 0; rounding <= 1; rounding++) {
+        ri_resample_options options = {.label = 1, .spacing = {0.5, 0, 0},
+                                       .interpolator = RI_INTERP_LINEAR, .pad = 10,
+                                       .alignment = RI_GRID_CENTER,
+                                       .mask_interpolator = RI_INTERP_LINEAR,
+                                       .mask_threshold = 0.5, .round_intensities = rounding};
+        ck_assert_int_eq(ri_resample(image, mask, &options, &out_image, &out_mask, NULL),
+                         RAD_OK);
+        ck_assert_uint_eq(out_mask->size[0], 8);
+        for (int v = 0; v < 8; v++)
+            ck_assert_msg(out_mask->data[v] == want_mask[v], "mask[%d] = %g, expected %g", v,
+                          out_mask->data[v], want_mask[v]);
+        for (int v = 0; v < 4; v++) {
+            double want = rounding ? want_rounded[v] : want_raw[v];
+            /* 1e-12: two products and a sum */
+            ck_assert_msg(fabs(out_image->data[v + 2] - want) <= 1e-12,
+                          "rounding %d: image[%d] = %.15g, expected %g", rounding, v + 2,
+                          out_image->data[v + 2], want);
+        }
+        rad_volume_free(out_image);
+        rad_volume_free(out_mask);
+    }
+    rad_volume_free(image);
+    rad_volume_free(mask);
+}
+END_TEST
+
+/* Runs ri_ivh on values {0, 1, 1, 3} with the given discretisation. */
+static void ivh_case(ri_ivh_discretisation mode, int with_range, double out[7])
+{
+    const double values[4] = {0, 1, 1, 3};
+    const uint8_t mask[4] = {1, 1, 1, 1};
+    const int levels[4] = {1, 1, 1, 1};
+    ri_roi roi = {.size = {4, 1, 1}, .spacing = {1, 1, 1}, .values = values, .mask = mask,
+                  .levels = levels, .max_level = 1, .n_voxels = 4};
+    ri_settings settings;
+
+    memset(&settings, 0, sizeof settings);
+    settings.bin_width = 1;
+    settings.ivh_discretisation = mode;
+    settings.ivh_bin_width = 2;
+    settings.ivh_bin_count = 4;
+    settings.resegment_mode = RI_RESEGMENT_ABSOLUTE;
+    if (with_range) {
+        settings.n_resegment = 2;
+        settings.resegment_range[0] = 0;
+        settings.resegment_range[1] = 4;
+    }
+    ck_assert_int_eq(ri_ivh(&roi, &settings, out, NULL), RAD_OK);
+}
+
+static void check_ivh(const char *name, const double got[7], const double want[7])
+{
+    for (int f = 0; f < 7; f++)
+        /* 1e-12: sums of a few fractions */
+        ck_assert_msg(fabs(got[f] - want[f]) <= 1e-12, "%s: %s = %.15g, expected %.15g", name,
+                      ri_ivh_table.defs[f].ibsi_tag, got[f], want[f]);
+}
+
+/*
+ * IVH of {0, 1, 1, 3} by IBSI's definitions, features in the order v10, v90,
+ * i10, i90, v10 - v90, i10 - i90, auc.
+ * - none, range [0, 4]: levels 0..4, nu = 1, 0.75, 0.25, 0.25, 0,
+ *   gamma = k / 4: V10 = 0.75, V90 = 0, I10 = 4, I90 = 1,
+ *   AUC = 0.25 x (1.75 + 1 + 0.5 + 0.25) / 2 = 0.4375.
+ * - binWidth 2, range [0, 4]: bins 1, 1, 1, 2 at centres 1 and 3, G = [1, 3],
+ *   nu = 1, 0.25: V10 = V90 = 0.25, I10 = 3 + 2 (no nu <= 0.1), I90 = 3,
+ *   AUC = (1 + 0.25) / 2 = 0.625.
+ * - binCount 4, ROI range [0, 3] (width 0.75): bins 1, 2, 2, 4, nu = 1,
+ *   0.75, 0.25, 0.25, gamma = (k - 1) / 3: V10 = 0.75, V90 = 0.25,
+ *   I10 = 4 + 1, I90 = 2, AUC = (1.75 + 1 + 0.5) / 6 = 0.541666...
+ */
+START_TEST(ivh_discretisations)
+{
+    double out[7];
+
+    ivh_case(RI_IVH_NONE, 1, out);
+    check_ivh("none", out, (const double[7]){0.75, 0, 4, 1, 0.75, 3, 0.4375});
+    ivh_case(RI_IVH_BIN_WIDTH, 1, out);
+    check_ivh("binWidth", out, (const double[7]){0.25, 0.25, 5, 3, 0, 2, 0.625});
+    ivh_case(RI_IVH_BIN_COUNT, 0, out);
+    check_ivh("binCount", out, (const double[7]){0.75, 0.25, 5, 2, 0.5, 3, 3.25 / 6.0});
+}
+END_TEST
+
+/*
+ * Range re-segmentation, then outlier filtering on what it kept: a 3 x 3 x 3
+ * ROI of 25 zeros, one 100 and one 1000, range [-10, 500]. The range drops
+ * 1000; the 26 left have mean 100 / 26 and population SD 19.2, so mean + 3 SD
+ * = 61.5 drops 100 as well and the maximum is 0. Filtering before the range
+ * (SD over all 27, mean + 3 SD = 608) would have kept 100.
+ */
+START_TEST(range_then_outliers)
+{
+    size_t size[3] = {5, 5, 5};
+    double spacing[3] = {1, 1, 1}, origin[3] = {0, 0, 0}, direction[9] = {1, 0, 0, 0, 1, 0, 0,
+                                                                          0, 1};
+    rad_volume *image, *mask;
+    rad_params *params;
+    rad_features *features;
+    rad_error *error = rad_error_create();
+
+    ck_assert_int_eq(rad_volume_create(size, spacing, origin, direction, &image, NULL), RAD_OK);
+    ck_assert_int_eq(rad_volume_create(size, spacing, origin, direction, &mask, NULL), RAD_OK);
+    for (size_t k = 1; k < 4; k++)
+        for (size_t j = 1; j < 4; j++)
+            for (size_t i = 1; i < 4; i++)
+                mask->data[ri_index(mask, i, j, k)] = 1;
+    image->data[ri_index(image, 1, 1, 1)] = 100;
+    image->data[ri_index(image, 3, 3, 3)] = 1000;
+    ck_assert_int_eq(rad_params_create("pyradiomics", &params, error), RAD_OK);
+    ck_assert_int_eq(rad_params_set(params, "resegmentRange", "-10,500", error), RAD_OK);
+    ck_assert_int_eq(rad_params_set(params, "resegmentOutliers", "3", error), RAD_OK);
+    ck_assert_msg(rad_extract(params, image, mask, &features, error) == RAD_OK, "%s",
+                  rad_error_message(error));
+    size_t i = rad_features_find(features, "original_firstorder_Maximum");
+    ck_assert_uint_ne(i, (size_t)-1);
+    ck_assert_double_eq(rad_features_value(features, i), 0.0);
+    /* Shape keeps the mask before resegmentation: 27 voxels of 1 mm^3. */
+    i = rad_features_find(features, "original_shape_VoxelVolume");
+    ck_assert_uint_ne(i, (size_t)-1);
+    ck_assert_double_eq(rad_features_value(features, i), 27.0);
+    rad_features_free(features);
+
+    /* Outlier filtering alone: SD over all 27 voxels keeps 100. */
+    ck_assert_int_eq(rad_params_set(params, "resegmentRange", "none", error), RAD_OK);
+    ck_assert_int_eq(rad_extract(params, image, mask, &features, error), RAD_OK);
+    i = rad_features_find(features, "original_firstorder_Maximum");
+    ck_assert_double_eq(rad_features_value(features, i), 100.0);
+    rad_features_free(features);
+    rad_params_free(params);
+    rad_volume_free(image);
+    rad_volume_free(mask);
+    rad_error_free(error);
+}
+END_TEST
+
+/* Each new setting rejects an invalid value with RAD_ERR_PARAMETER, naming the key. */
+START_TEST(settings_validation)
+{
+    static const char *const bad[][2] = {
+        {"resampleGridAlignment", "middle"}, {"maskInterpolator", "sitkBSpline"},
+        {"maskPartialVolume", "0"},          {"maskPartialVolume", "1.5"},
+        {"resegmentOutliers", "-1"},         {"ivhDiscretisation", "bins"},
+        {"ivhBinWidth", "0"},                {"ivhBinCount", "1"},
+        {"roundIntensities", "maybe"},
+    };
+    static const char *const good[][2] = {
+        {"resampleGridAlignment", "center"}, {"maskInterpolator", "sitkLinear"},
+        {"maskPartialVolume", "0.5"},        {"resegmentOutliers", "3"},
+        {"ivhDiscretisation", "binWidth"},   {"ivhBinWidth", "2.5"},
+        {"ivhBinCount", "1000"},             {"roundIntensities", "true"},
+    };
+    rad_params *params;
+    rad_error *error = rad_error_create();
+    char buf[64];
+
+    ck_assert_int_eq(rad_params_create("pyradiomics", &params, error), RAD_OK);
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        ck_assert_int_eq(rad_params_set(params, bad[k][0], bad[k][1], error), RAD_ERR_PARAMETER);
+        ck_assert_msg(strstr(rad_error_message(error), bad[k][0]) != NULL, "%s",
+                      rad_error_message(error));
+    }
+    for (size_t k = 0; k < sizeof good / sizeof good[0]; k++) {
+        ck_assert_int_eq(rad_params_set(params, good[k][0], good[k][1], error), RAD_OK);
+        ck_assert_int_eq(rad_params_get(params, good[k][0], buf, sizeof buf, error), RAD_OK);
+        ck_assert_str_eq(buf, good[k][1]);
+    }
+    rad_params_free(params);
+    rad_error_free(error);
+}
+END_TEST
+
 START_TEST(config_a)
 {
     run_config('a');
@@ -386,6 +670,14 @@ END_TEST
 static Suite *ibsi_configs_suite(void)
 {
     Suite *suite = suite_create("ibsi_configs");
+    TCase *units = tcase_create("units");
+
+    tcase_add_test(units, center_grid_ibsi_example);
+    tcase_add_test(units, linear_mask_and_rounding);
+    tcase_add_test(units, ivh_discretisations);
+    tcase_add_test(units, range_then_outliers);
+    tcase_add_test(units, settings_validation);
+    suite_add_tcase(suite, units);
     const TTest *tests[5] = {config_a, config_b, config_c, config_d, config_e};
     const char *names[5] = {"config_a", "config_b", "config_c", "config_d", "config_e"};
 

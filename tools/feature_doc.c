@@ -164,18 +164,44 @@ int main(void)
            "NGTDM.\n");
     printf("- `ibsi`: every feature with an IBSI tag except pyradiomics' shape class (IBSI "
            "morphology replaces it), with voxelArrayShift 0, ibsiBinEdges (bins start at the "
-           "ROI minimum) and excessKurtosis. Not IBSI-compliant yet:\n"
+           "ROI minimum, or at an absolute resegmentRange's lower bound) and "
+           "excessKurtosis. Not IBSI-compliant yet:\n"
            "  - aggregations other than the ones above (2D, 2.5D, merged matrices). The "
            "settings force2D (in-plane directions) and weightingNorm (direction matrices "
-           "summed) follow pyradiomics and are not checked against IBSI's tables;\n"
-           "  - re-segmentation and outlier filtering of the ROI. The settings "
-           "resegmentRange and resegmentMode follow pyradiomics and are not checked against "
-           "IBSI's tables;\n"
-           "  - intensity rounding and ROI interpolation after resampling, and IBSI's grid "
-           "alignment;\n"
-           "  - fixed bin number discretisation. The setting binCount follows pyradiomics "
-           "and is not checked against IBSI's tables;\n"
-           "  - the IVH uses bin edges at multiples of the bin width.\n\n");
+           "summed) follow pyradiomics and are not checked against IBSI's tables.\n\n");
+    printf("## IBSI pre-processing\n\n");
+    printf("These settings give IBSI 1's pre-processing; their defaults keep pyradiomics' "
+           "behaviour. The parameter files examples/params/ibsi-1-config-{a..e}.yaml use "
+           "them for the five configurations of the IBSI 1 CT phantom, and "
+           "test_ibsi_configs.c checks every 3D feature and diagnostic value they produce "
+           "against IBSI's reference values.\n\n");
+    printf("- `resampleGridAlignment`: `corner` (default, pyradiomics: a grid around the ROI "
+           "whose first voxel corner lies on the mask's voxel corner) or `center` (IBSI: "
+           "n_b = ceil(n_a s_a / s_b) voxels per axis, the grid's centre on the image grid's "
+           "centre).\n");
+    printf("- `roundIntensities`: true rounds the interpolated intensities to the nearest "
+           "integer (IBSI, for CT); default false.\n");
+    printf("- `maskInterpolator`: `sitkNearestNeighbor` (default) or `sitkLinear`, which "
+           "interpolates the 0/1 ROI mask and keeps the voxels where it is >= "
+           "`maskPartialVolume` (default 0.5, in (0, 1]).\n");
+    printf("- `resegmentRange` with `resegmentMode: absolute` is IBSI's range "
+           "re-segmentation; `resegmentOutliers: k` (default none) then keeps the voxels "
+           "within the mean +- k population SD of the voxels the range kept (IBSI's outlier "
+           "filtering, k = 3). `resegmentMode: sigma` with range [-k, k] alone equals the "
+           "outlier filtering without a range.\n");
+    printf("- After re-segmentation the mask before it is IBSI's morphological mask, "
+           "used for shape, morphology and the GLDZM distances; the intensities of "
+           "morph_com, morph_integ_int, morph_moran_i and morph_geary_c and every other "
+           "class use the re-segmented intensity mask. resegmentShape true makes the two "
+           "masks one.\n");
+    printf("- `binCount` equals IBSI's fixed bin number discretisation on the CT phantom "
+           "configurations B, D and E.\n");
+    printf("- `ivhDiscretisation`: `texture` (default: the texture grey levels, each at its "
+           "bin's lower edge), `none` (the intensities in steps of 1 over the absolute "
+           "resegmentRange, else the ROI range: IBSI's discrete case, CT in HU), `binWidth` "
+           "(bins of `ivhBinWidth` from the range's lower bound, at their centres) or "
+           "`binCount` (`ivhBinCount` bins over the ROI range, default 1000, IVH intensities "
+           "are the bin numbers).\n\n");
     printf("## Compliance\n\n");
     printf("Each class section ends with what its tests check. IBSI tolerances are the "
            "published ones, widened to half a unit of the third significant digit where the "

@@ -844,8 +844,9 @@ static void apply_yu2021(ri_settings *s)
  * supports them: no voxelArrayShift, bins from the ROI minimum, excess
  * kurtosis, and the morph_* family in place of pyradiomics' shape class.
  * Only features with an IBSI tag are enabled. Not IBSI-compliant yet: only
- * the 3D_avg (GLCM, GLRLM) and 3D (GLSZM, GLDM, NGTDM, GLDZM) aggregations;
- * no re-segmentation range, no intensity rounding after interpolation.
+ * the 3D_avg (GLCM, GLRLM) and 3D (GLSZM, GLDM, NGTDM, GLDZM) aggregations.
+ * IBSI's interpolation, re-segmentation and IVH options are settings of
+ * their own, left at pyradiomics' defaults here.
  */
 static void apply_ibsi(ri_settings *s)
 {
