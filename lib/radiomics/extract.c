@@ -486,7 +486,7 @@ static rad_status extract_geometry(const rad_params *params, const rad_volume *i
     status = roi_prepare("original", image, mask, morph, 0, &b, error);
     if (status != RAD_OK)
         return status;
-    /* pyradiomics' shape sees one mask: the morphological one. */
+    /* pyradiomics' shape uses one mask, the morphological one. */
     ri_roi shape_roi = b.roi;
     if (b.morph_inside != NULL) {
         shape_roi.mask = b.morph_inside;

@@ -120,7 +120,8 @@ rad_status ri_ivh(const ri_roi *roi, const ri_settings *settings, double *out, r
                                            : floor((roi->values[v] - low) / bin) + 1.0;
         else
             level = floor((roi->values[v] - low) / bin) + 1.0;
-        /* Voxels beyond the range's ends count at its end levels, which keeps every nu. */
+        /* A voxel above the top level counts at it, which changes no nu. A voxel
+         * below level 1 (possible only without range resegmentation) counts at 1. */
         level = fmin(fmax(level, 1.0), levels_needed);
         volume_fraction[(size_t)level - 1] += 1.0; /* counts for now */
     }

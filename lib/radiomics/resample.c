@@ -633,10 +633,10 @@ void ri_resample_center_grid(const rad_volume *image, const double spacing[3], s
 }
 
 /*
- * The sub-box of the centre-aligned grid whose voxels can fall in the ROI
- * (label bounding box lo..hi, in image voxels, grown by one image voxel for
- * the reach of a linearly interpolated mask), grown by pad output voxels and
- * clamped to the grid. Sets the size and origin of the sub-box.
+ * Sets the size, spacing and origin of the sub-box of the centre-aligned
+ * grid whose voxels can fall in the ROI, grown by pad output voxels and
+ * clamped to the grid. The ROI's reach is the label bounding box lo..hi
+ * grown by one image voxel, the reach of a linearly interpolated mask.
  */
 static rad_status center_grid_box(const rad_volume *image, const size_t lo[3],
                                   const size_t hi[3], const double spacing[3], int pad,
@@ -687,8 +687,8 @@ static rad_status resample_mask_linear(const rad_volume *mask, double label, dou
     rad_volume_free(binary);
     /* A grid point halfway between an ROI voxel and a background voxel has the
      * fraction 0.5 in exact arithmetic, but the index mapping leaves rounding
-     * errors near 1e-15: the 1e-9 slack keeps such points, as exact arithmetic
-     * would, and makes the result independent of the sub-box's position. */
+     * errors near 1e-15. The 1e-9 slack keeps such points, as exact arithmetic
+     * would, so the result does not depend on the sub-box's position. */
     for (size_t v = 0; v < n_out; v++)
         out->data[v] = out->data[v] >= threshold - 1e-9 ? 1.0 : 0.0;
     out->integer_valued = 1;
