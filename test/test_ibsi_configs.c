@@ -601,6 +601,61 @@ START_TEST(range_then_outliers)
 }
 END_TEST
 
+/*
+ * With resegmentation, the ibsi preset on 1 and on 2 threads gives the same
+ * features: the morphological mask reaches the GLDZM and morphology in the
+ * parallel path too. The 6 x 6 x 6 ROI holds the ramp (i + 2j + 3k) mod 11
+ * with three voxels of 50 that the range [0, 20] removes.
+ */
+START_TEST(two_masks_threads_agree)
+{
+    size_t size[3] = {8, 8, 8};
+    double spacing[3] = {1, 1, 2}, origin[3] = {0, 0, 0}, direction[9] = {1, 0, 0, 0, 1, 0, 0,
+                                                                          0, 1};
+    rad_volume *image, *mask;
+    rad_features *results[2];
+    rad_error *error = rad_error_create();
+
+    ck_assert_int_eq(rad_volume_create(size, spacing, origin, direction, &image, NULL), RAD_OK);
+    ck_assert_int_eq(rad_volume_create(size, spacing, origin, direction, &mask, NULL), RAD_OK);
+    for (size_t k = 1; k < 7; k++)
+        for (size_t j = 1; j < 7; j++)
+            for (size_t i = 1; i < 7; i++) {
+                mask->data[ri_index(mask, i, j, k)] = 1;
+                image->data[ri_index(image, i, j, k)] = (double)((i + 2 * j + 3 * k) % 11);
+            }
+    image->data[ri_index(image, 3, 3, 3)] = 50;
+    image->data[ri_index(image, 1, 4, 2)] = 50;
+    image->data[ri_index(image, 6, 6, 6)] = 50;
+    for (int run = 0; run < 2; run++) {
+        rad_params *params;
+        ck_assert_int_eq(rad_params_create("ibsi", &params, error), RAD_OK);
+        ck_assert_int_eq(rad_params_set(params, "binWidth", "2", error), RAD_OK);
+        ck_assert_int_eq(rad_params_set(params, "resegmentRange", "0,20", error), RAD_OK);
+        ck_assert_int_eq(rad_params_set(params, "threads", run ? "2" : "1", error), RAD_OK);
+        ck_assert_msg(rad_extract(params, image, mask, &results[run], error) == RAD_OK, "%s",
+                      rad_error_message(error));
+        rad_params_free(params);
+    }
+    ck_assert_uint_eq(rad_features_count(results[0]), rad_features_count(results[1]));
+    for (size_t f = 0; f < rad_features_count(results[0]); f++) {
+        double a = rad_features_value(results[0], f), b = rad_features_value(results[1], f);
+        ck_assert_str_eq(rad_features_name(results[0], f), rad_features_name(results[1], f));
+        ck_assert_msg((isnan(a) && isnan(b)) || a == b, "%s: %.17g on 1 thread, %.17g on 2",
+                      rad_features_name(results[0], f), a, b);
+    }
+    /* morph_vol_approx counts the 216 voxels of the morphological mask (2 mm^3 each). */
+    size_t i = rad_features_find(results[0], "original_morph_vol_approx");
+    ck_assert_uint_ne(i, (size_t)-1);
+    ck_assert_double_eq(rad_features_value(results[0], i), 432.0);
+    rad_features_free(results[0]);
+    rad_features_free(results[1]);
+    rad_volume_free(image);
+    rad_volume_free(mask);
+    rad_error_free(error);
+}
+END_TEST
+
 /* Each new setting rejects an invalid value with RAD_ERR_PARAMETER, naming the key. */
 START_TEST(settings_validation)
 {
@@ -677,6 +732,7 @@ static Suite *ibsi_configs_suite(void)
     tcase_add_test(units, ivh_discretisations);
     tcase_add_test(units, range_then_outliers);
     tcase_add_test(units, settings_validation);
+    tcase_add_test(units, two_masks_threads_agree);
     suite_add_tcase(suite, units);
     const TTest *tests[5] = {config_a, config_b, config_c, config_d, config_e};
     const char *names[5] = {"config_a", "config_b", "config_c", "config_d", "config_e"};
