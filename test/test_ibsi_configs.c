@@ -612,6 +612,18 @@ START_TEST(range_then_outliers)
     i = rad_features_find(features, "original_firstorder_Maximum");
     ck_assert_double_eq(rad_features_value(features, i), 100.0);
     rad_features_free(features);
+
+    /* pyradiomics' resegmentMode sigma with [-3, 3] is the same filter: the
+     * mean (1100 / 27) and SD (189) of all 27 give [-526, 608]. */
+    ck_assert_int_eq(rad_params_set(params, "resegmentOutliers", "none", error), RAD_OK);
+    ck_assert_int_eq(rad_params_set(params, "resegmentRange", "-3,3", error), RAD_OK);
+    ck_assert_int_eq(rad_params_set(params, "resegmentMode", "sigma", error), RAD_OK);
+    ck_assert_int_eq(rad_extract(params, image, mask, &features, error), RAD_OK);
+    i = rad_features_find(features, "original_firstorder_Maximum");
+    ck_assert_double_eq(rad_features_value(features, i), 100.0);
+    i = rad_features_find(features, "original_firstorder_Minimum");
+    ck_assert_double_eq(rad_features_value(features, i), 0.0);
+    rad_features_free(features);
     rad_params_free(params);
     rad_volume_free(image);
     rad_volume_free(mask);
