@@ -634,7 +634,7 @@ END_TEST
 /*
  * With resegmentation, the ibsi preset on 1 and on 2 threads gives the same
  * features: the morphological mask reaches the GLDZM and morphology in the
- * parallel path too. The 6 x 6 x 6 ROI holds the ramp (i + 2j + 3k) mod 11
+ * parallel path too. The 6 x 6 x 6 ROI contains the ramp (i + 2j + 3k) mod 11
  * with three voxels of 50 that the range [0, 20] removes.
  */
 START_TEST(two_masks_threads_agree)
