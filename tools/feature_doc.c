@@ -67,7 +67,8 @@ static const char *const class_compliance[RI_CLASS_COUNT] = {
         "Through rad_extract (test_extract.c): brain1 within 1e-5.",
     [RI_CLASS_MORPHOLOGY] =
         "IBSI digital phantom: every feature of the table within IBSI's tolerance "
-        "(test_morphology.c). Not yet checked on the CT phantom configurations.",
+        "(test_morphology.c). IBSI CT phantom configurations A-E: every feature with a "
+        "consensus value (test_ibsi_configs.c).",
     [RI_CLASS_INTENSITY_HISTOGRAM] =
         "IBSI digital phantom: every feature with a consensus value (test_ibsi_families.c); "
         "a hand-computed case within 1e-12.",
@@ -75,13 +76,18 @@ static const char *const class_compliance[RI_CLASS_COUNT] = {
         "IBSI digital phantom: the 3 features (test_ibsi_families.c).",
     [RI_CLASS_IVH] =
         "IBSI digital phantom with bin width 1: every feature with a consensus value "
-        "(test_ibsi_families.c); a hand-computed case within 1e-12.",
+        "(test_ibsi_families.c); a hand-computed case within 1e-12. IBSI CT phantom "
+        "configurations A-E, one per ivhDiscretisation other than texture: every feature "
+        "with a consensus value; hand-computed cases of those discretisations within 1e-12 "
+        "(test_ibsi_configs.c).",
     [RI_CLASS_LOCAL_INTENSITY] =
         "IBSI digital phantom: both peaks (test_ibsi_families.c). Through rad_extract "
         "(test_extract.c): the crop margin lets the sphere reach voxels outside the ROI, "
         "checked against a lattice count within 1e-12 relative.",
     [RI_CLASS_GLDZM] =
-        "IBSI digital phantom: every feature, 3D (test_gldzm.c); a hand-computed case.",
+        "IBSI digital phantom: every feature, 3D (test_gldzm.c); a hand-computed case. IBSI "
+        "CT phantom configurations C-E: every feature, 3D, with distances on the "
+        "morphological mask (test_ibsi_configs.c).",
 };
 
 /* Writes text with '|' escaped, for a Markdown table cell. */
@@ -207,7 +213,11 @@ int main(void)
            "published ones, widened to half a unit of the third significant digit where the "
            "reference table rounds. pyradiomics baselines are the CSV files of pyradiomics' "
            "test data (brain1, brain2, breast1; bin width 25, original image). Kernel tests "
-           "call the feature kernel on a cropped ROI; test_extract.c runs rad_extract.\n");
+           "call the feature kernel on a cropped ROI; test_extract.c runs rad_extract. "
+           "test_ibsi_configs.c runs rad_extract on the IBSI 1 CT phantom with "
+           "examples/params/ibsi-1-config-{a..e}.yaml: every produced feature with a "
+           "reference value (every non-texture family in A-E, the 3D texture features in "
+           "C-E) lies within IBSI's tolerance.\n");
     for (size_t k = 0; k < sizeof order / sizeof order[0]; k++)
         write_class(order[k]);
     return 0;
