@@ -200,7 +200,9 @@ RAD_API void rad_params_free(rad_params *params);
  *   calling thread included, and joins them all before it returns; output,
  *   values, log messages and errors equal those of a run with 1, which
  *   starts no thread),
- *   IBSI 1's pre-processing (since 0.1; defaults keep pyradiomics'):
+ *   the box-segmentation settings of this library: boxAirThreshold,
+ *   boxMuscleMin, boxMuscleMax, boxBoneMin, boxFatMin, boxFatMax (HU),
+ *   and IBSI 1's pre-processing (since 0.1; defaults keep pyradiomics'):
  *   resampleGridAlignment (corner: pyradiomics' grid; center: IBSI's,
  *   ceil(n s / s_new) voxels per axis centred on the image grid),
  *   roundIntensities (true: interpolated intensities rounded to integers),
@@ -213,10 +215,8 @@ RAD_API void rad_params_free(rad_params *params);
  *   their centres; binCount: ivhBinCount bins, default 1000, over the ROI
  *   range). With a resegmentRange in absolute mode, ibsiBinEdges bins start
  *   at its lower bound. After resegmentation, shape, morphology and GLDZM
- *   distances use the mask before it (IBSI's morphological mask),
- *   everything else the mask after it (unless resegmentShape).
- *   and the box-segmentation settings of this library: boxAirThreshold,
- *   boxMuscleMin, boxMuscleMax, boxBoneMin, boxFatMin, boxFatMax (HU).
+ *   distances use the mask before it (IBSI's morphological mask), and
+ *   everything else the mask after it, unless resegmentShape is true.
  * Errors: RAD_ERR_PARAMETER naming the key (and the closest known key when
  * the key is unknown) or the value and the accepted range.
  */
