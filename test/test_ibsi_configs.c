@@ -8,8 +8,10 @@
  * and must lie within the published tolerance, widened where the reference
  * is rounded to 3 significant digits. A tag with no reference row is not a
  * failure. The reference rows that no produced feature covers are printed as
- * a NOTE line per family. Grid dimensions and ROI statistics after
- * interpolation (the diagnostic rows) are checked through ri_resample.
+ * a NOTE line per family. The diagnostic rows (grid dimensions and ROI
+ * statistics as read, after interpolation and after resegmentation) are
+ * checked through ri_resample and ri_resegment with the same settings.
+ * The unit cases check each pre-processing step on hand-computed values.
  */
 #include <check.h>
 #include <math.h>
@@ -187,6 +189,74 @@ static void masked_stats(const rad_volume *image, const rad_volume *mask, size_t
     *mean = *count ? sum / (double)*count : NAN;
 }
 
+/* Bounding box extent of a 0/1 mask along each axis, in voxels. */
+static void bounding_box(const rad_volume *mask, size_t extent[3])
+{
+    size_t lo[3] = {(size_t)-1, (size_t)-1, (size_t)-1}, hi[3] = {0, 0, 0}, v = 0;
+
+    for (size_t k = 0; k < mask->size[2]; k++)
+        for (size_t j = 0; j < mask->size[1]; j++)
+            for (size_t i = 0; i < mask->size[0]; i++, v++) {
+                if (mask->data[v] == 0)
+                    continue;
+                size_t ijk[3] = {i, j, k};
+                for (int a = 0; a < 3; a++) {
+                    lo[a] = ijk[a] < lo[a] ? ijk[a] : lo[a];
+                    hi[a] = ijk[a] > hi[a] ? ijk[a] : hi[a];
+                }
+            }
+    for (int a = 0; a < 3; a++)
+        extent[a] = hi[a] >= lo[a] ? hi[a] - lo[a] + 1 : 0;
+}
+
+/* Size of the whole interpolated grid along axis a (the image's without resampling). */
+static size_t size_of_grid(const ri_settings *s, const rad_volume *image, int a)
+{
+    size_t size[3];
+    double first[3], step[3];
+
+    if (!s->resample)
+        return image->size[a];
+    ri_resample_center_grid(image, s->resampled_spacing, size, first, step);
+    return size[a];
+}
+
+/* The rows int_mask_*_<stage>_roi and morph_mask_*_<stage>_roi of one step:
+ * voxel count, intensities and bounding box of the intensity mask, voxel count
+ * and bounding box of the morphological mask. */
+static int check_stage(reference_table *table, char config, const char *stage,
+                       const rad_volume *image, const rad_volume *intensity_mask,
+                       const rad_volume *morph_mask, int *compared)
+{
+    static const char axes[3] = {'x', 'y', 'z'};
+    char tag[64];
+    int failures = 0;
+    size_t count, morph_count, extent[3], morph_extent[3];
+    double mean, min, max, morph_mean, morph_min, morph_max;
+
+    masked_stats(image, intensity_mask, &count, &mean, &min, &max);
+    masked_stats(image, morph_mask, &morph_count, &morph_mean, &morph_min, &morph_max);
+    snprintf(tag, sizeof tag, "int_mask_vox_count_%s_roi", stage);
+    failures += compare(table, config, tag, (double)count, compared);
+    snprintf(tag, sizeof tag, "morph_mask_vox_count_%s_roi", stage);
+    failures += compare(table, config, tag, (double)morph_count, compared);
+    snprintf(tag, sizeof tag, "int_mask_mean_int_%s_roi", stage);
+    failures += compare(table, config, tag, mean, compared);
+    snprintf(tag, sizeof tag, "int_mask_min_int_%s_roi", stage);
+    failures += compare(table, config, tag, min, compared);
+    snprintf(tag, sizeof tag, "int_mask_max_int_%s_roi", stage);
+    failures += compare(table, config, tag, max, compared);
+    bounding_box(intensity_mask, extent);
+    bounding_box(morph_mask, morph_extent);
+    for (int a = 0; a < 3; a++) {
+        snprintf(tag, sizeof tag, "int_mask_bb_dim_%c_%s_roi", axes[a], stage);
+        failures += compare(table, config, tag, (double)extent[a], compared);
+        snprintf(tag, sizeof tag, "morph_mask_bb_dim_%c_%s_roi", axes[a], stage);
+        failures += compare(table, config, tag, (double)morph_extent[a], compared);
+    }
+    return failures;
+}
+
 /* The diagnostic rows of the interpolation step. Returns the unexpected mismatches. */
 static int check_interpolation(reference_table *table, char config, const ri_settings *s,
                                const rad_volume *image, const rad_volume *mask, int *compared)
@@ -225,32 +295,20 @@ static int check_interpolation(reference_table *table, char config, const ri_set
 
     size_t count;
     double mean, min, max;
-    masked_stats(grid_image, grid_mask, &count, &mean, &min, &max);
-    failures += compare(table, config, "int_mask_vox_count_interp_roi", (double)count, compared);
-    failures += compare(table, config, "morph_mask_vox_count_interp_roi", (double)count,
-                        compared);
-    failures += compare(table, config, "int_mask_mean_int_interp_roi", mean, compared);
-    failures += compare(table, config, "int_mask_min_int_interp_roi", min, compared);
-    failures += compare(table, config, "int_mask_max_int_interp_roi", max, compared);
+    failures += check_stage(table, config, "interp", grid_image, grid_mask, grid_mask, compared);
 
-    /* Bounding box of the interpolated ROI, in voxels. */
-    size_t lo[3] = {(size_t)-1, (size_t)-1, (size_t)-1}, hi[3] = {0, 0, 0}, v = 0;
-    for (size_t k = 0; k < grid_mask->size[2]; k++)
-        for (size_t j = 0; j < grid_mask->size[1]; j++)
-            for (size_t i = 0; i < grid_mask->size[0]; i++, v++) {
-                if (grid_mask->data[v] == 0)
-                    continue;
-                size_t ijk[3] = {i, j, k};
-                for (int a = 0; a < 3; a++) {
-                    lo[a] = ijk[a] < lo[a] ? ijk[a] : lo[a];
-                    hi[a] = ijk[a] > hi[a] ? ijk[a] : hi[a];
-                }
-            }
-    for (int a = 0; a < 3; a++) {
-        snprintf(tag, sizeof tag, "int_mask_bb_dim_%c_interp_roi", axes[a]);
-        failures += compare(table, config, tag, (double)(hi[a] - lo[a] + 1), compared);
-        snprintf(tag, sizeof tag, "morph_mask_bb_dim_%c_interp_roi", axes[a]);
-        failures += compare(table, config, tag, (double)(hi[a] - lo[a] + 1), compared);
+    /* After resegmentation: the morphological mask is the interpolated one. */
+    if (s->n_resegment > 0 || s->resegment_outliers > 0) {
+        rad_volume *resegmented = NULL;
+        ck_assert_int_eq(ri_resegment(s, grid_image, grid_mask, &resegmented, NULL), RAD_OK);
+        failures += check_stage(table, config, "reseg", grid_image, resegmented, grid_mask,
+                                compared);
+        for (int a = 0; a < 3; a++) {
+            snprintf(tag, sizeof tag, "int_mask_dim_%c_reseg_roi", axes[a]);
+            failures += compare(table, config, tag, (double)size_of_grid(s, image, a),
+                                compared);
+        }
+        rad_volume_free(resegmented);
     }
     rad_volume_free(grid_image);
     rad_volume_free(grid_mask);

@@ -949,10 +949,8 @@ static rad_status filter_outliers(const ri_settings *s, const rad_volume *image,
     return RAD_OK;
 }
 
-/* Resegmentation by resegmentRange, then outlier filtering by
- * resegmentOutliers, each when set. *out is a new 0/1 mask. */
-static rad_status resegment(const ri_settings *s, const rad_volume *image,
-                            const rad_volume *mask, rad_volume **out, rad_error *error)
+rad_status ri_resegment(const ri_settings *s, const rad_volume *image, const rad_volume *mask,
+                        rad_volume **out, rad_error *error)
 {
     rad_volume *result = NULL;
     rad_status status;
@@ -1029,7 +1027,7 @@ rad_status rad_extract(const rad_params *params, const rad_volume *image,
         goto fail;
     /* Resegmentation follows resampling and precedes the filters, as in pyradiomics. */
     if (s->n_resegment > 0 || s->resegment_outliers > 0) {
-        status = resegment(s, grid_image, grid_mask, &resegmented, error);
+        status = ri_resegment(s, grid_image, grid_mask, &resegmented, error);
         if (status != RAD_OK)
             goto fail;
         status = check_roi(params, resegmented, error);

@@ -337,6 +337,15 @@ rad_status ri_crop_to_mask(const rad_volume *image, const rad_volume *mask, doub
                            int pad, rad_volume **image_out, rad_volume **mask_out,
                            rad_error *error);
 
+/*
+ * Resegments the 0/1 mask on image by resegmentRange, then by
+ * resegmentOutliers, each when set (extract.c). *out is a new 0/1 mask.
+ * Errors: RAD_ERR_EMPTY_ROI when fewer than 2 voxels are left,
+ * RAD_ERR_NO_MEMORY.
+ */
+rad_status ri_resegment(const ri_settings *s, const rad_volume *image, const rad_volume *mask,
+                        rad_volume **out, rad_error *error);
+
 /* ------------------------------------------------------------------ */
 /* Filters (wavelet.c)                                                  */
 
