@@ -385,6 +385,7 @@ static rad_status separate_slices(const ri_roi *roi, int axis, separated_slices 
     b->roi.values = b->values;
     b->roi.mask = b->mask;
     b->roi.levels = b->levels;
+    b->roi.morph_mask = NULL; /* laid out for the old box; these kernels do not read it */
     return RAD_OK;
 }
 

@@ -437,8 +437,9 @@ typedef struct ri_roi {
     int max_level;           /* largest level in the ROI (pyradiomics' Ng) */
     size_t n_voxels;         /* voxels inside the ROI */
     const uint8_t *morph_mask; /* IBSI's morphological mask on the same box when it differs
-                                * from mask (the intensity mask), else NULL; morphology
-                                * and GLDZM distances use it */
+                                * from mask (the intensity mask), else NULL. Morphology
+                                * and GLDZM distances use it. Code that copies an ri_roi
+                                * onto another box must rebuild it or set it NULL. */
 } ri_roi;
 
 /*
