@@ -297,7 +297,7 @@ check-valgrind: deps
 # under ASan, 1.6 under valgrind), and 4 to 5 minutes in all when a changed
 # header rebuilds both trees.
 VALGRIND_SLOW     := test_box test_logreg test_model test_pyradiomics_baselines test_roc_extra \
-                     test_wavelet
+                     test_wavelet test_ibsi_configs
 VALGRIND_FAST     := $(filter-out $(VALGRIND_SLOW),$(TEST_SRCS:test/%.c=%))
 SANITIZER_SCRIPTS := $(filter-out test/abi_check.sh,$(sort $(wildcard test/*.sh)))
 

@@ -161,8 +161,9 @@ typedef void (*rad_log_fn)(rad_log_level level, const char *message, void *user)
  *                 ngtdm, morph, ih, stat, ivh, loc, gldzm; voxelArrayShift 0,
  *                 ibsiBinEdges and excessKurtosis on. Not IBSI-compliant yet:
  *                 aggregations other than GLCM/GLRLM 3D_avg and the others'
- *                 3D; re-segmentation; intensity rounding after
- *                 interpolation; IVH intensities use pyradiomics' bin edges.
+ *                 3D. IBSI's pre-processing needs the settings below
+ *                 (resampleGridAlignment ... ivhDiscretisation), which the
+ *                 preset leaves at pyradiomics' defaults.
  * NULL means "pyradiomics". Errors: RAD_ERR_PARAMETER for an unknown preset.
  */
 RAD_API rad_status rad_params_create(const char *preset, rad_params **out, rad_error *error);
@@ -205,8 +206,23 @@ RAD_API void rad_params_free(rad_params *params);
  *   calling thread included, and joins them all before it returns; output,
  *   values, log messages and errors equal those of a run with 1, which
  *   starts no thread),
- *   and the box-segmentation settings of this library: boxAirThreshold,
- *   boxMuscleMin, boxMuscleMax, boxBoneMin, boxFatMin, boxFatMax (HU).
+ *   the box-segmentation settings of this library: boxAirThreshold,
+ *   boxMuscleMin, boxMuscleMax, boxBoneMin, boxFatMin, boxFatMax (HU),
+ *   and IBSI 1's pre-processing (since 0.1; defaults keep pyradiomics'):
+ *   resampleGridAlignment (corner: pyradiomics' grid; center: IBSI's,
+ *   ceil(n s / s_new) voxels per axis centred on the image grid),
+ *   roundIntensities (true: interpolated intensities rounded to integers),
+ *   maskInterpolator (sitkNearestNeighbor, or sitkLinear with the ROI where
+ *   the interpolated mask is >= maskPartialVolume, default 0.5),
+ *   resegmentOutliers (k: after resegmentRange, keep the ROI voxels within
+ *   mean +- k population SD; "none" turns it off), ivhDiscretisation
+ *   (texture: the texture grey levels; none: the intensities in steps of 1;
+ *   binWidth: bins of ivhBinWidth from the resegmentRange lower bound, at
+ *   their centres; binCount: ivhBinCount bins, default 1000, over the ROI
+ *   range). With a resegmentRange in absolute mode, ibsiBinEdges bins start
+ *   at its lower bound. After resegmentation, shape, morphology and GLDZM
+ *   distances use the mask before it (IBSI's morphological mask), and
+ *   everything else the mask after it, unless resegmentShape is true.
  * Errors: RAD_ERR_PARAMETER naming the key (and the closest known key when
  * the key is unknown) or the value and the accepted range.
  */

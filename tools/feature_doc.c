@@ -72,7 +72,8 @@ static const char *const class_compliance[RI_CLASS_COUNT] = {
         "Through rad_extract (test_extract.c): brain1 within 1e-5.",
     [RI_CLASS_MORPHOLOGY] =
         "IBSI digital phantom: every feature of the table within IBSI's tolerance "
-        "(test_morphology.c). Not yet checked on the CT phantom configurations.",
+        "(test_morphology.c). IBSI CT phantom configurations A-E: every feature with a "
+        "consensus value (test_ibsi_configs.c).",
     [RI_CLASS_INTENSITY_HISTOGRAM] =
         "IBSI digital phantom: every feature with a consensus value (test_ibsi_families.c); "
         "a hand-computed case within 1e-12.",
@@ -80,14 +81,18 @@ static const char *const class_compliance[RI_CLASS_COUNT] = {
         "IBSI digital phantom: the 3 features (test_ibsi_families.c).",
     [RI_CLASS_IVH] =
         "IBSI digital phantom with bin width 1: every feature with a consensus value "
-        "(test_ibsi_families.c); a hand-computed case within 1e-12.",
+        "(test_ibsi_families.c); a hand-computed case within 1e-12. IBSI CT phantom "
+        "configurations A-E, one per ivhDiscretisation other than texture: every feature "
+        "with a consensus value; hand-computed cases of those discretisations within 1e-12 "
+        "(test_ibsi_configs.c).",
     [RI_CLASS_LOCAL_INTENSITY] =
         "IBSI digital phantom: both peaks (test_ibsi_families.c). Through rad_extract "
         "(test_extract.c): the crop margin lets the sphere reach voxels outside the ROI, "
         "checked against a lattice count within 1e-12 relative.",
     [RI_CLASS_GLDZM] =
         "IBSI digital phantom: every feature, 3D (test_gldzm.c), 2D and 2.5D "
-        "(test_aggregation.c); a hand-computed case.",
+        "(test_aggregation.c); a hand-computed case. IBSI CT phantom configurations A-E: "
+        "every feature with distances on the morphological mask (test_ibsi_configs.c).",
 };
 
 /* Writes text with '|' escaped, for a Markdown table cell. */
@@ -192,18 +197,44 @@ int main(void)
            "NGTDM.\n");
     printf("- `ibsi`: every feature with an IBSI tag except pyradiomics' shape class (IBSI "
            "morphology replaces it), with voxelArrayShift 0, ibsiBinEdges (bins start at the "
-           "ROI minimum) and excessKurtosis; add textureAggregation for the 2D, 2.5D and "
-           "merged methods. Not IBSI-compliant yet:\n"
-           "  - the settings force2D (in-plane directions) and weightingNorm (direction "
-           "matrices summed) follow pyradiomics and are not checked against IBSI's tables;\n"
-           "  - re-segmentation and outlier filtering of the ROI. The settings "
-           "resegmentRange and resegmentMode follow pyradiomics and are not checked against "
-           "IBSI's tables;\n"
-           "  - intensity rounding and ROI interpolation after resampling, and IBSI's grid "
-           "alignment;\n"
-           "  - fixed bin number discretisation. The setting binCount follows pyradiomics "
-           "and is not checked against IBSI's tables;\n"
-           "  - the IVH uses bin edges at multiples of the bin width.\n\n");
+           "ROI minimum, or at an absolute resegmentRange's lower bound) and "
+           "excessKurtosis; add textureAggregation for the 2D, 2.5D and merged methods. "
+           "The settings force2D (in-plane directions) and weightingNorm (direction "
+           "matrices summed) follow pyradiomics and are not checked against IBSI's "
+           "tables.\n\n");
+    printf("## IBSI pre-processing\n\n");
+    printf("These settings give IBSI 1's pre-processing; their defaults keep pyradiomics' "
+           "behaviour. The parameter files examples/params/ibsi-1-config-{a..e}.yaml use "
+           "them for the five configurations of the IBSI 1 CT phantom, and "
+           "test_ibsi_configs.c checks every 3D feature and diagnostic value they produce "
+           "against IBSI's reference values.\n\n");
+    printf("- `resampleGridAlignment`: `corner` (default, pyradiomics: a grid around the ROI "
+           "whose first voxel corner lies on the mask's voxel corner) or `center` (IBSI: "
+           "n_b = ceil(n_a s_a / s_b) voxels per axis, the grid's centre on the image grid's "
+           "centre).\n");
+    printf("- `roundIntensities`: true rounds the interpolated intensities to the nearest "
+           "integer (IBSI, for CT); default false.\n");
+    printf("- `maskInterpolator`: `sitkNearestNeighbor` (default) or `sitkLinear`, which "
+           "interpolates the 0/1 ROI mask and keeps the voxels where it is >= "
+           "`maskPartialVolume` (default 0.5, in (0, 1]).\n");
+    printf("- `resegmentRange` with `resegmentMode: absolute` is IBSI's range "
+           "re-segmentation; `resegmentOutliers: k` (default none) then keeps the voxels "
+           "within the mean +- k population SD of the voxels the range kept (IBSI's outlier "
+           "filtering, k = 3). `resegmentMode: sigma` with range [-k, k] alone equals the "
+           "outlier filtering without a range.\n");
+    printf("- After re-segmentation the mask before it is IBSI's morphological mask, "
+           "used for shape, morphology and the GLDZM distances; the intensities of "
+           "morph_com, morph_integ_int, morph_moran_i and morph_geary_c and every other "
+           "class use the re-segmented intensity mask. resegmentShape true makes the two "
+           "masks one.\n");
+    printf("- `binCount` equals IBSI's fixed bin number discretisation on the CT phantom "
+           "configurations B, D and E.\n");
+    printf("- `ivhDiscretisation`: `texture` (default: the texture grey levels, each at its "
+           "bin's lower edge), `none` (the intensities in steps of 1 over the absolute "
+           "resegmentRange, else the ROI range: IBSI's discrete case, CT in HU), `binWidth` "
+           "(bins of `ivhBinWidth` from the range's lower bound, at their centres) or "
+           "`binCount` (`ivhBinCount` bins over the ROI range, default 1000, IVH intensities "
+           "are the bin numbers).\n\n");
     printf("## Compliance\n\n");
     printf("[compliance.md](compliance.md) gives, per feature, the agreement measured "
            "through rad_extract with the IBSI digital phantom, the IBSI CT phantom "
@@ -212,7 +243,11 @@ int main(void)
            "published ones, widened to half a unit of the third significant digit where the "
            "reference table rounds. pyradiomics baselines are the CSV files of pyradiomics' "
            "test data (brain1, brain2, breast1; bin width 25, original image). Kernel tests "
-           "call the feature kernel on a cropped ROI; test_extract.c runs rad_extract.\n");
+           "call the feature kernel on a cropped ROI; test_extract.c runs rad_extract. "
+           "test_ibsi_configs.c runs rad_extract on the IBSI 1 CT phantom with "
+           "examples/params/ibsi-1-config-{a..e}.yaml: every produced feature with a "
+           "reference value (every non-texture family in A-E, the 3D texture features in "
+           "C-E) lies within IBSI's tolerance.\n");
     for (size_t k = 0; k < sizeof order / sizeof order[0]; k++)
         write_class(order[k]);
     return 0;

@@ -27,6 +27,7 @@ size_t ri_roi_slice(const ri_roi *roi, size_t z, ri_roi *slice)
     slice->values = roi->values != NULL ? roi->values + z * plane : NULL;
     slice->mask = roi->mask + z * plane;
     slice->levels = roi->levels + z * plane;
+    slice->morph_mask = roi->morph_mask != NULL ? roi->morph_mask + z * plane : NULL;
     slice->n_voxels = 0;
     for (size_t v = 0; v < plane; v++)
         slice->n_voxels += slice->mask[v] != 0;

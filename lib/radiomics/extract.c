@@ -216,32 +216,61 @@ static int class_enabled(const ri_settings *s, ri_feature_class c)
 typedef struct roi_buffers {
     rad_volume *image, *mask;
     uint8_t *inside;
+    rad_volume *morph;      /* morphological mask on the same box, when one was given */
+    uint8_t *morph_inside;
     ri_roi roi;
 } roi_buffers;
 
 static void roi_buffers_free(roi_buffers *b)
 {
     free(b->inside);
+    free(b->morph_inside);
+    rad_volume_free(b->morph);
     rad_volume_free(b->image);
     rad_volume_free(b->mask);
     memset(b, 0, sizeof *b);
 }
 
-/* Crops image and mask to the ROI's bounding box grown by margin voxels and
- * fills b->roi (no levels yet). */
+/*
+ * Crops image and mask to the ROI's bounding box grown by margin voxels and
+ * fills b->roi (no levels yet). With a morphological mask morph (IBSI's mask
+ * before re-segmentation, a superset of mask), the box is that of morph, and
+ * b->roi.morph_mask receives morph on that box.
+ */
 static rad_status roi_prepare(const char *image_type, const rad_volume *image,
-                              const rad_volume *mask, int margin, roi_buffers *b,
-                              rad_error *error)
+                              const rad_volume *mask, const rad_volume *morph, int margin,
+                              roi_buffers *b, rad_error *error)
 {
     rad_status status;
     size_t n;
 
     memset(b, 0, sizeof *b);
-    status = ri_crop_to_mask(image, mask, 1.0, margin, &b->image, &b->mask, error);
-    if (status != RAD_OK)
+    if (morph != NULL) {
+        rad_volume *unused = NULL;
+        /* Cropping mask "as an image" with morph's box keeps both on one grid. */
+        status = ri_crop_to_mask(image, morph, 1.0, margin, &b->image, &b->morph, error);
+        if (status == RAD_OK)
+            status = ri_crop_to_mask(mask, morph, 1.0, margin, &b->mask, &unused, error);
+        rad_volume_free(unused);
+    } else {
+        status = ri_crop_to_mask(image, mask, 1.0, margin, &b->image, &b->mask, error);
+    }
+    if (status != RAD_OK) {
+        roi_buffers_free(b);
         return status;
+    }
     n = ri_voxel_count(b->image);
     b->inside = malloc(n);
+    if (morph != NULL) {
+        b->morph_inside = malloc(n);
+        if (b->morph_inside == NULL) {
+            roi_buffers_free(b);
+            return ri_fail(error, RAD_ERR_NO_MEMORY, "out of memory extracting %s", image_type);
+        }
+        for (size_t v = 0; v < n; v++)
+            b->morph_inside[v] = b->morph->data[v] != 0;
+        b->roi.morph_mask = b->morph_inside;
+    }
     if (b->inside == NULL) {
         roi_buffers_free(b);
         return ri_fail(error, RAD_ERR_NO_MEMORY, "out of memory extracting %s", image_type);
@@ -272,6 +301,7 @@ typedef struct roi_box {
     size_t size[3];
     double spacing[3];
     uint8_t *inside;   /* size[0]*size[1]*size[2] flags, 1 inside the ROI */
+    uint8_t *morph_inside; /* the morphological mask's flags, or NULL without one */
     size_t n_voxels;   /* voxels inside the ROI */
 } roi_box;
 
@@ -286,6 +316,7 @@ typedef struct roi_levels {
 static void roi_box_free(roi_box *box)
 {
     free(box->inside);
+    free(box->morph_inside);
     memset(box, 0, sizeof *box);
 }
 
@@ -296,12 +327,19 @@ static void roi_levels_free(roi_levels *lv)
     memset(lv, 0, sizeof *lv);
 }
 
-/* Sets box to the bounding box of the non-zero voxels of mask and copies the
- * mask inside it. Fails with RAD_ERR_EMPTY_ROI when mask has no such voxel. */
-static rad_status roi_box_init(const rad_volume *mask, roi_box *box, rad_error *error)
+/*
+ * Sets box to the bounding box of the non-zero voxels of mask and copies the
+ * mask inside it. With a morphological mask morph (IBSI's mask before
+ * re-segmentation, a superset of mask on the same grid), the box is that of
+ * morph and box->morph_inside receives morph inside it. Fails with
+ * RAD_ERR_EMPTY_ROI when the mask that sets the box has no such voxel.
+ */
+static rad_status roi_box_init(const rad_volume *mask, const rad_volume *morph, roi_box *box,
+                               rad_error *error)
 {
+    const rad_volume *outer = morph != NULL ? morph : mask;
     size_t hi[3] = {0, 0, 0}, n = 0;
-    size_t nx = mask->size[0], ny = mask->size[1], nz = mask->size[2];
+    size_t nx = outer->size[0], ny = outer->size[1], nz = outer->size[2];
     int found = 0;
 
     memset(box, 0, sizeof *box);
@@ -312,7 +350,7 @@ static rad_status roi_box_init(const rad_volume *mask, roi_box *box, rad_error *
      * and last ROI voxel are skipped. */
     for (size_t k = 0; k < nz; k++)
         for (size_t j = 0; j < ny; j++) {
-            const double *row = mask->data + nx * (j + ny * k);
+            const double *row = outer->data + nx * (j + ny * k);
             size_t first = 0, last = nx;
 
             while (first < nx && row[first] == 0)
@@ -336,21 +374,35 @@ static rad_status roi_box_init(const rad_volume *mask, roi_box *box, rad_error *
         box->size[a] = hi[a] - box->lo[a] + 1;
     memcpy(box->spacing, mask->spacing, sizeof box->spacing);
     box->inside = malloc(box->size[0] * box->size[1] * box->size[2]);
-    if (box->inside == NULL)
+    if (morph != NULL)
+        box->morph_inside = malloc(box->size[0] * box->size[1] * box->size[2]);
+    if (box->inside == NULL || (morph != NULL && box->morph_inside == NULL)) {
+        roi_box_free(box);
         return ri_fail(error, RAD_ERR_NO_MEMORY, "out of memory for a ROI box of %zu x %zu x %zu",
                        box->size[0], box->size[1], box->size[2]);
+    }
     for (size_t k = 0; k < box->size[2]; k++)
         for (size_t j = 0; j < box->size[1]; j++) {
-            const double *row = mask->data + ri_index(mask, box->lo[0], box->lo[1] + j,
-                                                      box->lo[2] + k);
+            size_t at = ri_index(mask, box->lo[0], box->lo[1] + j, box->lo[2] + k);
+            const double *row = mask->data + at;
             uint8_t *to = box->inside + box->size[0] * (j + box->size[1] * k);
 
             for (size_t i = 0; i < box->size[0]; i++) {
                 to[i] = row[i] != 0;
                 n += to[i];
             }
+            if (morph != NULL) {
+                uint8_t *to_morph = box->morph_inside + box->size[0] * (j + box->size[1] * k);
+
+                for (size_t i = 0; i < box->size[0]; i++)
+                    to_morph[i] = morph->data[at + i] != 0;
+            }
         }
     box->n_voxels = n;
+    if (n == 0) {
+        roi_box_free(box);
+        return ri_fail(error, RAD_ERR_EMPTY_ROI, "the re-segmented mask has no ROI voxel");
+    }
     return RAD_OK;
 }
 
@@ -386,24 +438,29 @@ static rad_status roi_levels_crop(const char *image_type, const rad_volume *imag
     memcpy(lv->roi.spacing, box->spacing, sizeof lv->roi.spacing);
     lv->roi.values = lv->values;
     lv->roi.mask = box->inside;
+    lv->roi.morph_mask = box->morph_inside;
     lv->roi.levels = lv->levels;
     lv->roi.n_voxels = box->n_voxels;
     return RAD_OK;
 }
 
 /*
- * IBSI 1's fixed bin size discretisation: level = floor((x - min) / w) + 1
- * with min the ROI minimum, so the bin edges start at min (pyradiomics'
- * edges are multiples of w). Outputs as ri_discretize_bin_width.
+ * IBSI 1's fixed bin size discretisation: level = floor((x - min) / w) + 1,
+ * so the bin edges start at min (pyradiomics' edges are multiples of w).
+ * min is lower_bound, the lower bound of the re-segmentation range, or the
+ * ROI minimum when lower_bound is -INFINITY or above that minimum. Outputs
+ * as ri_discretize_bin_width.
  */
 static void discretize_from_minimum(const double *values, const uint8_t *mask, size_t n,
-                                    double bin_width, int *levels, int *max_level,
-                                    int *n_present)
+                                    double bin_width, double lower_bound, int *levels,
+                                    int *max_level, int *n_present)
 {
-    double min = INFINITY;
+    double min = isinf(lower_bound) ? INFINITY : lower_bound;
     int top = 0, present = 0;
     unsigned char *seen;
 
+    /* A filtered image can go below the range's bound: then the ROI minimum
+     * is the start, so that every level stays >= 1. */
     for (size_t v = 0; v < n; v++)
         if (mask[v] && values[v] < min)
             min = values[v];
@@ -484,6 +541,7 @@ static rad_status separate_slices(const ri_roi *roi, int axis, separated_slices 
     b->roi.values = b->values;
     b->roi.mask = b->mask;
     b->roi.levels = b->levels;
+    b->roi.morph_mask = NULL; /* laid out for the old box; these kernels do not read it */
     return RAD_OK;
 }
 
@@ -593,8 +651,8 @@ static int is_geometry_class(int c)
  * pyradiomics computes shape whatever the image types.
  */
 static rad_status extract_geometry(const rad_params *params, const rad_volume *image,
-                                   const rad_volume *mask, rad_features *features,
-                                   rad_error *error)
+                                   const rad_volume *mask, const rad_volume *morph,
+                                   rad_features *features, rad_error *error)
 {
     const ri_settings *s = &params->s;
     roi_buffers b;
@@ -602,12 +660,22 @@ static rad_status extract_geometry(const rad_params *params, const rad_volume *i
 
     if (!class_enabled(s, RI_CLASS_SHAPE) && !class_enabled(s, RI_CLASS_MORPHOLOGY))
         return RAD_OK;
-    status = roi_prepare("original", image, mask, 0, &b, error);
+    status = roi_prepare("original", image, mask, morph, 0, &b, error);
     if (status != RAD_OK)
         return status;
+    /* pyradiomics' shape uses one mask, the morphological one. */
+    ri_roi shape_roi = b.roi;
+    if (b.morph_inside != NULL) {
+        shape_roi.mask = b.morph_inside;
+        shape_roi.morph_mask = NULL;
+        shape_roi.n_voxels = 0;
+        for (size_t v = 0; v < ri_voxel_count(b.image); v++)
+            shape_roi.n_voxels += b.morph_inside[v];
+    }
     for (int c = 0; c < RI_CLASS_COUNT && status == RAD_OK; c++)
         if (is_geometry_class(c) && class_enabled(s, (ri_feature_class)c))
-            status = run_class(params, "original", (ri_feature_class)c, &b.roi, features, error);
+            status = run_class(params, "original", (ri_feature_class)c,
+                               c == RI_CLASS_SHAPE ? &shape_roi : &b.roi, features, error);
     roi_buffers_free(&b);
     return status;
 }
@@ -629,8 +697,9 @@ static rad_status discretize_roi(const ri_settings *s, const char *image_type,
         ri_discretize_bin_count(lv->values, box->inside, n, s->bin_count, lv->levels,
                                 &lv->roi.max_level, n_present);
     else if (s->ibsi_bin_edges)
-        discretize_from_minimum(lv->values, box->inside, n, s->bin_width, lv->levels,
-                                &lv->roi.max_level, n_present);
+        discretize_from_minimum(lv->values, box->inside, n, s->bin_width,
+                                ri_resegment_lower_bound(s), lv->levels, &lv->roi.max_level,
+                                n_present);
     else
         ri_discretize_bin_width(lv->values, box->inside, n, s->bin_width, lv->levels,
                                 &lv->roi.max_level, n_present);
@@ -679,8 +748,8 @@ static rad_status extract_image_type(const rad_params *params, const char *image
             continue;
         if (c == RI_CLASS_LOCAL_INTENSITY) {
             /* The 1 cm^3 spheres reach voxels outside the ROI: crop with a margin. */
-            status = roi_prepare(image_type, image, mask, local_intensity_margin(image->spacing),
-                                 &wide, error);
+            status = roi_prepare(image_type, image, mask, NULL,
+                                 local_intensity_margin(image->spacing), &wide, error);
             if (status != RAD_OK)
                 goto done;
             roi = &wide.roi;
@@ -704,8 +773,8 @@ done:
  * memory, and each band is freed once its features are computed.
  */
 static rad_status extract_types_serial(const rad_params *params, const rad_volume *image,
-                                       rad_volume **mask, rad_features *features,
-                                       rad_error *error)
+                                       rad_volume **mask, rad_volume **morph,
+                                       rad_features *features, rad_error *error)
 {
     const ri_settings *s = &params->s;
     rad_volume *bands[RI_WAVELET_BANDS] = {NULL};
@@ -715,9 +784,11 @@ static rad_status extract_types_serial(const rad_params *params, const rad_volum
     rad_status status;
 
     memset(&lv, 0, sizeof lv);
-    status = roi_box_init(*mask, &box, error);
+    status = roi_box_init(*mask, *morph, &box, error);
     if (status != RAD_OK)
         return status;
+    rad_volume_free(*morph);
+    *morph = NULL;
     if (!class_enabled(s, RI_CLASS_LOCAL_INTENSITY)) {
         rad_volume_free(*mask);
         *mask = NULL;
@@ -779,6 +850,20 @@ static rad_status prepare_grid(const rad_params *params, const rad_volume *image
         int margin = local_intensity_margin(spacing);
         if (margin > pad)
             pad = margin;
+    }
+    if (s->resample && (s->grid_alignment != RI_GRID_CORNER || s->round_intensities ||
+                        s->mask_interpolator != RI_INTERP_NEAREST)) {
+        ri_resample_options options = {
+            .label = s->label,
+            .interpolator = s->interpolator,
+            .pad = pad,
+            .alignment = s->grid_alignment,
+            .mask_interpolator = s->mask_interpolator,
+            .mask_threshold = s->mask_partial_volume,
+            .round_intensities = s->round_intensities,
+        };
+        memcpy(options.spacing, s->resampled_spacing, sizeof options.spacing);
+        return ri_resample(image, mask, &options, image_out, mask_out, error);
     }
     if (s->resample)
         return ri_resample_pyradiomics(image, mask, s->label, s->resampled_spacing,
@@ -906,7 +991,7 @@ static rad_status class_task(void *context, size_t index)
     memset(&wide, 0, sizeof wide);
     if (job->c == RI_CLASS_LOCAL_INTENSITY) {
         const rad_volume *image = job->type->image;
-        job->status = roi_prepare(job->type->name, image, x->mask,
+        job->status = roi_prepare(job->type->name, image, x->mask, NULL,
                                   local_intensity_margin(image->spacing), &wide, &job->error);
         if (job->status != RAD_OK)
             return job->status;
@@ -932,8 +1017,8 @@ static rad_status report_task_error(const rad_error *task_error, rad_error *erro
  * that of the first failed step in that order.
  */
 static rad_status extract_types_parallel(const rad_params *params, const rad_volume *image,
-                                         const rad_volume *mask, rad_features *features,
-                                         rad_error *error)
+                                         const rad_volume *mask, const rad_volume *morph,
+                                         rad_features *features, rad_error *error)
 {
     const ri_settings *s = &params->s;
     rad_volume *bands[RI_WAVELET_BANDS] = {NULL};
@@ -947,7 +1032,7 @@ static rad_status extract_types_parallel(const rad_params *params, const rad_vol
     size_t n_types = 0, n_prepared, n_classes = 0, first_failed_class;
 
     memset(types, 0, sizeof types);
-    status = roi_box_init(mask, &box, error);
+    status = roi_box_init(mask, morph, &box, error);
     if (status != RAD_OK)
         return status;
     if (s->original_enabled)
@@ -1071,12 +1156,78 @@ static rad_status resegment_mask(const ri_settings *s, const rad_volume *image,
     return RAD_OK;
 }
 
+/*
+ * IBSI's intensity outlier filtering on the 0/1 mask in place: keeps the ROI
+ * voxels within the ROI mean +- k population SD, with k =
+ * resegmentOutliers. It runs after resegmentRange, on the voxels that range
+ * kept, so with both set the SD is that of the range-resegmented ROI (the
+ * IBSI 1 CT phantom's configuration E reference values need this order).
+ */
+static rad_status filter_outliers(const ri_settings *s, const rad_volume *image,
+                                  rad_volume *mask, rad_error *error)
+{
+    size_t n = ri_voxel_count(mask), count = 0, kept = 0;
+    double sum = 0, squares = 0, mean, sd, lower, upper;
+
+    for (size_t v = 0; v < n; v++)
+        if (mask->data[v] != 0) {
+            sum += image->data[v];
+            count++;
+        }
+    if (count == 0)
+        return ri_fail(error, RAD_ERR_EMPTY_ROI, "outlier filtering: the ROI is empty");
+    mean = sum / (double)count;
+    for (size_t v = 0; v < n; v++)
+        if (mask->data[v] != 0)
+            squares += (image->data[v] - mean) * (image->data[v] - mean);
+    sd = sqrt(squares / (double)count);
+    lower = mean - s->resegment_outliers * sd;
+    upper = mean + s->resegment_outliers * sd;
+    for (size_t v = 0; v < n; v++) {
+        if (mask->data[v] == 0)
+            continue;
+        if (image->data[v] < lower || image->data[v] > upper)
+            mask->data[v] = 0;
+        else
+            kept++;
+    }
+    if (kept <= 1)
+        return ri_fail(error, RAD_ERR_EMPTY_ROI,
+                       "outlier filtering to [%g, %g] kept %zu of %zu ROI voxels; at least 2 "
+                       "are needed (raise resegmentOutliers)", lower, upper, kept, count);
+    return RAD_OK;
+}
+
+rad_status ri_resegment(const ri_settings *s, const rad_volume *image, const rad_volume *mask,
+                        rad_volume **out, rad_error *error)
+{
+    rad_volume *result = NULL;
+    rad_status status;
+
+    if (s->n_resegment > 0) {
+        status = resegment_mask(s, image, mask, &result, error);
+    } else {
+        size_t n = ri_voxel_count(mask);
+        status = ri_volume_like(mask, &result, error);
+        for (size_t v = 0; status == RAD_OK && v < n; v++)
+            result->data[v] = mask->data[v] != 0;
+    }
+    if (status == RAD_OK && s->resegment_outliers > 0)
+        status = filter_outliers(s, image, result, error);
+    if (status != RAD_OK) {
+        rad_volume_free(result);
+        return status;
+    }
+    *out = result;
+    return RAD_OK;
+}
+
 rad_status rad_extract(const rad_params *params, const rad_volume *image,
                        const rad_volume *mask, rad_features **out, rad_error *error)
 {
     rad_volume *resegmented = NULL;
     const ri_settings *s;
-    rad_volume *work = NULL, *grid_image = NULL, *grid_mask = NULL;
+    rad_volume *work = NULL, *grid_image = NULL, *grid_mask = NULL, *morph_mask = NULL;
     rad_features *features = NULL;
     rad_status status;
 
@@ -1125,8 +1276,8 @@ rad_status rad_extract(const rad_params *params, const rad_volume *image,
     if (status != RAD_OK)
         goto fail;
     /* Resegmentation follows resampling and precedes the filters, as in pyradiomics. */
-    if (s->n_resegment > 0) {
-        status = resegment_mask(s, grid_image, grid_mask, &resegmented, error);
+    if (s->n_resegment > 0 || s->resegment_outliers > 0) {
+        status = ri_resegment(s, grid_image, grid_mask, &resegmented, error);
         if (status != RAD_OK)
             goto fail;
         status = check_roi(params, resegmented, error);
@@ -1134,27 +1285,37 @@ rad_status rad_extract(const rad_params *params, const rad_volume *image,
             goto fail;
     }
 
-    /* Shape uses the mask before resegmentation unless resegmentShape is set. */
-    status = extract_geometry(params, grid_image,
-                              resegmented && s->resegment_shape ? resegmented : grid_mask,
-                              features, error);
-    if (status != RAD_OK)
-        goto fail;
-    if (resegmented != NULL) {
+    /*
+     * IBSI's two masks: the morphological mask (before resegmentation) for
+     * shape, morphology and GLDZM distances, the intensity mask (after it)
+     * for everything else. resegmentShape makes them one.
+     */
+    if (resegmented != NULL && s->resegment_shape) {
         rad_volume_free(grid_mask);
         grid_mask = resegmented;
         resegmented = NULL;
     }
+    if (resegmented != NULL) {
+        morph_mask = grid_mask;
+        grid_mask = resegmented;
+        resegmented = NULL;
+    }
+    status = extract_geometry(params, grid_image, grid_mask, morph_mask, features, error);
+    if (status != RAD_OK)
+        goto fail;
     if (s->threads > 1)
-        status = extract_types_parallel(params, grid_image, grid_mask, features, error);
+        status = extract_types_parallel(params, grid_image, grid_mask, morph_mask, features,
+                                        error);
     else
-        status = extract_types_serial(params, grid_image, &grid_mask, features, error);
+        status = extract_types_serial(params, grid_image, &grid_mask, &morph_mask, features,
+                                      error);
     if (status != RAD_OK)
         goto fail;
 
     rad_volume_free(work);
     rad_volume_free(grid_image);
     rad_volume_free(grid_mask);
+    rad_volume_free(morph_mask);
     *out = features;
     return RAD_OK;
 
@@ -1163,6 +1324,7 @@ fail:
     rad_volume_free(work);
     rad_volume_free(grid_image);
     rad_volume_free(grid_mask);
+    rad_volume_free(morph_mask);
     rad_features_free(features);
     return status;
 }

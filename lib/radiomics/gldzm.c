@@ -5,6 +5,8 @@
  * same grey level. The distance of a voxel is 1 plus its city-block
  * (6-connected) distance to the nearest voxel outside the ROI, cells beyond
  * the ROI box counting as outside, so voxels on the ROI edge have distance 1.
+ * The distances use roi->morph_mask when set (IBSI's morphological mask, not
+ * re-segmented), else the ROI mask.
  * A zone's distance is the minimum over its voxels, and P(i, d) counts the
  * zones of grey level i (from 1) and distance d. The features are the GLSZM
  * formulas with the zone size replaced by d, N_z = sum P and
@@ -97,6 +99,55 @@ static int edge_distances(const ri_level_grid *grid, int n_faces, int *distance,
     return largest > 0 ? largest : 1;
 }
 
+/*
+ * edge_distances on the morphological mask: distance[] receives, on the cells
+ * of grid (built from roi), the distances computed on a grid of the same box
+ * whose ROI is roi->morph_mask. *largest is the largest distance over the
+ * intensity mask's cells, the columns the GLDZM needs.
+ */
+static rad_status morph_distances(const ri_roi *roi, const ri_level_grid *grid, int n_faces,
+                                  int *distance, size_t *queue, size_t *largest,
+                                  rad_error *error)
+{
+    size_t n_box = roi->size[0] * roi->size[1] * roi->size[2];
+    int *ones = malloc(n_box * sizeof *ones);
+    if (ones == NULL)
+        return ri_fail(error, RAD_ERR_NO_MEMORY, "out of memory for a %zu-voxel mask", n_box);
+    ri_roi morph = *roi;
+    morph.mask = roi->morph_mask;
+    morph.morph_mask = NULL;
+    morph.levels = ones;
+    morph.max_level = 1;
+    morph.n_voxels = 0;
+    for (size_t v = 0; v < n_box; v++) {
+        ones[v] = roi->morph_mask[v] != 0;
+        morph.n_voxels += (size_t)ones[v];
+    }
+    ri_level_grid morph_grid;
+    rad_status status = ri_level_grid_build(&morph, &morph_grid, error);
+    free(ones);
+    if (status != RAD_OK)
+        return status;
+    if (morph_grid.count != grid->count) {
+        ri_level_grid_free(&morph_grid);
+        return ri_fail(error, RAD_ERR_ARGUMENT,
+                       "morphological mask grid has %zu cells, the ROI grid %zu",
+                       morph_grid.count, grid->count);
+    }
+    edge_distances(&morph_grid, n_faces, distance, queue);
+    ri_level_grid_free(&morph_grid);
+    *largest = 0;
+    for (size_t p = 0; p < grid->count; p++) {
+        if (grid->cells[p] <= 0)
+            continue;
+        if (distance[p] < 1)
+            distance[p] = 1; /* an intensity-mask voxel outside the morphological mask */
+        if ((size_t)distance[p] > *largest)
+            *largest = (size_t)distance[p];
+    }
+    return RAD_OK;
+}
+
 /* ri_gldzm_matrix with n_faces face neighbours for the distances (see edge_distances). */
 static rad_status gldzm_matrix(const ri_roi *roi, int n_faces, double **counts,
                                size_t *n_distances, rad_error *error)
@@ -114,7 +165,18 @@ static rad_status gldzm_matrix(const ri_roi *roi, int n_faces, double **counts,
         return ri_fail(error, RAD_ERR_NO_MEMORY, "out of memory for a %zu-cell distance map",
                        grid.count);
     }
-    size_t n_cols = (size_t)edge_distances(&grid, n_faces, distance, queue);
+    size_t n_cols = 0;
+    if (roi->morph_mask != NULL) {
+        status = morph_distances(roi, &grid, n_faces, distance, queue, &n_cols, error);
+        if (status != RAD_OK) {
+            free(distance);
+            free(queue);
+            ri_level_grid_free(&grid);
+            return status;
+        }
+    } else {
+        n_cols = (size_t)edge_distances(&grid, n_faces, distance, queue);
+    }
     size_t n_levels = (size_t)roi->max_level;
     if (n_levels * n_cols > RI_MAX_MATRIX_CELLS) {
         free(distance);

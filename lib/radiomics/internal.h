@@ -172,6 +172,20 @@ rad_status ri_check_aggregation(const struct ri_settings *settings, rad_error *e
 
 #define RI_MAX_DISTANCES 8
 
+/* resampleGridAlignment: where the resampled grid lies on the image. */
+typedef enum ri_grid_alignment {
+    RI_GRID_CORNER = 0, /* pyradiomics: around the ROI, corner on the mask's voxel corner */
+    RI_GRID_CENTER = 1  /* IBSI: over the whole image, centre on the image's centre */
+} ri_grid_alignment;
+
+/* ivhDiscretisation: the grey levels of the intensity-volume histogram. */
+typedef enum ri_ivh_discretisation {
+    RI_IVH_TEXTURE = 0,   /* the texture grey levels, each at its bin's lower edge */
+    RI_IVH_NONE = 1,      /* the intensities themselves, step 1 (integer values such as HU) */
+    RI_IVH_BIN_WIDTH = 2, /* fixed bin size ivhBinWidth, intensities at the bin centres */
+    RI_IVH_BIN_COUNT = 3  /* fixed bin number ivhBinCount, levels 1..ivhBinCount */
+} ri_ivh_discretisation;
+
 /* resegmentMode: how resegmentRange turns into intensity thresholds. */
 typedef enum ri_resegment_mode {
     RI_RESEGMENT_ABSOLUTE = 0, /* thresholds are the values themselves */
@@ -231,6 +245,16 @@ typedef struct ri_settings {
     double resegment_range[2];   /* resegmentRange, sorted increasing */
     ri_resegment_mode resegment_mode; /* resegmentMode */
     int resegment_shape;         /* resegmentShape: shape also uses the resegmented mask */
+    double resegment_outliers;   /* resegmentOutliers: SD around the ROI mean, after
+                                  * resegmentRange (IBSI's outlier filtering); 0 = off */
+    ri_grid_alignment grid_alignment; /* resampleGridAlignment */
+    int round_intensities;       /* roundIntensities: round to integers after resampling */
+    ri_interpolator mask_interpolator; /* maskInterpolator: nearest or linear */
+    double mask_partial_volume;  /* maskPartialVolume: ROI where the linearly interpolated
+                                  * mask is >= this, in (0, 1] */
+    ri_ivh_discretisation ivh_discretisation; /* ivhDiscretisation */
+    double ivh_bin_width;        /* ivhBinWidth, > 0 */
+    int ivh_bin_count;           /* ivhBinCount, >= 2 */
     int force2d;                 /* force2D: texture neighbours only within a slice */
     int force2d_dimension;       /* force2Ddimension: 0, 1, 2 = pyradiomics' (z, y, x) axis */
     ri_weighting_norm weighting_norm; /* weightingNorm: merge GLCM/GLRLM directions */
@@ -263,6 +287,14 @@ typedef struct ri_settings {
     double box_skin_edge_min;    /* non-body voxels above this (HU) next to kept skin are kept */
     double box_vessel_fat_fraction; /* share of a far bright piece's neighbours < muscle min: vessel */
 } ri_settings;
+
+/* Lower bound of an absolute resegmentRange; -INFINITY without one (relative
+ * and sigma ranges have no fixed bound). IBSI's fixed bin size bins and IVH
+ * range start there. */
+double ri_resegment_lower_bound(const ri_settings *s);
+
+/* Upper bound of a two-value absolute resegmentRange; +INFINITY otherwise. */
+double ri_resegment_upper_bound(const ri_settings *s);
 
 struct rad_params {
     ri_settings s;
@@ -309,6 +341,39 @@ rad_status ri_resample_pyradiomics(const rad_volume *image, const rad_volume *ma
                                    ri_interpolator interp, int pad, rad_volume **image_out,
                                    rad_volume **mask_out, rad_error *error);
 
+/* Options of ri_resample. */
+typedef struct ri_resample_options {
+    double label;                      /* ROI value in the mask */
+    double spacing[3];                 /* mm; 0 keeps the image's spacing on that axis */
+    ri_interpolator interpolator;      /* of the image */
+    int pad;                           /* output voxels around the ROI's bounding box */
+    ri_grid_alignment alignment;
+    ri_interpolator mask_interpolator; /* RI_INTERP_NEAREST or RI_INTERP_LINEAR */
+    double mask_threshold;             /* partial-volume threshold of a linear mask, (0, 1] */
+    int round_intensities;             /* round interpolated intensities to integers */
+} ri_resample_options;
+
+/*
+ * Resamples image and mask with IBSI's options. RI_GRID_CORNER gives the
+ * grid of ri_resample_pyradiomics. With RI_GRID_CENTER, each axis of n_a
+ * voxels of spacing s_a gets n_b = ceil(n_a s_a / s_b) voxels of spacing
+ * s_b, and the new grid's centre lies on the image grid's centre (IBSI 1,
+ * "align grid centers"). Only the part of that grid around the ROI's
+ * bounding box, grown by pad voxels, is computed. A linear mask interpolator
+ * interpolates the 0/1 mask of label and keeps the voxels >= mask_threshold
+ * (IBSI's partial-volume threshold). Output voxels outside the image are 0.
+ * mask_out is 0/1. Errors: RAD_ERR_ARGUMENT, RAD_ERR_GEOMETRY,
+ * RAD_ERR_EMPTY_ROI, RAD_ERR_TOO_LARGE, RAD_ERR_NO_MEMORY.
+ */
+rad_status ri_resample(const rad_volume *image, const rad_volume *mask,
+                       const ri_resample_options *options, rad_volume **image_out,
+                       rad_volume **mask_out, rad_error *error);
+
+/* The whole centre-aligned grid of ri_resample on image: its size, the
+ * image index of its first voxel and its step in image voxels, per axis. */
+void ri_resample_center_grid(const rad_volume *image, const double spacing[3], size_t size[3],
+                             double first_index[3], double step[3]);
+
 /*
  * pyradiomics' cropToTumorMask: crops image and mask to the bounding box of
  * mask != 0 grown by pad voxels (clamped to the image). mask_out is 0/1.
@@ -316,6 +381,15 @@ rad_status ri_resample_pyradiomics(const rad_volume *image, const rad_volume *ma
 rad_status ri_crop_to_mask(const rad_volume *image, const rad_volume *mask, double label,
                            int pad, rad_volume **image_out, rad_volume **mask_out,
                            rad_error *error);
+
+/*
+ * Resegments the 0/1 mask on image by resegmentRange, then by
+ * resegmentOutliers, each when set (extract.c). *out is a new 0/1 mask.
+ * Errors: RAD_ERR_EMPTY_ROI when fewer than 2 voxels are left,
+ * RAD_ERR_NO_MEMORY.
+ */
+rad_status ri_resegment(const ri_settings *s, const rad_volume *image, const rad_volume *mask,
+                        rad_volume **out, rad_error *error);
 
 /* ------------------------------------------------------------------ */
 /* Filters (wavelet.c)                                                  */
@@ -419,6 +493,10 @@ typedef struct ri_roi {
     const int *levels;       /* discretised grey level (>= 1) inside the ROI, 0 outside */
     int max_level;           /* largest level in the ROI (pyradiomics' Ng) */
     size_t n_voxels;         /* voxels inside the ROI */
+    const uint8_t *morph_mask; /* IBSI's morphological mask on the same box when it differs
+                                * from mask (the intensity mask), else NULL. Morphology
+                                * and GLDZM distances use it. Code that copies an ri_roi
+                                * onto another box must rebuild it or set it NULL. */
 } ri_roi;
 
 /*

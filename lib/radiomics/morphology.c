@@ -836,34 +836,48 @@ rad_status ri_morphology(const ri_roi *roi, const ri_settings *settings, double 
     (void)settings;
     if (roi != NULL && roi->values == NULL)
         return ri_fail(error, RAD_ERR_ARGUMENT, "ROI has no intensities");
+    /* IBSI: the shape comes from the morphological mask, the intensities (centre of
+     * mass, integrated intensity, Moran's I, Geary's C) from the intensity mask. */
+    ri_roi geometry = *roi;
+    size_t n_box = roi->size[0] * roi->size[1] * roi->size[2];
+    if (roi->morph_mask != NULL) {
+        geometry.mask = roi->morph_mask;
+        geometry.morph_mask = NULL;
+        geometry.n_voxels = 0;
+        for (size_t v = 0; v < n_box; v++)
+            geometry.n_voxels += roi->morph_mask[v] != 0;
+    }
     ri_mesh mesh;
-    rad_status status = ri_mesh_build(roi, &mesh, error);
+    rad_status status = ri_mesh_build(&geometry, &mesh, error);
     if (status != RAD_OK)
         return status;
     const double *s = roi->spacing;
     double volume = mesh.volume, area = mesh.area;
     out[MORPH_VOLUME] = volume;
-    out[MORPH_VOL_APPROX] = (double)roi->n_voxels * s[0] * s[1] * s[2];
+    out[MORPH_VOL_APPROX] = (double)geometry.n_voxels * s[0] * s[1] * s[2];
     out[MORPH_AREA] = area;
     out[MORPH_AV] = area / volume;
     sphere_ratios(volume, area, &out[MORPH_SPHERICITY], &out[MORPH_COMP1], &out[MORPH_COMP2],
                   &out[MORPH_SPH_DISPR]);
     out[MORPH_ASPHERICITY] = 1.0 / out[MORPH_SPHERICITY] - 1.0;
 
-    /* centre of mass shift: geometric centre vs intensity-weighted centre */
+    /* centre of mass shift: geometric centre (morphological mask) vs
+     * intensity-weighted centre (intensity mask) */
     double centre[3] = {0, 0, 0}, weighted[3] = {0, 0, 0}, total = 0.0;
-    size_t n_box = roi->size[0] * roi->size[1] * roi->size[2];
     for (size_t v = 0; v < n_box; v++) {
-        if (!roi->mask[v])
+        if (!geometry.mask[v] && !roi->mask[v])
             continue;
         double p[3] = {(double)(v % roi->size[0]) * s[0],
                        (double)(v / roi->size[0] % roi->size[1]) * s[1],
                        (double)(v / (roi->size[0] * roi->size[1])) * s[2]};
         for (int a = 0; a < 3; a++) {
-            centre[a] += p[a] / (double)roi->n_voxels;
-            weighted[a] += roi->values[v] * p[a];
+            if (geometry.mask[v])
+                centre[a] += p[a] / (double)geometry.n_voxels;
+            if (roi->mask[v])
+                weighted[a] += roi->values[v] * p[a];
         }
-        total += roi->values[v];
+        if (roi->mask[v])
+            total += roi->values[v];
     }
     double shift2 = 0.0;
     for (int a = 0; a < 3; a++)
@@ -875,9 +889,10 @@ rad_status ri_morphology(const ri_roi *roi, const ri_settings *settings, double 
     out[MORPH_DIAM] = d[0];
     /* IBSI's axes use the sample covariance (divide by N - 1), pyradiomics' the population one */
     double lambda[3];
-    axis_eigenvalues(roi, lambda);
+    axis_eigenvalues(&geometry, lambda);
+    size_t n_geometry = geometry.n_voxels;
     for (int k = 0; k < 3; k++)
-        lambda[k] *= roi->n_voxels > 1 ? (double)roi->n_voxels / (double)(roi->n_voxels - 1) : 1.0;
+        lambda[k] *= n_geometry > 1 ? (double)n_geometry / (double)(n_geometry - 1) : 1.0;
     out[MORPH_MAJOR] = 4.0 * sqrt(lambda[0]);
     out[MORPH_MINOR] = 4.0 * sqrt(lambda[1]);
     out[MORPH_LEAST] = 4.0 * sqrt(lambda[2]);

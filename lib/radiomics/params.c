@@ -315,6 +315,10 @@ INT_SETTING(force2d_dimension, 0, 2, "0, 1 or 2 (pyradiomics' z, y, x axis)")
 BOOL_SETTING(correct_mask)
 BOOL_SETTING(additional_info)
 DOUBLE_SETTING(gldm_a, 0, 1e12, 0, "a number >= 0")
+BOOL_SETTING(round_intensities)
+DOUBLE_SETTING(mask_partial_volume, 0, 1, 1, "a fraction in (0, 1]")
+DOUBLE_SETTING(ivh_bin_width, 0, 1e12, 1, "a number > 0")
+INT_SETTING(ivh_bin_count, 2, 100000, "an integer in [2, 100000]")
 INT_SETTING(wavelet_level, 1, 8, "an integer in [1, 8]")
 INT_SETTING(threads, 1, RI_MAX_THREADS, "an integer in [1, 64]")
 DOUBLE_SETTING(box_air_threshold, -2000, 2000, 0, "a value in HU")
@@ -446,6 +450,85 @@ static void get_resegment_mode(const ri_settings *s, char *buf, size_t size)
     snprintf(buf, size, "%s", resegment_mode_names[s->resegment_mode]);
 }
 
+/* resegmentOutliers: IBSI's outlier filtering at mean +- n SD; None (or 0) turns it off. */
+static rad_status set_resegment_outliers(ri_settings *s, const char *key, const char *value,
+                                         rad_error *error)
+{
+    double v;
+
+    if (is_none(value)) {
+        s->resegment_outliers = 0;
+        return RAD_OK;
+    }
+    if (!parse_double(value, &v) || v < 0 || v > 1e6)
+        return bad_value(error, key, value, "a number of standard deviations >= 0, or none");
+    s->resegment_outliers = v;
+    return RAD_OK;
+}
+
+static void get_resegment_outliers(const ri_settings *s, char *buf, size_t size)
+{
+    if (s->resegment_outliers > 0)
+        snprintf(buf, size, "%.17g", s->resegment_outliers);
+    else
+        snprintf(buf, size, "none");
+}
+
+double ri_resegment_lower_bound(const ri_settings *s)
+{
+    if (s->n_resegment == 0 || s->resegment_mode != RI_RESEGMENT_ABSOLUTE)
+        return -INFINITY;
+    return s->resegment_range[0];
+}
+
+double ri_resegment_upper_bound(const ri_settings *s)
+{
+    if (s->n_resegment != 2 || s->resegment_mode != RI_RESEGMENT_ABSOLUTE)
+        return INFINITY;
+    return s->resegment_range[1];
+}
+
+/* Indexed by ri_grid_alignment. */
+static const char *const grid_alignment_names[] = {"corner", "center"};
+
+static rad_status set_grid_alignment(ri_settings *s, const char *key, const char *value,
+                                     rad_error *error)
+{
+    for (int i = 0; i < 2; i++) {
+        if (strcmp(value, grid_alignment_names[i]) == 0) {
+            s->grid_alignment = (ri_grid_alignment)i;
+            return RAD_OK;
+        }
+    }
+    return bad_value(error, key, value, "corner (pyradiomics) or center (IBSI)");
+}
+
+static void get_grid_alignment(const ri_settings *s, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s", grid_alignment_names[s->grid_alignment]);
+}
+
+/* Indexed by ri_ivh_discretisation. */
+static const char *const ivh_discretisation_names[] = {"texture", "none", "binWidth",
+                                                       "binCount"};
+
+static rad_status set_ivh_discretisation(ri_settings *s, const char *key, const char *value,
+                                         rad_error *error)
+{
+    for (int i = 0; i < 4; i++) {
+        if (strcmp(value, ivh_discretisation_names[i]) == 0) {
+            s->ivh_discretisation = (ri_ivh_discretisation)i;
+            return RAD_OK;
+        }
+    }
+    return bad_value(error, key, value, "texture, none, binWidth or binCount");
+}
+
+static void get_ivh_discretisation(const ri_settings *s, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s", ivh_discretisation_names[s->ivh_discretisation]);
+}
+
 /* Indexed by ri_weighting_norm; index 0 is None. */
 static const char *const weighting_norm_names[] = {"none", "manhattan", "euclidean", "infinity",
                                                    "no_weighting"};
@@ -553,6 +636,24 @@ static rad_status set_interpolator(ri_settings *s, const char *key, const char *
 static void get_interpolator(const ri_settings *s, char *buf, size_t size)
 {
     snprintf(buf, size, "%s", interpolator_names[s->interpolator]);
+}
+
+/* maskInterpolator: nearest neighbour (pyradiomics) or linear with maskPartialVolume (IBSI). */
+static rad_status set_mask_interpolator(ri_settings *s, const char *key, const char *value,
+                                        rad_error *error)
+{
+    for (int i = 0; i < 2; i++) {
+        if (strcmp(value, interpolator_names[i]) == 0) {
+            s->mask_interpolator = (ri_interpolator)i;
+            return RAD_OK;
+        }
+    }
+    return bad_value(error, key, value, "sitkNearestNeighbor or sitkLinear");
+}
+
+static void get_mask_interpolator(const ri_settings *s, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s", interpolator_names[s->mask_interpolator]);
 }
 
 static rad_status set_distances(ri_settings *s, const char *key, const char *value,
@@ -667,6 +768,14 @@ static const setting_def settings_table[] = {
     {"resegmentRange", set_resegment_range, get_resegment_range},
     {"resegmentMode", set_resegment_mode, get_resegment_mode},
     {"resegmentShape", set_resegment_shape, get_resegment_shape},
+    {"resegmentOutliers", set_resegment_outliers, get_resegment_outliers},
+    {"resampleGridAlignment", set_grid_alignment, get_grid_alignment},
+    {"roundIntensities", set_round_intensities, get_round_intensities},
+    {"maskInterpolator", set_mask_interpolator, get_mask_interpolator},
+    {"maskPartialVolume", set_mask_partial_volume, get_mask_partial_volume},
+    {"ivhDiscretisation", set_ivh_discretisation, get_ivh_discretisation},
+    {"ivhBinWidth", set_ivh_bin_width, get_ivh_bin_width},
+    {"ivhBinCount", set_ivh_bin_count, get_ivh_bin_count},
     {"force2D", set_force2d, get_force2d},
     {"force2Ddimension", set_force2d_dimension, get_force2d_dimension},
     {"weightingNorm", set_weighting_norm, get_weighting_norm},
@@ -807,6 +916,14 @@ static void apply_pyradiomics_defaults(ri_settings *s)
     s->n_resegment = 0;
     s->resegment_mode = RI_RESEGMENT_ABSOLUTE;
     s->resegment_shape = 0;
+    s->resegment_outliers = 0;
+    s->grid_alignment = RI_GRID_CORNER;
+    s->round_intensities = 0;
+    s->mask_interpolator = RI_INTERP_NEAREST;
+    s->mask_partial_volume = 0.5;
+    s->ivh_discretisation = RI_IVH_TEXTURE;
+    s->ivh_bin_width = 1;
+    s->ivh_bin_count = 1000;
     s->force2d = 0;
     s->force2d_dimension = 0;
     s->weighting_norm = RI_WEIGHTING_NONE;
@@ -857,8 +974,9 @@ static void apply_yu2021(ri_settings *s)
  * supports them: no voxelArrayShift, bins from the ROI minimum, excess
  * kurtosis, and the morph_* family in place of pyradiomics' shape class.
  * Only features with an IBSI tag are enabled. Not IBSI-compliant yet: only
- * the 3D_avg (GLCM, GLRLM) and 3D (GLSZM, GLDM, NGTDM, GLDZM) aggregations;
- * no re-segmentation range, no intensity rounding after interpolation.
+ * the 3D_avg (GLCM, GLRLM) and 3D (GLSZM, GLDM, NGTDM, GLDZM) aggregations.
+ * IBSI's interpolation, re-segmentation and IVH options are settings of
+ * their own, left at pyradiomics' defaults here.
  */
 static void apply_ibsi(ri_settings *s)
 {

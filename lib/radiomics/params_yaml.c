@@ -603,6 +603,8 @@ static const char *const known_settings[] = {
     "boxFatMin", "boxFatMax", "boxMuscleMin", "boxMuscleMax", "boxBoneMin", "additionalInfo",
     "enableCExtensions", "correctMask", "force2Ddimension", "resegmentMode", "resegmentShape",
     "force2D", "resegmentRange", "weightingNorm", "binCount", "textureAggregation",
+    "resegmentOutliers", "resampleGridAlignment", "roundIntensities", "maskInterpolator",
+    "maskPartialVolume", "ivhDiscretisation", "ivhBinWidth", "ivhBinCount",
 };
 
 static int in_list(const char *key, const char *const *list, size_t n)
