@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "families.h"
+#include "texture.h"
 
 struct rad_features {
     size_t count;
@@ -545,9 +546,59 @@ static rad_status separate_slices(const ri_roi *roi, int axis, separated_slices 
     return RAD_OK;
 }
 
-/* Runs the kernel of class c with aggregation method on roi into out[MAX_TABLE_FEATURES]. */
+/* 1 when class c's 3D_avg kernel reads a level grid of the ROI (see run_kernel). */
+static int class_uses_level_grid(ri_feature_class c)
+{
+    return c == RI_CLASS_GLCM || c == RI_CLASS_GLRLM || c == RI_CLASS_GLSZM || c == RI_CLASS_GLDM;
+}
+
+/* Runs the 3D_avg kernel of class c; grid is NULL or the level grid of roi. */
+static rad_status run_kernel(const ri_settings *s, ri_feature_class c, const ri_roi *roi,
+                             const ri_level_grid *grid, double *out, rad_error *error)
+{
+    switch (grid != NULL ? c : RI_CLASS_COUNT) {
+    case RI_CLASS_GLCM: return ri_glcm_on_grid(roi, grid, s, out, error);
+    case RI_CLASS_GLRLM: return ri_glrlm_on_grid(roi, grid, s, out, error);
+    case RI_CLASS_GLSZM: return ri_glszm_on_grid(roi, grid, s, out, error);
+    case RI_CLASS_GLDM: return ri_gldm_on_grid(roi, grid, s, out, error);
+    default: return kernels[c](roi, s, out, error);
+    }
+}
+
+/*
+ * Builds the level grid of roi into *grid when an enabled class can use it
+ * (3D_avg of GLCM, GLRLM, GLSZM or GLDM). Returns grid, or NULL when no
+ * class uses it or the build fails: the kernels then build their own grid
+ * and report the failure themselves, in the single-threaded order.
+ */
+static const ri_level_grid *build_shared_grid(const ri_settings *s, const ri_roi *roi,
+                                              ri_level_grid *grid)
+{
+    int used = 0;
+
+    memset(grid, 0, sizeof *grid);
+    for (int c = 0; c < RI_CLASS_COUNT && !used; c++) {
+        ri_aggregation methods[RI_AGG_COUNT];
+        if (!class_uses_level_grid((ri_feature_class)c) || !class_enabled(s, (ri_feature_class)c))
+            continue;
+        int n_methods = ri_class_aggregations(s, (ri_feature_class)c, methods);
+        for (int m = 0; m < n_methods; m++)
+            used |= methods[m] == RI_AGG_3D_AVG;
+    }
+    if (!used || roi->n_voxels == 0 || ri_level_grid_build(roi, grid, NULL) != RAD_OK)
+        return NULL;
+    return grid;
+}
+
+/*
+ * Runs the kernel of class c with aggregation method on roi into
+ * out[MAX_TABLE_FEATURES]. grid is NULL or the level grid of roi, which
+ * the 3D_avg kernels of GLCM, GLRLM, GLSZM and GLDM read in place of
+ * building their own.
+ */
 static rad_status compute_class(const ri_settings *s, ri_feature_class c, ri_aggregation method,
-                                const ri_roi *roi, double *out, rad_error *error)
+                                const ri_roi *roi, const ri_level_grid *grid, double *out,
+                                rad_error *error)
 {
     const ri_feature_table *table = ri_feature_table_of(c);
     rad_status status;
@@ -569,7 +620,7 @@ static rad_status compute_class(const ri_settings *s, ri_feature_class c, ri_agg
         status = kernels[c](&separated.roi, s, out, error);
         separated_slices_free(&separated);
     } else {
-        status = kernels[c](roi, s, out, error);
+        status = run_kernel(s, c, roi, grid, out, error);
     }
     if (status != RAD_OK)
         return status;
@@ -608,15 +659,15 @@ static rad_status push_class(const ri_settings *s, const char *image_type, ri_fe
 /* Runs the kernel of class c on roi with each of its aggregation methods and
  * appends its enabled features. */
 static rad_status run_class(const rad_params *params, const char *image_type,
-                            ri_feature_class c, const ri_roi *roi, rad_features *features,
-                            rad_error *error)
+                            ri_feature_class c, const ri_roi *roi, const ri_level_grid *grid,
+                            rad_features *features, rad_error *error)
 {
     double out[MAX_TABLE_FEATURES];
     ri_aggregation methods[RI_AGG_COUNT];
     int n_methods = ri_class_aggregations(&params->s, c, methods);
 
     for (int m = 0; m < n_methods; m++) {
-        rad_status status = compute_class(&params->s, c, methods[m], roi, out, error);
+        rad_status status = compute_class(&params->s, c, methods[m], roi, grid, out, error);
         if (status != RAD_OK)
             return status;
         status = push_class(&params->s, image_type, c, methods[m], out, features, error);
@@ -675,7 +726,7 @@ static rad_status extract_geometry(const rad_params *params, const rad_volume *i
     for (int c = 0; c < RI_CLASS_COUNT && status == RAD_OK; c++)
         if (is_geometry_class(c) && class_enabled(s, (ri_feature_class)c))
             status = run_class(params, "original", (ri_feature_class)c,
-                               c == RI_CLASS_SHAPE ? &shape_roi : &b.roi, features, error);
+                               c == RI_CLASS_SHAPE ? &shape_roi : &b.roi, NULL, features, error);
     roi_buffers_free(&b);
     return status;
 }
@@ -732,6 +783,8 @@ static rad_status extract_image_type(const rad_params *params, const char *image
 {
     const ri_settings *s = &params->s;
     roi_buffers wide;
+    ri_level_grid grid_buffer;
+    const ri_level_grid *grid;
     rad_status status;
     int n_present = 0;
 
@@ -740,9 +793,11 @@ static rad_status extract_image_type(const rad_params *params, const char *image
     if (status != RAD_OK)
         return status;
     note_grey_levels(params, image_type, n_present, features);
+    grid = build_shared_grid(s, &lv->roi, &grid_buffer);
 
     for (int c = 0; c < RI_CLASS_COUNT; c++) {
         const ri_roi *roi = &lv->roi;
+        const ri_level_grid *class_grid = grid;
 
         if (is_geometry_class(c) || !class_enabled(s, (ri_feature_class)c))
             continue;
@@ -753,14 +808,17 @@ static rad_status extract_image_type(const rad_params *params, const char *image
             if (status != RAD_OK)
                 goto done;
             roi = &wide.roi;
+            class_grid = NULL;
         }
-        status = run_class(params, image_type, (ri_feature_class)c, roi, features, error);
+        status = run_class(params, image_type, (ri_feature_class)c, roi, class_grid, features,
+                           error);
         if (status != RAD_OK)
             goto done;
     }
     status = RAD_OK;
 
 done:
+    ri_level_grid_free(&grid_buffer);
     roi_buffers_free(&wide);
     return status;
 }
@@ -950,6 +1008,8 @@ typedef struct type_job {
     const rad_volume *image;
     roi_levels lv;
     int n_present;
+    ri_level_grid grid_buffer;
+    const ri_level_grid *grid; /* NULL or &grid_buffer, read-only in the class tasks */
     rad_error error;
 } type_job;
 
@@ -976,7 +1036,11 @@ static rad_status prepare_type_task(void *context, size_t index)
     parallel_extraction *x = context;
     type_job *t = &x->types[index];
 
-    return discretize_roi(x->s, t->name, t->image, x->box, &t->lv, &t->n_present, &t->error);
+    rad_status status =
+        discretize_roi(x->s, t->name, t->image, x->box, &t->lv, &t->n_present, &t->error);
+    if (status == RAD_OK)
+        t->grid = build_shared_grid(x->s, &t->lv.roi, &t->grid_buffer);
+    return status;
 }
 
 /* Each task owns its buffers: the kernels allocate their own scratch, and the
@@ -986,6 +1050,7 @@ static rad_status class_task(void *context, size_t index)
     parallel_extraction *x = context;
     class_job *job = &x->classes[index];
     const ri_roi *roi = &job->type->lv.roi;
+    const ri_level_grid *grid = job->type->grid;
     roi_buffers wide;
 
     memset(&wide, 0, sizeof wide);
@@ -996,8 +1061,9 @@ static rad_status class_task(void *context, size_t index)
         if (job->status != RAD_OK)
             return job->status;
         roi = &wide.roi;
+        grid = NULL;
     }
-    job->status = compute_class(x->s, job->c, job->method, roi, job->out, &job->error);
+    job->status = compute_class(x->s, job->c, job->method, roi, grid, job->out, &job->error);
     roi_buffers_free(&wide);
     return job->status;
 }
@@ -1092,8 +1158,10 @@ static rad_status extract_types_parallel(const rad_params *params, const rad_vol
 
 done:
     free(classes);
-    for (size_t t = 0; t < n_types; t++)
+    for (size_t t = 0; t < n_types; t++) {
         roi_levels_free(&types[t].lv);
+        ri_level_grid_free(&types[t].grid_buffer);
+    }
     for (int b = 0; b < RI_WAVELET_BANDS; b++)
         rad_volume_free(bands[b]);
     roi_box_free(&box);

@@ -37,6 +37,7 @@
 #include <gsl/gsl_vector.h>
 
 #include "aggregation.h"
+#include "texture.h"
 
 /* numpy.spacing(1) = 2^-52. */
 #define EPSILON 2.220446049250313e-16
@@ -803,9 +804,11 @@ static int aggregate_methods(const ri_roi *roi, const ri_settings *settings,
 }
 
 /* ri_glcm with an aggregation method; RI_AGG_3D_AVG is pyradiomics' computation. */
-static rad_status glcm_compute(const ri_roi *roi, const ri_settings *settings,
-                               ri_aggregation method, double *out, rad_error *error)
+static rad_status glcm_compute(const ri_roi *roi, const ri_level_grid *grid,
+                               const ri_settings *settings, ri_aggregation method, double *out,
+                               rad_error *error)
 {
+    (void)grid; /* TODO */
     size_t n_box = roi->size[0] * roi->size[1] * roi->size[2];
     int default_distance = 1;
     const int *distances = settings->n_distances > 0 ? settings->distances : &default_distance;
@@ -899,7 +902,13 @@ done:
 rad_status ri_glcm(const ri_roi *roi, const ri_settings *settings, double *out,
                    rad_error *error)
 {
-    return glcm_compute(roi, settings, RI_AGG_3D_AVG, out, error);
+    return glcm_compute(roi, NULL, settings, RI_AGG_3D_AVG, out, error);
+}
+
+rad_status ri_glcm_on_grid(const ri_roi *roi, const ri_level_grid *grid,
+                           const ri_settings *settings, double *out, rad_error *error)
+{
+    return glcm_compute(roi, grid, settings, RI_AGG_3D_AVG, out, error);
 }
 
 rad_status ri_glcm_aggregated(const ri_roi *roi, const ri_settings *settings,
@@ -908,5 +917,5 @@ rad_status ri_glcm_aggregated(const ri_roi *roi, const ri_settings *settings,
     if ((unsigned)method >= RI_AGG_COUNT)
         return ri_fail(error, RAD_ERR_ARGUMENT, "glcm: aggregation method %d is invalid",
                        (int)method);
-    return glcm_compute(roi, settings, method, out, error);
+    return glcm_compute(roi, NULL, settings, method, out, error);
 }

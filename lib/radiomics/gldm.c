@@ -56,14 +56,36 @@ const ri_feature_table ri_gldm_table = {
     "gldm", gldm_defs, sizeof gldm_defs / sizeof gldm_defs[0],
 };
 
+static rad_status check_alpha(double alpha, rad_error *error)
+{
+    if (!(alpha >= 0.0) || isinf(alpha))
+        return ri_fail(error, RAD_ERR_PARAMETER, "gldm: gldm_a is %g, expected a finite value >= 0",
+                       alpha);
+    return RAD_OK;
+}
+
 rad_status ri_gldm_matrix(const ri_roi *roi, double alpha, ri_level_grid *grid,
                           ri_size_matrix *m, rad_error *error)
 {
     memset(m, 0, sizeof *m);
-    if (!(alpha >= 0.0) || isinf(alpha))
-        return ri_fail(error, RAD_ERR_PARAMETER, "gldm: gldm_a is %g, expected a finite value >= 0",
-                       alpha);
-    rad_status status = ri_level_grid_build(roi, grid, error);
+    memset(grid, 0, sizeof *grid);
+    rad_status status = check_alpha(alpha, error);
+    if (status != RAD_OK)
+        return status;
+    status = ri_level_grid_build(roi, grid, error);
+    if (status != RAD_OK)
+        return status;
+    status = ri_gldm_matrix_grid(grid, alpha, m, error);
+    if (status != RAD_OK)
+        ri_level_grid_free(grid);
+    return status;
+}
+
+rad_status ri_gldm_matrix_grid(const ri_level_grid *grid, double alpha, ri_size_matrix *m,
+                               rad_error *error)
+{
+    memset(m, 0, sizeof *m);
+    rad_status status = check_alpha(alpha, error);
     if (status != RAD_OK)
         return status;
 
@@ -74,7 +96,6 @@ rad_status ri_gldm_matrix(const ri_roi *roi, double alpha, ri_level_grid *grid,
     m->col_value = malloc(m->n_cols * sizeof *m->col_value);
     if (m->counts == NULL || m->col_value == NULL) {
         ri_size_matrix_free(m);
-        ri_level_grid_free(grid);
         return ri_fail(error, RAD_ERR_NO_MEMORY, "gldm: no memory for a %zu x %d matrix",
                        m->n_rows, GLDM_COLUMNS);
     }
@@ -95,7 +116,6 @@ rad_status ri_gldm_matrix(const ri_roi *roi, double alpha, ri_level_grid *grid,
     uint32_t *lanes = calloc(n_cells * HISTOGRAM_LANES, sizeof *lanes);
     if (lanes == NULL) {
         ri_size_matrix_free(m);
-        ri_level_grid_free(grid);
         return ri_fail(error, RAD_ERR_NO_MEMORY, "gldm: no memory for a %zu x %d matrix",
                        m->n_rows, GLDM_COLUMNS);
     }
@@ -106,7 +126,6 @@ rad_status ri_gldm_matrix(const ri_roi *roi, double alpha, ri_level_grid *grid,
     if (dependence == NULL) {
         free(lanes);
         ri_size_matrix_free(m);
-        ri_level_grid_free(grid);
         return ri_fail(error, RAD_ERR_NO_MEMORY, "gldm: no memory for a row of %zu voxels", nx);
     }
     /* One x row of the ROI box at a time. */
@@ -201,6 +220,12 @@ static rad_status check_settings(const ri_settings *settings, double *alpha, rad
 
 rad_status ri_gldm(const ri_roi *roi, const ri_settings *settings, double *out, rad_error *error)
 {
+    return ri_gldm_on_grid(roi, NULL, settings, out, error);
+}
+
+rad_status ri_gldm_on_grid(const ri_roi *roi, const ri_level_grid *shared,
+                           const ri_settings *settings, double *out, rad_error *error)
+{
     if (out == NULL)
         return ri_fail(error, RAD_ERR_ARGUMENT, "gldm: out must not be NULL");
     double alpha;
@@ -210,7 +235,11 @@ rad_status ri_gldm(const ri_roi *roi, const ri_settings *settings, double *out, 
 
     ri_level_grid grid;
     ri_size_matrix m;
-    status = ri_gldm_matrix(roi, alpha, &grid, &m, error);
+    memset(&grid, 0, sizeof grid); /* stays empty with a shared grid, so freeing it is a no-op */
+    if (shared != NULL)
+        status = ri_gldm_matrix_grid(shared, alpha, &m, error);
+    else
+        status = ri_gldm_matrix(roi, alpha, &grid, &m, error);
     if (status != RAD_OK)
         return status;
     ri_size_sums s;

@@ -58,7 +58,10 @@ void ri_glrlm_set_free(ri_glrlm_set *set)
         return;
     for (int d = 0; d < RI_DIRECTIONS; d++)
         ri_size_matrix_free(&set->matrices[d]);
-    ri_level_grid_free(&set->grid);
+    if (set->owns_grid)
+        ri_level_grid_free(&set->grid);
+    memset(&set->grid, 0, sizeof set->grid);
+    set->owns_grid = 0;
 }
 
 /* Returns 1 when some line along step contains two ROI voxels, not necessarily adjacent. */
@@ -237,10 +240,26 @@ static int has_run_of_two(const uint32_t *positions, size_t n_rows, size_t n_col
 
 rad_status ri_glrlm_matrices(const ri_roi *roi, ri_glrlm_set *set, rad_error *error)
 {
+    ri_level_grid grid;
+
     memset(set, 0, sizeof *set);
-    rad_status status = ri_level_grid_build(roi, &set->grid, error);
+    rad_status status = ri_level_grid_build(roi, &grid, error);
     if (status != RAD_OK)
         return status;
+    status = ri_glrlm_matrices_grid(&grid, set, error);
+    if (status != RAD_OK) {
+        ri_level_grid_free(&grid);
+        return status;
+    }
+    set->owns_grid = 1;
+    return RAD_OK;
+}
+
+rad_status ri_glrlm_matrices_grid(const ri_level_grid *level_grid, ri_glrlm_set *set,
+                                  rad_error *error)
+{
+    memset(set, 0, sizeof *set);
+    set->grid = *level_grid;
 
     const ri_level_grid *grid = &set->grid;
     size_t n_cols = grid->roi_extent[0];
@@ -261,7 +280,7 @@ rad_status ri_glrlm_matrices(const ri_roi *roi, ri_glrlm_set *set, rad_error *er
      * n_rows x n_cols by RI_MAX_MATRIX_CELLS / 13.
      */
     run_scratch scratch;
-    if (!run_scratch_alloc(grid, roi->max_level, n_cols, &scratch)) {
+    if (!run_scratch_alloc(grid, grid->max_level, n_cols, &scratch)) {
         ri_glrlm_set_free(set);
         return ri_fail(error, RAD_ERR_NO_MEMORY,
                        "glrlm: no memory for 13 run histograms of %zu x %zu", n_rows, n_cols);
@@ -339,11 +358,18 @@ static rad_status weighted_features(const ri_roi *roi, const ri_settings *settin
 
 rad_status ri_glrlm(const ri_roi *roi, const ri_settings *settings, double *out, rad_error *error)
 {
+    return ri_glrlm_on_grid(roi, NULL, settings, out, error);
+}
+
+rad_status ri_glrlm_on_grid(const ri_roi *roi, const ri_level_grid *grid,
+                            const ri_settings *settings, double *out, rad_error *error)
+{
     if (out == NULL)
         return ri_fail(error, RAD_ERR_ARGUMENT, "glrlm: out must not be NULL");
 
     ri_glrlm_set set;
-    rad_status status = ri_glrlm_matrices(roi, &set, error);
+    rad_status status = grid != NULL ? ri_glrlm_matrices_grid(grid, &set, error)
+                                     : ri_glrlm_matrices(roi, &set, error);
     if (status != RAD_OK)
         return status;
 

@@ -280,7 +280,18 @@ rad_status ri_glszm_matrix(const ri_roi *roi, ri_level_grid *grid, ri_size_matri
     rad_status status = ri_level_grid_build(roi, grid, error);
     if (status != RAD_OK)
         return status;
+    status = ri_glszm_matrix_grid(grid, roi->n_voxels, m, error);
+    if (status != RAD_OK)
+        ri_level_grid_free(grid);
+    return status;
+}
 
+rad_status ri_glszm_matrix_grid(const ri_level_grid *grid, size_t n_voxels, ri_size_matrix *m,
+                                rad_error *error)
+{
+    rad_status status;
+
+    memset(m, 0, sizeof *m);
     /* Voxel indices fit in uint32_t because a grid has at most RI_MAX_VOXELS cells. */
     uint32_t *parent = malloc(grid->count * sizeof *parent);
     uint32_t *size = calloc(grid->count, sizeof *size);
@@ -288,23 +299,27 @@ rad_status ri_glszm_matrix(const ri_roi *roi, ri_level_grid *grid, ri_size_matri
     uint16_t *representatives = malloc(BACK_MASKS * sizeof *representatives);
     if (parent == NULL || size == NULL || same == NULL || representatives == NULL) {
         status = ri_fail(error, RAD_ERR_NO_MEMORY, "glszm: no memory for zones of %zu voxels",
-                         roi->n_voxels);
+                         n_voxels);
         goto done;
     }
     size_t n_zones = label_zones(grid, parent, size, same, representatives);
-    status = fill_matrix(grid, parent, size, n_zones, roi->n_voxels, m, error);
+    status = fill_matrix(grid, parent, size, n_zones, n_voxels, m, error);
 
 done:
     free(parent);
     free(size);
     free(same);
     free(representatives);
-    if (status != RAD_OK)
-        ri_level_grid_free(grid);
     return status;
 }
 
 rad_status ri_glszm(const ri_roi *roi, const ri_settings *settings, double *out, rad_error *error)
+{
+    return ri_glszm_on_grid(roi, NULL, settings, out, error);
+}
+
+rad_status ri_glszm_on_grid(const ri_roi *roi, const ri_level_grid *shared,
+                            const ri_settings *settings, double *out, rad_error *error)
 {
     (void)settings; /* pyradiomics' GLSZM uses no texture setting besides the binning */
     if (out == NULL)
@@ -312,7 +327,13 @@ rad_status ri_glszm(const ri_roi *roi, const ri_settings *settings, double *out,
 
     ri_level_grid grid;
     ri_size_matrix m;
-    rad_status status = ri_glszm_matrix(roi, &grid, &m, error);
+    rad_status status;
+
+    memset(&grid, 0, sizeof grid); /* stays empty with a shared grid, so freeing it is a no-op */
+    if (shared != NULL)
+        status = ri_glszm_matrix_grid(shared, roi->n_voxels, &m, error);
+    else
+        status = ri_glszm_matrix(roi, &grid, &m, error);
     if (status != RAD_OK)
         return status;
 

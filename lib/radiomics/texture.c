@@ -132,6 +132,7 @@ rad_status ri_level_grid_build(const ri_roi *roi, ri_level_grid *grid, rad_error
     if (status != RAD_OK)
         return status;
     memset(grid, 0, sizeof *grid);
+    grid->max_level = roi->max_level;
 
     grid->count = 1;
     for (int axis = 0; axis < 3; axis++) {

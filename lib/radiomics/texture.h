@@ -32,12 +32,17 @@ typedef struct ri_level_grid {
     size_t count;          /* size[0] * size[1] * size[2] */
     ptrdiff_t stride[3];   /* 1, size[0], size[0] * size[1] */
     size_t roi_extent[3];  /* extent of the bounding box of the ROI voxels, per axis */
+    int max_level;         /* roi->max_level of the ROI the grid was built from */
     int n_rows;            /* number of grey levels present in the ROI */
     int *row_of_level;     /* [0..max_level]: row index of a present level, -1 otherwise */
     double *row_level;     /* [0..n_rows-1]: grey level of each row, increasing */
 } ri_level_grid;
 
-/* Builds grid from roi (which must have n_voxels > 0). */
+/*
+ * Builds grid from roi (which must have n_voxels > 0). The feature extraction
+ * builds one grid per image type and passes it read-only to the GLCM, GLRLM,
+ * GLSZM and GLDM kernels through their *_on_grid entry points.
+ */
 rad_status ri_level_grid_build(const ri_roi *roi, ri_level_grid *grid, rad_error *error);
 void ri_level_grid_free(ri_level_grid *grid);
 
@@ -133,12 +138,16 @@ void ri_size_features(const ri_size_sums *s, double n_voxels, double out[RI_SIZE
  * two ROI voxels, or with no runs.
  */
 typedef struct ri_glrlm_set {
-    ri_level_grid grid;
+    ri_level_grid grid;    /* a copy of the caller's grid when owns_grid is 0 */
+    int owns_grid;         /* 1: ri_glrlm_set_free frees grid's arrays */
     ri_size_matrix matrices[RI_DIRECTIONS];
     int valid[RI_DIRECTIONS];
 } ri_glrlm_set;
 
 rad_status ri_glrlm_matrices(const ri_roi *roi, ri_glrlm_set *set, rad_error *error);
+/* The GLRLMs of a prebuilt grid, which must outlive set. */
+rad_status ri_glrlm_matrices_grid(const ri_level_grid *grid, ri_glrlm_set *set,
+                                  rad_error *error);
 void ri_glrlm_set_free(ri_glrlm_set *set);
 
 /*
@@ -147,6 +156,9 @@ void ri_glrlm_set_free(ri_glrlm_set *set);
  */
 rad_status ri_glszm_matrix(const ri_roi *roi, ri_level_grid *grid, ri_size_matrix *m,
                            rad_error *error);
+/* The GLSZM of a prebuilt grid of an ROI with n_voxels voxels. */
+rad_status ri_glszm_matrix_grid(const ri_level_grid *grid, size_t n_voxels, ri_size_matrix *m,
+                                rad_error *error);
 
 /*
  * GLDM: one row per grey level present, columns j = 1..27, where j is 1
@@ -155,6 +167,23 @@ rad_status ri_glszm_matrix(const ri_roi *roi, ri_level_grid *grid, ri_size_matri
  */
 rad_status ri_gldm_matrix(const ri_roi *roi, double alpha, ri_level_grid *grid,
                           ri_size_matrix *m, rad_error *error);
+/* The GLDM of a prebuilt grid. */
+rad_status ri_gldm_matrix_grid(const ri_level_grid *grid, double alpha, ri_size_matrix *m,
+                               rad_error *error);
+
+/*
+ * ri_glcm, ri_glrlm, ri_glszm and ri_gldm on grid, a level grid built from
+ * roi by ri_level_grid_build. With grid NULL each builds its own, as the
+ * functions without _on_grid do. The results are the same either way.
+ */
+rad_status ri_glcm_on_grid(const ri_roi *roi, const ri_level_grid *grid,
+                           const ri_settings *settings, double *out, rad_error *error);
+rad_status ri_glrlm_on_grid(const ri_roi *roi, const ri_level_grid *grid,
+                            const ri_settings *settings, double *out, rad_error *error);
+rad_status ri_glszm_on_grid(const ri_roi *roi, const ri_level_grid *grid,
+                            const ri_settings *settings, double *out, rad_error *error);
+rad_status ri_gldm_on_grid(const ri_roi *roi, const ri_level_grid *grid,
+                           const ri_settings *settings, double *out, rad_error *error);
 
 void ri_size_matrix_free(ri_size_matrix *m);
 
