@@ -282,6 +282,120 @@ static size_t count_pairs(const int *compact, const size_t size[3], const int of
     return pairs;
 }
 
+/* The 13 offsets at distance 1 in 3-D, which share one counting pass. */
+#define UNIT_OFFSETS 13
+
+/* Largest joint pair table of count_unit_pairs in bytes (a chosen bound). */
+#define MAX_JOINT_BYTES ((size_t)64 << 20)
+
+/*
+ * Pair counts of the 13 offsets at distance 1, all in one table:
+ * cells[(a * width + b) * UNIT_OFFSETS + o] counts the pairs (v, v +
+ * offsets[o]) with a, b the compact indices + 1 of v and v + offsets[o], and
+ * 0 for a voxel outside the ROI.
+ */
+typedef struct unit_pairs {
+    uint32_t *cells;
+    size_t width; /* n + 1 */
+    int n;        /* grid->n_rows */
+} unit_pairs;
+
+/* 1 when the joint table of n levels fits the bounds of count_unit_pairs for grid. */
+static int unit_pairs_fit(const ri_level_grid *grid, int n)
+{
+    size_t width = (size_t)n + 1, n_box = grid->count;
+
+    /* Clearing and reading the table costs about its size: worth it while it is below the voxel count. */
+    return width * width <= n_box &&
+           width * width <= MAX_JOINT_BYTES / UNIT_OFFSETS / sizeof(uint32_t);
+}
+
+/*
+ * Counts the pairs of the 13 offsets in one pass over the ROI box of grid.
+ * The grid's padding makes every neighbour at distance 1 a valid index, so
+ * no offset needs its own box bounds. Each voxel updates 13 different
+ * cells in turn, which keeps runs of equal pairs from waiting on one memory
+ * cell. Returns 0 when out of memory.
+ */
+static int count_unit_pairs(const ri_level_grid *grid, const int (*offsets)[3], unit_pairs *pairs)
+{
+    size_t width = (size_t)grid->n_rows + 1;
+    ptrdiff_t steps[UNIT_OFFSETS];
+    int *slot_of_cell = malloc(((size_t)grid->max_level + 2) * sizeof *slot_of_cell);
+    int *slots = malloc((grid->count + RI_INT4_LANES) * sizeof *slots);
+
+    pairs->n = grid->n_rows;
+    pairs->width = width;
+    pairs->cells = calloc(width * width * UNIT_OFFSETS, sizeof *pairs->cells);
+    if (slot_of_cell == NULL || slots == NULL || pairs->cells == NULL) {
+        free(slot_of_cell);
+        free(slots);
+        free(pairs->cells);
+        pairs->cells = NULL;
+        return 0;
+    }
+
+    /* slots[v] = UNIT_OFFSETS x (compact index + 1), 0 on padding (-1) and outside the ROI (0). */
+    slot_of_cell[0] = 0;
+    slot_of_cell[1] = 0;
+    for (int level = 1; level <= grid->max_level; level++)
+        slot_of_cell[level + 1] = (grid->row_of_level[level] + 1) * UNIT_OFFSETS;
+    for (size_t v = 0; v < grid->count + RI_INT4_LANES; v++)
+        slots[v] = slot_of_cell[grid->cells[v] + 1];
+    for (int o = 0; o < UNIT_OFFSETS; o++)
+        steps[o] = ri_grid_offset(grid, offsets[o]);
+
+    for (size_t z = 1; z + 1 < grid->size[2]; z++) {
+        for (size_t y = 1; y + 1 < grid->size[1]; y++) {
+            const int *row = slots + y * (size_t)grid->stride[1] + z * (size_t)grid->stride[2];
+
+            for (size_t x = 1; x + 1 < grid->size[0]; x++) {
+                uint32_t *cell = pairs->cells + (size_t)row[x] * width;
+
+#pragma GCC unroll 13
+                for (int o = 0; o < UNIT_OFFSETS; o++)
+                    cell[row[(ptrdiff_t)x + steps[o]] + o]++;
+            }
+        }
+    }
+    free(slots);
+    free(slot_of_cell);
+    return 1;
+}
+
+/* Copies the ROI pairs of offset o from the joint table into counts (n x n); returns their number. */
+static size_t unit_offset_counts(const unit_pairs *pairs, int o, uint32_t *counts)
+{
+    size_t n = (size_t)pairs->n, total = 0;
+
+    for (size_t a = 0; a < n; a++) {
+        const uint32_t *row = pairs->cells + ((a + 1) * pairs->width + 1) * UNIT_OFFSETS + o;
+        for (size_t b = 0; b < n; b++) {
+            counts[a * n + b] = row[b * UNIT_OFFSETS];
+            total += row[b * UNIT_OFFSETS];
+        }
+    }
+    return total;
+}
+
+/*
+ * The pair counts of the 3D_avg path: from the joint table when unit is
+ * set, else from one pass over the compact levels per offset.
+ */
+typedef struct pair_source {
+    const unit_pairs *unit; /* NULL or the joint table; offsets are then the 13 at distance 1 */
+    const int *compact;     /* compact indices of the ROI box, -1 outside (unit == NULL) */
+    const size_t *size;     /* box size (unit == NULL) */
+} pair_source;
+
+static size_t source_counts(const pair_source *source, const int offset[3], int o, int n,
+                            uint32_t *counts)
+{
+    if (source->unit != NULL)
+        return unit_offset_counts(source->unit, o, counts);
+    return count_pairs(source->compact, source->size, offset, n, counts);
+}
+
 /*
  * MCC = sqrt(second largest eigenvalue of Q), Q(i, j) = sum_k p(i,k) p(j,k)
  * / (px(i) py(k)). Q = Dx^-1/2 S Dx^1/2 with the symmetric positive
@@ -582,6 +696,51 @@ int ri_glcm_offsets(const int *distances, int n_distances, int (**offsets)[3])
     return build_offsets(distances, n_distances, *offsets, capacity);
 }
 
+/*
+ * ri_glcm_counts through the joint table of count_unit_pairs, so that the
+ * tests compare it with a slow twin. Returns RAD_ERR_UNSUPPORTED, and sets
+ * no error, when offset is not one of the 13 at distance 1 or the table does
+ * not fit.
+ */
+static rad_status unit_counts_by_level(const ri_roi *roi, const int offset[3], uint32_t *counts,
+                                       rad_error *error)
+{
+    int one = 1, (*offsets)[3] = NULL, o = 0;
+    int n_offsets = ri_glcm_offsets(&one, 1, &offsets);
+    ri_level_grid grid;
+    unit_pairs pairs = {NULL, 0, 0};
+    size_t ng = (size_t)roi->max_level;
+
+    if (n_offsets != UNIT_OFFSETS) {
+        free(offsets);
+        return ri_fail(error, RAD_ERR_NO_MEMORY, "glcm: out of memory for 13 offsets");
+    }
+    while (o < UNIT_OFFSETS && memcmp(offsets[o], offset, sizeof offsets[o]) != 0)
+        o++;
+    if (o == UNIT_OFFSETS || ri_level_grid_build(roi, &grid, NULL) != RAD_OK) {
+        free(offsets);
+        return RAD_ERR_UNSUPPORTED;
+    }
+    rad_status status = RAD_ERR_UNSUPPORTED;
+    if (unit_pairs_fit(&grid, grid.n_rows)) {
+        status = RAD_OK;
+        if (!count_unit_pairs(&grid, (const int (*)[3])offsets, &pairs))
+            status = ri_fail(error, RAD_ERR_NO_MEMORY,
+                             "glcm: out of memory for the pairs of %d grey levels", grid.n_rows);
+    }
+    if (status == RAD_OK) {
+        memset(counts, 0, ng * ng * sizeof *counts);
+        for (size_t a = 0; a < (size_t)grid.n_rows; a++)
+            for (size_t b = 0; b < (size_t)grid.n_rows; b++)
+                counts[((size_t)grid.row_level[a] - 1) * ng + (size_t)grid.row_level[b] - 1] =
+                    pairs.cells[((a + 1) * pairs.width + b + 1) * UNIT_OFFSETS + (size_t)o];
+    }
+    free(pairs.cells);
+    ri_level_grid_free(&grid);
+    free(offsets);
+    return status;
+}
+
 rad_status ri_glcm_counts(const ri_roi *roi, const int offset[3], uint32_t *counts,
                           rad_error *error)
 {
@@ -591,6 +750,9 @@ rad_status ri_glcm_counts(const ri_roi *roi, const int offset[3], uint32_t *coun
     int *level_image;
 
     if (status != RAD_OK)
+        return status;
+    status = unit_counts_by_level(roi, offset, counts, error);
+    if (status != RAD_ERR_UNSUPPORTED)
         return status;
     level_image = malloc(n_box * sizeof *level_image);
     if (level_image == NULL)
@@ -606,9 +768,9 @@ rad_status ri_glcm_counts(const ri_roi *roi, const int offset[3], uint32_t *coun
  * Adds the features of each offset's normalised matrix to sums[] and
  * valid[] (NaN values skipped). Returns the number of offsets with a pair.
  */
-static int accumulate_directions(const ri_roi *roi, const ri_settings *settings,
-                                 const int *compact, int (*offsets)[3], int n_offsets,
-                                 uint32_t *counts, glcm_work *w, double *sums, int *valid)
+static int accumulate_directions(const ri_settings *settings, const pair_source *source,
+                                 int (*offsets)[3], int n_offsets, uint32_t *counts,
+                                 glcm_work *w, double *sums, int *valid)
 {
     int n = w->n;
     int n_used = 0;
@@ -620,7 +782,7 @@ static int accumulate_directions(const ri_roi *roi, const ri_settings *settings,
 
         if (ri_step_excluded_2d(settings, offsets[o]))
             continue;
-        pairs = count_pairs(compact, roi->size, offsets[o], n, counts);
+        pairs = source_counts(source, offsets[o], o, n, counts);
         if (pairs == 0)
             continue;
         total = settings->symmetrical_glcm ? 2.0 * (double)pairs : (double)pairs;
@@ -651,9 +813,9 @@ static int accumulate_directions(const ri_roi *roi, const ri_settings *settings,
  * counts, normalised to sum 1 (pyradiomics' order: symmetrise, weight, sum,
  * normalise). Writes its features to out; returns 0 when no offset has a pair.
  */
-static int weighted_matrix(const ri_roi *roi, const ri_settings *settings, const int *compact,
-                           int (*offsets)[3], int n_offsets, uint32_t *counts, glcm_work *w,
-                           double *out)
+static int weighted_matrix(const ri_roi *roi, const ri_settings *settings,
+                           const pair_source *source, int (*offsets)[3], int n_offsets,
+                           uint32_t *counts, glcm_work *w, double *out)
 {
     int n = w->n;
     double total = 0;
@@ -665,7 +827,7 @@ static int weighted_matrix(const ri_roi *roi, const ri_settings *settings, const
 
         if (ri_step_excluded_2d(settings, offsets[o]))
             continue;
-        if (count_pairs(compact, roi->size, offsets[o], n, counts) == 0)
+        if (source_counts(source, offsets[o], o, n, counts) == 0)
             continue;
         weight = ri_direction_weight(settings, roi->spacing, offsets[o], 1);
         for (int a = 0; a < n; a++) {
@@ -804,11 +966,20 @@ static int aggregate_methods(const ri_roi *roi, const ri_settings *settings,
 }
 
 /* ri_glcm with an aggregation method; RI_AGG_3D_AVG is pyradiomics' computation. */
+/* 1 when distances are {1} (in any number of copies), the offsets of the joint pair table. */
+static int unit_distances_only(const int *distances, int n_distances)
+{
+    for (int d = 0; d < n_distances; d++)
+        if (distances[d] != 1)
+            return 0;
+    return 1;
+}
+
+/* ri_glcm with an aggregation method; RI_AGG_3D_AVG is pyradiomics' computation. */
 static rad_status glcm_compute(const ri_roi *roi, const ri_level_grid *grid,
                                const ri_settings *settings, ri_aggregation method, double *out,
                                rad_error *error)
 {
-    (void)grid; /* TODO */
     size_t n_box = roi->size[0] * roi->size[1] * roi->size[2];
     int default_distance = 1;
     const int *distances = settings->n_distances > 0 ? settings->distances : &default_distance;
@@ -819,29 +990,75 @@ static rad_status glcm_compute(const ri_roi *roi, const ri_level_grid *grid,
     int (*offsets)[3] = NULL;
     double sums[CM_COUNT] = {0};
     int valid[CM_COUNT] = {0};
+    ri_level_grid own_grid;
+    unit_pairs unit = {NULL, 0, 0};
+    pair_source source = {NULL, NULL, roi->size};
     glcm_work w;
     int n, n_offsets, n_used, with_mcc;
     rad_status status;
 
     memset(&w, 0, sizeof w);
-    status = check_roi(roi, n_box, error);
-    if (status != RAD_OK)
-        return status;
+    memset(&own_grid, 0, sizeof own_grid);
     for (int d = 0; d < n_distances; d++)
         if (distances[d] < 1 || distances[d] > RI_MAX_GLCM_DISTANCE)
             return ri_fail(error, RAD_ERR_PARAMETER,
                            "glcm: distance %d is invalid, expected 1..%d", distances[d],
                            RI_MAX_GLCM_DISTANCE);
-
-    compact = malloc(n_box * sizeof *compact);
-    index_of = malloc(((size_t)roi->max_level + 1) * sizeof *index_of);
-    grey = malloc(((size_t)roi->max_level + 1) * sizeof *grey);
-    n_offsets = ri_glcm_offsets(distances, n_distances, &offsets);
-    if (compact == NULL || index_of == NULL || grey == NULL || n_offsets < 0) {
-        status = ri_fail(error, RAD_ERR_NO_MEMORY, "glcm: out of memory for %zu voxels", n_box);
-        goto done;
+    if (grid == NULL) {
+        status = check_roi(roi, n_box, error);
+        if (status != RAD_OK)
+            return status;
     }
-    n = compact_levels(roi, n_box, compact, index_of, grey);
+    n_offsets = ri_glcm_offsets(distances, n_distances, &offsets);
+    if (n_offsets < 0)
+        return ri_fail(error, RAD_ERR_NO_MEMORY, "glcm: out of memory for %d distances",
+                       n_distances);
+
+    /*
+     * 3D_avg at distance 1 counts the pairs of all 13 offsets in one pass
+     * over the padded level grid; the other cases count each offset over
+     * the compact levels of the box.
+     */
+    if (method == RI_AGG_3D_AVG && unit_distances_only(distances, n_distances) &&
+        n_offsets == UNIT_OFFSETS) {
+        if (grid == NULL && ri_level_grid_build(roi, &own_grid, NULL) == RAD_OK)
+            grid = &own_grid;
+        if (grid != NULL && grid->n_rows <= MAX_GLCM_LEVELS && unit_pairs_fit(grid, grid->n_rows)) {
+            if (!count_unit_pairs(grid, (const int (*)[3])offsets, &unit)) {
+                status = ri_fail(error, RAD_ERR_NO_MEMORY,
+                                 "glcm: out of memory for the pairs of %d grey levels",
+                                 grid->n_rows);
+                goto done;
+            }
+            source.unit = &unit;
+        }
+    }
+
+    if (source.unit != NULL) {
+        n = grid->n_rows;
+        grey = malloc((size_t)n * sizeof *grey);
+        if (grey == NULL) {
+            status = ri_fail(error, RAD_ERR_NO_MEMORY, "glcm: out of memory for %d grey levels", n);
+            goto done;
+        }
+        memcpy(grey, grid->row_level, (size_t)n * sizeof *grey);
+    } else {
+        if (grid != NULL && grid != &own_grid) {
+            /* The shared grid skipped check_roi above. */
+            status = check_roi(roi, n_box, error);
+            if (status != RAD_OK)
+                goto done;
+        }
+        compact = malloc(n_box * sizeof *compact);
+        index_of = malloc(((size_t)roi->max_level + 1) * sizeof *index_of);
+        grey = malloc(((size_t)roi->max_level + 1) * sizeof *grey);
+        if (compact == NULL || index_of == NULL || grey == NULL) {
+            status = ri_fail(error, RAD_ERR_NO_MEMORY, "glcm: out of memory for %zu voxels", n_box);
+            goto done;
+        }
+        n = compact_levels(roi, n_box, compact, index_of, grey);
+        source.compact = compact;
+    }
     if (n > MAX_GLCM_LEVELS) {
         status = ri_fail(error, RAD_ERR_TOO_LARGE,
                          "glcm: %d grey levels in the ROI, at most %d are supported "
@@ -871,14 +1088,14 @@ static rad_status glcm_compute(const ri_roi *roi, const ri_level_grid *grid,
     } else if (settings->weighting_norm != RI_WEIGHTING_NONE) {
         double f[CM_COUNT];
 
-        n_used = weighted_matrix(roi, settings, compact, offsets, n_offsets, counts, &w, f);
+        n_used = weighted_matrix(roi, settings, &source, offsets, n_offsets, counts, &w, f);
         for (int c = 0; c < CM_COUNT && n_used; c++) {
             sums[c] = f[c];
             valid[c] = !isnan(f[c]);
         }
     } else {
-        n_used = accumulate_directions(roi, settings, compact, offsets, n_offsets, counts, &w,
-                                       sums, valid);
+        n_used = accumulate_directions(settings, &source, offsets, n_offsets, counts, &w, sums,
+                                       valid);
     }
     if (n_used == 0) {
         status = ri_fail(error, RAD_ERR_EMPTY_ROI,
@@ -891,6 +1108,8 @@ static rad_status glcm_compute(const ri_roi *roi, const ri_level_grid *grid,
 
 done:
     work_free(&w);
+    free(unit.cells);
+    ri_level_grid_free(&own_grid);
     free(offsets);
     free(counts);
     free(grey);
