@@ -220,6 +220,176 @@ START_TEST(counts_match_twin_random_shapes)
 }
 END_TEST
 
+/*
+ * Slow twin of the features of one offset's counts (ng x ng, levels 1..ng),
+ * with the dense formulas of pyradiomics' docstrings. Names as in
+ * ri_glcm_table; MCC is left out. Returns 0 when the offset has no pair.
+ */
+static int twin_features(const uint32_t *counts, size_t ng, int symmetric, double *f)
+{
+    size_t cells = ng * ng;
+    double *p = calloc(cells, sizeof *p), *px = calloc(ng, sizeof *px), *py = calloc(ng, sizeof *py);
+    double *sum_k = calloc(2 * ng + 1, sizeof *sum_k), *diff_k = calloc(ng, sizeof *diff_k);
+    double total = 0.0, eps = 2.220446049250313e-16;
+    ck_assert(p && px && py && sum_k && diff_k);
+
+    for (size_t a = 0; a < ng; a++)
+        for (size_t b = 0; b < ng; b++) {
+            p[a * ng + b] = counts[a * ng + b] + (symmetric ? counts[b * ng + a] : 0);
+            total += p[a * ng + b];
+        }
+    if (total == 0.0) {
+        free(p), free(px), free(py), free(sum_k), free(diff_k);
+        return 0;
+    }
+    double ux = 0, uy = 0, autocorr = 0, energy = 0, hxy = 0, max_p = 0;
+    for (size_t a = 0; a < ng; a++)
+        for (size_t b = 0; b < ng; b++) {
+            double q = p[a * ng + b] / total, i = a + 1.0, j = b + 1.0;
+            p[a * ng + b] = q;
+            px[a] += q;
+            py[b] += q;
+            ux += q * i;
+            uy += q * j;
+            autocorr += q * i * j;
+            energy += q * q;
+            if (q > 0)
+                hxy -= q * log2(q + eps);
+            max_p = fmax(max_p, q);
+            sum_k[a + b + 2] += q;
+            diff_k[a > b ? a - b : b - a] += q;
+        }
+    double var_x = 0, var_y = 0, cov = 0, contrast = 0, c2 = 0, c3 = 0, c4 = 0;
+    double hxy1 = 0, hxy2 = 0, hx = 0, hy = 0;
+    for (size_t a = 0; a < ng; a++) {
+        if (px[a] > 0)
+            hx -= px[a] * log2(px[a] + eps);
+        if (py[a] > 0)
+            hy -= py[a] * log2(py[a] + eps);
+        for (size_t b = 0; b < ng; b++) {
+            double q = p[a * ng + b], i = a + 1.0, j = b + 1.0, pxpy = px[a] * py[b];
+            double t = i + j - ux - uy;
+            var_x += q * (i - ux) * (i - ux);
+            var_y += q * (j - uy) * (j - uy);
+            cov += q * (i - ux) * (j - uy);
+            contrast += q * (i - j) * (i - j);
+            c2 += q * pow(t, 2);
+            c3 += q * pow(t, 3);
+            c4 += q * pow(t, 4);
+            if (pxpy > 0) {
+                hxy1 -= q * log2(pxpy + eps);
+                hxy2 -= pxpy * log2(pxpy + eps);
+            }
+        }
+    }
+    double da = 0, de = 0, dv = 0, idm = 0, idmn = 0, id = 0, idn = 0, inv_var = 0;
+    double n = (double)ng;
+    for (size_t k = 0; k < ng; k++) {
+        double q = diff_k[k];
+        da += k * q;
+        if (q > 0)
+            de -= q * log2(q + eps);
+        idm += q / (1.0 + (double)k * k);
+        idmn += q / (1.0 + (double)k * k / (n * n));
+        id += q / (1.0 + k);
+        idn += q / (1.0 + k / n);
+        if (k > 0)
+            inv_var += q / ((double)k * k);
+    }
+    for (size_t k = 0; k < ng; k++)
+        dv += (k - da) * (k - da) * diff_k[k];
+    double sa = 0, se = 0, sv = 0;
+    for (size_t k = 2; k <= 2 * ng; k++) {
+        sa += k * sum_k[k];
+        if (sum_k[k] > 0)
+            se -= sum_k[k] * log2(sum_k[k] + eps);
+    }
+    for (size_t k = 2; k <= 2 * ng; k++)
+        sv += (k - sa) * (k - sa) * sum_k[k];
+
+    double sigma = sqrt(var_x) * sqrt(var_y);
+    f[feature_index("Autocorrelation")] = autocorr;
+    f[feature_index("JointAverage")] = ux;
+    f[feature_index("ClusterProminence")] = c4;
+    f[feature_index("ClusterShade")] = c3;
+    f[feature_index("ClusterTendency")] = c2;
+    f[feature_index("Contrast")] = contrast;
+    f[feature_index("Correlation")] = sigma == 0 ? 1.0 : cov / (sigma + eps);
+    f[feature_index("DifferenceAverage")] = da;
+    f[feature_index("DifferenceEntropy")] = de;
+    f[feature_index("DifferenceVariance")] = dv;
+    f[feature_index("JointEnergy")] = energy;
+    f[feature_index("JointEntropy")] = hxy;
+    f[feature_index("Imc1")] = fmax(hx, hy) == 0 ? 0.0 : (hxy - hxy1) / fmax(hx, hy);
+    f[feature_index("Imc2")] = hxy2 == hxy ? 0.0 : hxy2 > hxy ? sqrt(1 - exp(-2 * (hxy2 - hxy))) : NAN;
+    f[feature_index("Idm")] = idm;
+    f[feature_index("MCC")] = NAN;
+    f[feature_index("Idmn")] = idmn;
+    f[feature_index("Id")] = id;
+    f[feature_index("Idn")] = idn;
+    f[feature_index("InverseVariance")] = inv_var;
+    f[feature_index("MaximumProbability")] = max_p;
+    f[feature_index("SumAverage")] = sa;
+    f[feature_index("SumEntropy")] = se;
+    f[feature_index("SumSquares")] = var_x;
+    f[feature_index("Dissimilarity")] = da;
+    f[feature_index("Homogeneity1")] = id;
+    f[feature_index("Homogeneity2")] = idm;
+    f[feature_index("SumVariance")] = sv;
+    free(p), free(px), free(py), free(sum_k), free(diff_k);
+    return 1;
+}
+
+/* ri_glcm (one-pass counts of the 13 offsets, sparse feature sweeps) against twin_features. */
+START_TEST(features_match_twin_random_shapes)
+{
+    int one = 1;
+    int (*offsets)[3];
+    int n_offsets = ri_glcm_offsets(&one, 1, &offsets);
+    ck_assert_int_eq(n_offsets, 13);
+
+    for (unsigned seed = 1; seed <= 120; seed++) {
+        roi_case c;
+        ck_assert_int_eq(roi_case_random_shape(seed, &c), 0);
+        ri_settings s = default_settings();
+        s.symmetrical_glcm = seed % 4 != 0;
+        size_t ng = (size_t)c.roi.max_level, n_features = ri_glcm_table.count;
+        uint32_t *counts = malloc(ng * ng * sizeof *counts);
+        double sum[64] = {0}, f[64], out[64];
+        int valid[64] = {0};
+        ck_assert_ptr_nonnull(counts);
+        for (int o = 0; o < n_offsets; o++) {
+            neighbour_counts(&c.roi, offsets[o], counts);
+            if (!twin_features(counts, ng, s.symmetrical_glcm, f))
+                continue;
+            for (size_t k = 0; k < n_features; k++)
+                if (!isnan(f[k])) {
+                    sum[k] += f[k];
+                    valid[k]++;
+                }
+        }
+        rad_status status = ri_glcm(&c.roi, &s, out, NULL);
+        if (status != RAD_OK) {
+            ck_assert_int_eq(valid[0], 0);
+        } else {
+            for (size_t k = 0; k < n_features; k++) {
+                if (k == feature_index("MCC"))
+                    continue;
+                double twin = valid[k] ? sum[k] / valid[k] : NAN;
+                double tolerance = 1e-12 * fmax(1.0, fabs(twin));
+                /* ck_abort_msg only on a mismatch: Check logs every assert it runs. */
+                if (isnan(twin) != isnan(out[k]) || fabs(out[k] - twin) > tolerance)
+                    ck_abort_msg("seed %u %s: got %.17g, twin %.17g", seed,
+                                 ri_glcm_table.defs[k].name, out[k], twin);
+            }
+        }
+        free(counts);
+        roi_case_free(&c);
+    }
+    free(offsets);
+}
+END_TEST
+
 START_TEST(flat_region_values)
 {
     random_roi r;
@@ -444,6 +614,7 @@ static Suite *glcm_suite(void)
     tcase_add_test(kernel, glcm_offsets_count);
     tcase_add_test(kernel, counts_match_slow_twin);
     tcase_add_test(kernel, counts_match_twin_random_shapes);
+    tcase_add_test(kernel, features_match_twin_random_shapes);
     tcase_add_test(kernel, flat_region_values);
     tcase_add_test(kernel, empty_and_single_voxel_rejected);
     suite_add_tcase(suite, kernel);

@@ -123,8 +123,10 @@ typedef struct glcm_work {
     double *px, *py;    /* marginals */
     double *sum_k;      /* p_{x+y}(k), k = 0..2 ng */
     double *diff_k;     /* p_{x-y}(k), k = 0..ng - 1 */
-    double *log_pxpy;   /* n x n: log2(px(i) py(j) + eps) where px(i) py(j) > 0 */
-    int symmetric;      /* p is symmetric, so px = py and log_pxpy is symmetric */
+    double *log_px;     /* log2(px(i)) where px(i) > 0 */
+    double *log_py;     /* log2(py(j)) where py(j) > 0 */
+    uint32_t *nonzero;  /* (i << 16) | j of the cells with p > 0, at most n x n */
+    int symmetric;      /* p is symmetric, so px = py bit for bit */
     int with_mcc;       /* MCC enabled: q, eigen and eigen_work are allocated */
     gsl_matrix *q;      /* MCC matrix, n x n */
     gsl_vector *eigen;
@@ -350,11 +352,12 @@ static int count_unit_pairs(const ri_level_grid *grid, const int (*offsets)[3], 
             const int *row = slots + y * (size_t)grid->stride[1] + z * (size_t)grid->stride[2];
 
             for (size_t x = 1; x + 1 < grid->size[0]; x++) {
-                uint32_t *cell = pairs->cells + (size_t)row[x] * width;
+                uint32_t *cell = pairs->cells + (ptrdiff_t)row[x] * (ptrdiff_t)width;
 
+                /* A 64-bit index, so that o becomes an address displacement. */
 #pragma GCC unroll 13
                 for (int o = 0; o < UNIT_OFFSETS; o++)
-                    cell[row[(ptrdiff_t)x + steps[o]] + o]++;
+                    cell[(ptrdiff_t)row[(ptrdiff_t)x + steps[o]] + o]++;
             }
         }
     }
@@ -453,9 +456,30 @@ static double entropy(const double *q, int m)
 }
 
 /*
+ * log2(px py + eps) from log_px = log2(px) and log_py = log2(py), both > 0
+ * (px py > 0). With x = eps / (px py), log2(px py + eps) = log2(px) +
+ * log2(py) + log2(1 + x), and log2(1 + x) = (x - x^2 / 2) / ln 2 with an
+ * error below x^3 / 2 when x < 2^-20, far below one ulp of the result. The
+ * sum of two logarithms differs from the logarithm of the rounded product by
+ * a few ulp. Smaller products call log2.
+ */
+static double log2_product_eps(double pxpy, double log_px, double log_py)
+{
+    double x = EPSILON / pxpy;
+
+    if (x < 0x1p-20)
+        return log_px + log_py + x * (1.0 - 0.5 * x) * (1.0 / M_LN2);
+    return log2(pxpy + EPSILON);
+}
+
+/*
  * Writes the features of one direction's normalised matrix w->p into f,
  * with the formulas of pyradiomics' docstrings (i, j grey levels;
  * mu_x = sum p i; sigma_x^2 = sum p (i - mu_x)^2; k = i + j or |i - j|).
+ * One sweep over the n x n cells finds the marginals, the sums that need no
+ * mean and the non-zero cells. The central moments then visit only those
+ * cells. HXY1 and HXY2 take log2(px py + eps) from the n logarithms of the
+ * marginals (log2_product_eps).
  */
 static void direction_features(glcm_work *w, double *f)
 {
@@ -466,6 +490,7 @@ static void direction_features(glcm_work *w, double *f)
     double c2 = 0.0, c3 = 0.0, c4 = 0.0, hx, hy, hxy1 = 0.0, hxy2 = 0.0, sigma_product;
     double diff_avg = 0.0, diff_var = 0.0, idm = 0.0, idmn = 0.0, id = 0.0, idn = 0.0;
     double inv_var = 0.0, sum_avg = 0.0, sum_var = 0.0;
+    size_t n_nonzero = 0;
 
     memset(w->px, 0, (size_t)n * sizeof *w->px);
     memset(w->py, 0, (size_t)n * sizeof *w->py);
@@ -474,13 +499,16 @@ static void direction_features(glcm_work *w, double *f)
 
     /* Marginals, means, sums and differences; empty cells add 0 to every sum. */
     for (int i = 0; i < n; i++) {
-        for (int j = 0; j < n; j++) {
-            double p = w->p[i * n + j];
+        const double *row = w->p + (size_t)i * (size_t)n;
 
-            w->px[i] += p;
-            w->py[j] += p;
+        for (int j = 0; j < n; j++) {
+            double p = row[j];
+
             if (p == 0.0)
                 continue;
+            w->nonzero[n_nonzero++] = (uint32_t)i << 16 | (uint32_t)j;
+            w->px[i] += p;
+            w->py[j] += p;
             ux += p * g[i];
             uy += p * g[j];
             autocorr += p * g[i] * g[j];
@@ -493,48 +521,54 @@ static void direction_features(glcm_work *w, double *f)
         }
     }
 
+    for (int i = 0; i < n; i++) {
+        w->log_px[i] = w->px[i] > 0.0 ? log2(w->px[i]) : 0.0;
+        if (w->symmetric)
+            w->log_py[i] = w->log_px[i];
+        else
+            w->log_py[i] = w->py[i] > 0.0 ? log2(w->py[i]) : 0.0;
+    }
+
     /*
-     * log2(px(i) py(j) + eps), used by HXY1 and HXY2. For a symmetric p the
-     * marginals are equal sums in the same order, so the table is symmetric
-     * and half of it is computed. Cells with px(i) py(j) = 0 add 0 to both
-     * entropies and are not filled.
+     * HXY2 over every cell with px(i) py(j) > 0. For a symmetric p the
+     * marginals are equal, so the cells above the diagonal count twice.
      */
     for (int i = 0; i < n; i++) {
-        for (int j = w->symmetric ? i : 0; j < n; j++) {
-            double pxpy = w->px[i] * w->py[j];
+        if (!(w->px[i] > 0.0))
+            continue;
+        if (w->symmetric) {
+            double pxpy = w->px[i] * w->py[i], upper = 0.0;
 
-            if (pxpy > 0.0) {
-                w->log_pxpy[i * n + j] = log2(pxpy + EPSILON);
-                if (w->symmetric)
-                    w->log_pxpy[j * n + i] = w->log_pxpy[i * n + j];
+            hxy2 -= pxpy * log2_product_eps(pxpy, w->log_px[i], w->log_py[i]);
+            for (int j = i + 1; j < n; j++) {
+                pxpy = w->px[i] * w->py[j];
+                if (pxpy > 0.0)
+                    upper += pxpy * log2_product_eps(pxpy, w->log_px[i], w->log_py[j]);
+            }
+            hxy2 -= 2.0 * upper;
+        } else {
+            for (int j = 0; j < n; j++) {
+                double pxpy = w->px[i] * w->py[j];
+                if (pxpy > 0.0)
+                    hxy2 -= pxpy * log2_product_eps(pxpy, w->log_px[i], w->log_py[j]);
             }
         }
     }
 
-    /* Central moments around (mu_x, mu_y). */
-    for (int i = 0; i < n; i++) {
-        double di = g[i] - ux;
+    /* Central moments around (mu_x, mu_y), over the non-zero cells. */
+    for (size_t c = 0; c < n_nonzero; c++) {
+        int i = (int)(w->nonzero[c] >> 16), j = (int)(w->nonzero[c] & 0xffffu);
+        double p = w->p[(size_t)i * (size_t)n + (size_t)j];
+        double di = g[i] - ux, dj = g[j] - uy, t = di + dj, t2 = t * t;
 
-        for (int j = 0; j < n; j++) {
-            double p = w->p[i * n + j];
-            double pxpy = w->px[i] * w->py[j];
-
-            if (pxpy > 0.0)
-                hxy2 -= pxpy * w->log_pxpy[i * n + j];
-            if (p == 0.0)
-                continue;
-            double t = g[i] + g[j] - ux - uy;
-            double dj = g[j] - uy;
-
-            var_x += p * di * di;
-            var_y += p * dj * dj;
-            cov += p * di * dj;
-            contrast += p * (g[i] - g[j]) * (g[i] - g[j]);
-            c2 += p * t * t;
-            c3 += p * t * t * t;
-            c4 += p * t * t * t * t;
-            hxy1 -= p * w->log_pxpy[i * n + j];
-        }
+        var_x += p * di * di;
+        var_y += p * dj * dj;
+        cov += p * di * dj;
+        contrast += p * (g[i] - g[j]) * (g[i] - g[j]);
+        c2 += p * t2;
+        c3 += p * t2 * t;
+        c4 += p * t2 * t2;
+        hxy1 -= p * log2_product_eps(w->px[i] * w->py[j], w->log_px[i], w->log_py[j]);
     }
     hx = entropy(w->px, n);
     hy = entropy(w->py, n);
@@ -602,7 +636,9 @@ static void work_free(glcm_work *w)
     free(w->py);
     free(w->sum_k);
     free(w->diff_k);
-    free(w->log_pxpy);
+    free(w->log_px);
+    free(w->log_py);
+    free(w->nonzero);
     if (w->q)
         gsl_matrix_free(w->q);
     if (w->eigen)
@@ -622,8 +658,11 @@ static int work_alloc(glcm_work *w, int n, int ng, int with_mcc)
     w->py = malloc((size_t)n * sizeof *w->py);
     w->sum_k = malloc((size_t)(2 * ng + 1) * sizeof *w->sum_k);
     w->diff_k = malloc((size_t)ng * sizeof *w->diff_k);
-    w->log_pxpy = malloc((size_t)n * (size_t)n * sizeof *w->log_pxpy);
-    if (!(w->p && w->px && w->py && w->sum_k && w->diff_k && w->log_pxpy))
+    w->log_px = malloc((size_t)n * sizeof *w->log_px);
+    w->log_py = malloc((size_t)n * sizeof *w->log_py);
+    w->nonzero = malloc((size_t)n * (size_t)n * sizeof *w->nonzero);
+    if (!(w->p && w->px && w->py && w->sum_k && w->diff_k && w->log_px && w->log_py &&
+          w->nonzero))
         return 0;
     if (!with_mcc)
         return 1;
@@ -965,7 +1004,6 @@ static int aggregate_methods(const ri_roi *roi, const ri_settings *settings,
     return n_used;
 }
 
-/* ri_glcm with an aggregation method; RI_AGG_3D_AVG is pyradiomics' computation. */
 /* 1 when distances are {1} (in any number of copies), the offsets of the joint pair table. */
 static int unit_distances_only(const int *distances, int n_distances)
 {
@@ -1016,7 +1054,7 @@ static rad_status glcm_compute(const ri_roi *roi, const ri_level_grid *grid,
 
     /*
      * 3D_avg at distance 1 counts the pairs of all 13 offsets in one pass
-     * over the padded level grid; the other cases count each offset over
+     * over the padded level grid. The other cases count each offset over
      * the compact levels of the box.
      */
     if (method == RI_AGG_3D_AVG && unit_distances_only(distances, n_distances) &&
