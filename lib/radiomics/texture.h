@@ -8,6 +8,7 @@
 #define RADIOMICS_TEXTURE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "internal.h"
@@ -61,6 +62,8 @@ static inline ptrdiff_t ri_grid_offset(const ri_level_grid *grid, const int step
  * the grid.
  */
 typedef int ri_int4 __attribute__((vector_size(4 * sizeof(int))));
+typedef unsigned ri_uint4 __attribute__((vector_size(4 * sizeof(unsigned))));
+typedef uint8_t ri_uint8x4 __attribute__((vector_size(4)));
 #define RI_INT4_LANES 4
 
 static inline ri_int4 ri_load_int4(const int *cells)
