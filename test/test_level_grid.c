@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aggregation.h"
 #include "roi_case.h"
 #include "texture.h"
 
@@ -176,6 +177,43 @@ START_TEST(shared_grid_same_features)
 }
 END_TEST
 
+/* The aggregation methods on shared volume and slice grids give the same bits as without. */
+START_TEST(shared_slice_grids_same_features)
+{
+    static const ri_feature_class classes[3] = {RI_CLASS_GLRLM, RI_CLASS_GLSZM, RI_CLASS_GLDM};
+    static const ri_aggregation methods[5] = {RI_AGG_3D_COMB, RI_AGG_2D_AVG, RI_AGG_2D_COMB,
+                                              RI_AGG_2_5D_AVG, RI_AGG_2_5D_COMB};
+
+    for (unsigned seed = 1; seed <= 40; seed++) {
+        roi_case c;
+        ri_level_grid volume, *slices = NULL;
+        ck_assert_int_eq(roi_case_random_shape(seed, &c), 0);
+        ck_assert_int_eq(ri_level_grid_build(&c.roi, &volume, NULL), RAD_OK);
+        ck_assert_int_eq(ri_slice_grids_build(&c.roi, &slices, NULL), RAD_OK);
+        ri_texture_grids grids = {&volume, slices};
+
+        for (int k = 0; k < 3; k++)
+            for (int m = 0; m < 5; m++) {
+                double a[64], b[64];
+                for (int f = 0; f < 64; f++)
+                    a[f] = b[f] = NAN;
+                rad_status status_a =
+                    ri_texture_aggregated(classes[k], &c.roi, NULL, methods[m], a, NULL);
+                rad_status status_b = ri_texture_aggregated_on_grids(classes[k], &c.roi, &grids,
+                                                                     NULL, methods[m], b, NULL);
+                ck_assert_msg(status_a == status_b, "seed %u class %d method %d: status %d, %d",
+                              seed, (int)classes[k], (int)methods[m], status_a, status_b);
+                if (memcmp(a, b, sizeof a) != 0)
+                    ck_abort_msg("seed %u class %d method %d: features differ on shared grids",
+                                 seed, (int)classes[k], (int)methods[m]);
+            }
+        ri_slice_grids_free(slices, c.roi.size[2]);
+        ri_level_grid_free(&volume);
+        roi_case_free(&c);
+    }
+}
+END_TEST
+
 static Suite *level_grid_suite(void)
 {
     Suite *suite = suite_create("level_grid");
@@ -185,6 +223,7 @@ static Suite *level_grid_suite(void)
     tcase_add_test(tc, grid_matches_twin_random_shapes);
     tcase_add_test(tc, grid_rejects_invalid_levels);
     tcase_add_test(tc, shared_grid_same_features);
+    tcase_add_test(tc, shared_slice_grids_same_features);
     suite_add_tcase(suite, tc);
     return suite;
 }

@@ -164,6 +164,7 @@ void ri_feature_mean_get(const ri_feature_mean *mean, double *out)
 }
 
 rad_status ri_size_aggregate_slices(const ri_roi *roi, ri_aggregation method,
+                                    const ri_level_grid *slice_grids,
                                     ri_slice_matrix_fn add_slice, const void *context,
                                     ri_size_features_fn features, size_t n_features,
                                     const char *class_name, double *out, rad_error *error)
@@ -186,7 +187,8 @@ rad_status ri_size_aggregate_slices(const ri_roi *roi, ri_aggregation method,
             continue;
         if (method == RI_AGG_2D_AVG)
             ri_size_merge_clear(&merge);
-        status = add_slice(&slice, context, &merge, error);
+        status = add_slice(&slice, slice_grids != NULL ? &slice_grids[z] : NULL, context, &merge,
+                           error);
         if (status != RAD_OK || method != RI_AGG_2D_AVG)
             continue;
         status = ri_size_merge_build(&merge, &m, &sums, error);
@@ -216,18 +218,55 @@ rad_status ri_size_aggregate_slices(const ri_roi *roi, ri_aggregation method,
     return RAD_OK;
 }
 
+void ri_slice_grids_free(ri_level_grid *slices, size_t n_slices)
+{
+    if (slices == NULL)
+        return;
+    for (size_t z = 0; z < n_slices; z++)
+        ri_level_grid_free(&slices[z]);
+    free(slices);
+}
+
+rad_status ri_slice_grids_build(const ri_roi *roi, ri_level_grid **slices, rad_error *error)
+{
+    *slices = calloc(roi->size[2] ? roi->size[2] : 1, sizeof **slices);
+    if (*slices == NULL)
+        return ri_fail(error, RAD_ERR_NO_MEMORY,
+                       "texture aggregation: no memory for %zu slice grids", roi->size[2]);
+    for (size_t z = 0; z < roi->size[2]; z++) {
+        ri_roi slice;
+        if (ri_roi_slice(roi, z, &slice) == 0)
+            continue;
+        rad_status status = ri_level_grid_build(&slice, &(*slices)[z], error);
+        if (status != RAD_OK) {
+            ri_slice_grids_free(*slices, roi->size[2]);
+            *slices = NULL;
+            return status;
+        }
+    }
+    return RAD_OK;
+}
+
 rad_status ri_texture_aggregated(ri_feature_class c, const ri_roi *roi,
                                  const ri_settings *settings, ri_aggregation a, double *out,
                                  rad_error *error)
+{
+    return ri_texture_aggregated_on_grids(c, roi, NULL, settings, a, out, error);
+}
+
+rad_status ri_texture_aggregated_on_grids(ri_feature_class c, const ri_roi *roi,
+                                          const ri_texture_grids *grids,
+                                          const ri_settings *settings, ri_aggregation a,
+                                          double *out, rad_error *error)
 {
     if ((unsigned)a >= RI_AGG_COUNT)
         return ri_fail(error, RAD_ERR_ARGUMENT, "texture aggregation method %d is invalid, "
                        "expected 0..%d", (int)a, RI_AGG_COUNT - 1);
     switch (c) {
     case RI_CLASS_GLCM: return ri_glcm_aggregated(roi, settings, a, out, error);
-    case RI_CLASS_GLRLM: return ri_glrlm_aggregated(roi, settings, a, out, error);
-    case RI_CLASS_GLSZM: return ri_glszm_aggregated(roi, settings, a, out, error);
-    case RI_CLASS_GLDM: return ri_gldm_aggregated(roi, settings, a, out, error);
+    case RI_CLASS_GLRLM: return ri_glrlm_aggregated_on_grids(roi, grids, settings, a, out, error);
+    case RI_CLASS_GLSZM: return ri_glszm_aggregated_on_grids(roi, grids, settings, a, out, error);
+    case RI_CLASS_GLDM: return ri_gldm_aggregated_on_grids(roi, grids, settings, a, out, error);
     case RI_CLASS_NGTDM: return ri_ngtdm_aggregated(roi, settings, a, out, error);
     case RI_CLASS_GLDZM: return ri_gldzm_aggregated(roi, settings, a, out, error);
     default:

@@ -57,9 +57,13 @@ void ri_size_merge_matrix_free(ri_size_matrix *m);
 typedef void (*ri_size_features_fn)(const ri_size_matrix *m, const ri_size_sums *sums,
                                     double n_voxels, double *out);
 
-/* Adds the matrix of one slice (an ROI with size[2] = 1) to merge. */
-typedef rad_status (*ri_slice_matrix_fn)(const ri_roi *slice, const void *context,
-                                         ri_size_merge *merge, rad_error *error);
+/*
+ * Adds the matrix of one slice (an ROI with size[2] = 1) to merge. grid is
+ * NULL or the level grid of the slice.
+ */
+typedef rad_status (*ri_slice_matrix_fn)(const ri_roi *slice, const ri_level_grid *grid,
+                                         const void *context, ri_size_merge *merge,
+                                         rad_error *error);
 
 /*
  * The 2-D and 2.5-D methods of a single-matrix class: with RI_AGG_2D_AVG the
@@ -69,9 +73,28 @@ typedef rad_status (*ri_slice_matrix_fn)(const ri_roi *slice, const void *contex
  * Writes n_features values to out; RAD_ERR_EMPTY_ROI when every matrix is empty.
  */
 rad_status ri_size_aggregate_slices(const ri_roi *roi, ri_aggregation method,
+                                    const ri_level_grid *slice_grids,
                                     ri_slice_matrix_fn add_slice, const void *context,
                                     ri_size_features_fn features, size_t n_features,
                                     const char *class_name, double *out, rad_error *error);
+
+/*
+ * Level grids of one ROI that the texture kernels of an image type share,
+ * read-only. volume is NULL or the grid of the ROI. slices is NULL or one
+ * grid per axial slice of ri_roi_slice, with cells NULL for a slice
+ * without ROI voxels.
+ */
+typedef struct ri_texture_grids {
+    const ri_level_grid *volume;
+    const ri_level_grid *slices;
+} ri_texture_grids;
+
+/*
+ * Builds in *slices (allocated, roi->size[2] grids) the level grid of each
+ * axial slice of roi. Returns RAD_OK, or the first failure with *slices NULL.
+ */
+rad_status ri_slice_grids_build(const ri_roi *roi, ri_level_grid **slices, rad_error *error);
+void ri_slice_grids_free(ri_level_grid *slices, size_t n_slices);
 
 /* Running mean of feature vectors that skips NaN values (numpy.nanmean). */
 typedef struct ri_feature_mean {
@@ -84,6 +107,24 @@ void ri_feature_mean_init(ri_feature_mean *mean, size_t n_features);
 void ri_feature_mean_add(ri_feature_mean *mean, const double *values);
 /* Writes the means (NaN where no value was valid) to out. */
 void ri_feature_mean_get(const ri_feature_mean *mean, double *out);
+
+/*
+ * ri_texture_aggregated with the shared grids of roi (NULL: none), which
+ * the GLRLM, GLSZM and GLDM kernels read in place of building their own.
+ */
+rad_status ri_texture_aggregated_on_grids(ri_feature_class c, const ri_roi *roi,
+                                          const ri_texture_grids *grids,
+                                          const ri_settings *settings, ri_aggregation a,
+                                          double *out, rad_error *error);
+rad_status ri_glrlm_aggregated_on_grids(const ri_roi *roi, const ri_texture_grids *grids,
+                                        const ri_settings *settings, ri_aggregation method,
+                                        double *out, rad_error *error);
+rad_status ri_glszm_aggregated_on_grids(const ri_roi *roi, const ri_texture_grids *grids,
+                                        const ri_settings *settings, ri_aggregation method,
+                                        double *out, rad_error *error);
+rad_status ri_gldm_aggregated_on_grids(const ri_roi *roi, const ri_texture_grids *grids,
+                                       const ri_settings *settings, ri_aggregation method,
+                                       double *out, rad_error *error);
 
 /* Class kernels with an aggregation method (glcm.c, glrlm.c, ...). */
 rad_status ri_glcm_aggregated(const ri_roi *roi, const ri_settings *settings,

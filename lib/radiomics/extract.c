@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aggregation.h"
 #include "families.h"
 #include "texture.h"
 
@@ -565,39 +566,65 @@ static rad_status run_kernel(const ri_settings *s, ri_feature_class c, const ri_
     }
 }
 
+/* Level grids of one image type's ROI, owned here, and the read-only view the kernels get. */
+typedef struct shared_grids {
+    ri_level_grid volume;
+    ri_level_grid *slices; /* NULL or n_slices grids */
+    size_t n_slices;
+    ri_texture_grids view;
+} shared_grids;
+
+static void shared_grids_free(shared_grids *g)
+{
+    ri_level_grid_free(&g->volume);
+    ri_slice_grids_free(g->slices, g->n_slices);
+    memset(g, 0, sizeof *g);
+}
+
 /*
- * Builds the level grid of roi into *grid when an enabled class can use it
- * (3D_avg of GLCM, GLRLM, GLSZM or GLDM). Returns grid, or NULL when no
- * class uses it or the build fails: the kernels then build their own grid
+ * Builds the level grids of roi that the enabled classes can use: the
+ * volume grid for 3D_avg and 3D_comb, the slice grids for the 2-D and 2.5-D
+ * methods. Returns &g->view, or NULL when no class uses a grid. A grid whose
+ * build fails stays NULL in the view, and the kernels then build their own
  * and report the failure themselves, in the single-threaded order.
  */
-static const ri_level_grid *build_shared_grid(const ri_settings *s, const ri_roi *roi,
-                                              ri_level_grid *grid)
+static const ri_texture_grids *build_shared_grids(const ri_settings *s, const ri_roi *roi,
+                                                  shared_grids *g)
 {
-    int used = 0;
+    int volume_used = 0, slices_used = 0;
 
-    memset(grid, 0, sizeof *grid);
-    for (int c = 0; c < RI_CLASS_COUNT && !used; c++) {
+    memset(g, 0, sizeof *g);
+    for (int c = 0; c < RI_CLASS_COUNT; c++) {
         ri_aggregation methods[RI_AGG_COUNT];
         if (!class_uses_level_grid((ri_feature_class)c) || !class_enabled(s, (ri_feature_class)c))
             continue;
         int n_methods = ri_class_aggregations(s, (ri_feature_class)c, methods);
-        for (int m = 0; m < n_methods; m++)
-            used |= methods[m] == RI_AGG_3D_AVG;
+        for (int m = 0; m < n_methods; m++) {
+            if (methods[m] == RI_AGG_3D_AVG || (methods[m] == RI_AGG_3D_COMB && c != RI_CLASS_GLCM))
+                volume_used = 1;
+            else if (c != RI_CLASS_GLCM)
+                slices_used = 1;
+        }
     }
-    if (!used || roi->n_voxels == 0 || ri_level_grid_build(roi, grid, NULL) != RAD_OK)
+    if (roi->n_voxels == 0 || !(volume_used || slices_used))
         return NULL;
-    return grid;
+    if (volume_used && ri_level_grid_build(roi, &g->volume, NULL) == RAD_OK)
+        g->view.volume = &g->volume;
+    if (slices_used && ri_slice_grids_build(roi, &g->slices, NULL) == RAD_OK) {
+        g->n_slices = roi->size[2];
+        g->view.slices = g->slices;
+    }
+    return &g->view;
 }
 
 /*
  * Runs the kernel of class c with aggregation method on roi into
- * out[MAX_TABLE_FEATURES]. grid is NULL or the level grid of roi, which
- * the 3D_avg kernels of GLCM, GLRLM, GLSZM and GLDM read in place of
- * building their own.
+ * out[MAX_TABLE_FEATURES]. grids is NULL or the shared level grids of roi,
+ * which the GLCM, GLRLM, GLSZM and GLDM kernels read in place of building
+ * their own.
  */
 static rad_status compute_class(const ri_settings *s, ri_feature_class c, ri_aggregation method,
-                                const ri_roi *roi, const ri_level_grid *grid, double *out,
+                                const ri_roi *roi, const ri_texture_grids *grids, double *out,
                                 rad_error *error)
 {
     const ri_feature_table *table = ri_feature_table_of(c);
@@ -609,7 +636,7 @@ static rad_status compute_class(const ri_settings *s, ri_feature_class c, ri_agg
     for (size_t i = 0; i < table->count; i++)
         out[i] = NAN;
     if (method != RI_AGG_3D_AVG) {
-        status = ri_texture_aggregated(c, roi, s, method, out, error);
+        status = ri_texture_aggregated_on_grids(c, roi, grids, s, method, out, error);
     } else if (s->force2d &&
                (c == RI_CLASS_GLSZM || c == RI_CLASS_GLDM || c == RI_CLASS_NGTDM)) {
         separated_slices separated;
@@ -620,7 +647,7 @@ static rad_status compute_class(const ri_settings *s, ri_feature_class c, ri_agg
         status = kernels[c](&separated.roi, s, out, error);
         separated_slices_free(&separated);
     } else {
-        status = run_kernel(s, c, roi, grid, out, error);
+        status = run_kernel(s, c, roi, grids != NULL ? grids->volume : NULL, out, error);
     }
     if (status != RAD_OK)
         return status;
@@ -659,15 +686,16 @@ static rad_status push_class(const ri_settings *s, const char *image_type, ri_fe
 /* Runs the kernel of class c on roi with each of its aggregation methods and
  * appends its enabled features. */
 static rad_status run_class(const rad_params *params, const char *image_type,
-                            ri_feature_class c, const ri_roi *roi, const ri_level_grid *grid,
-                            rad_features *features, rad_error *error)
+                            ri_feature_class c, const ri_roi *roi,
+                            const ri_texture_grids *grids, rad_features *features,
+                            rad_error *error)
 {
     double out[MAX_TABLE_FEATURES];
     ri_aggregation methods[RI_AGG_COUNT];
     int n_methods = ri_class_aggregations(&params->s, c, methods);
 
     for (int m = 0; m < n_methods; m++) {
-        rad_status status = compute_class(&params->s, c, methods[m], roi, grid, out, error);
+        rad_status status = compute_class(&params->s, c, methods[m], roi, grids, out, error);
         if (status != RAD_OK)
             return status;
         status = push_class(&params->s, image_type, c, methods[m], out, features, error);
@@ -783,8 +811,8 @@ static rad_status extract_image_type(const rad_params *params, const char *image
 {
     const ri_settings *s = &params->s;
     roi_buffers wide;
-    ri_level_grid grid_buffer;
-    const ri_level_grid *grid;
+    shared_grids grids_buffer;
+    const ri_texture_grids *grids;
     rad_status status;
     int n_present = 0;
 
@@ -793,11 +821,11 @@ static rad_status extract_image_type(const rad_params *params, const char *image
     if (status != RAD_OK)
         return status;
     note_grey_levels(params, image_type, n_present, features);
-    grid = build_shared_grid(s, &lv->roi, &grid_buffer);
+    grids = build_shared_grids(s, &lv->roi, &grids_buffer);
 
     for (int c = 0; c < RI_CLASS_COUNT; c++) {
         const ri_roi *roi = &lv->roi;
-        const ri_level_grid *class_grid = grid;
+        const ri_texture_grids *class_grids = grids;
 
         if (is_geometry_class(c) || !class_enabled(s, (ri_feature_class)c))
             continue;
@@ -808,9 +836,9 @@ static rad_status extract_image_type(const rad_params *params, const char *image
             if (status != RAD_OK)
                 goto done;
             roi = &wide.roi;
-            class_grid = NULL;
+            class_grids = NULL;
         }
-        status = run_class(params, image_type, (ri_feature_class)c, roi, class_grid, features,
+        status = run_class(params, image_type, (ri_feature_class)c, roi, class_grids, features,
                            error);
         if (status != RAD_OK)
             goto done;
@@ -818,7 +846,7 @@ static rad_status extract_image_type(const rad_params *params, const char *image
     status = RAD_OK;
 
 done:
-    ri_level_grid_free(&grid_buffer);
+    shared_grids_free(&grids_buffer);
     roi_buffers_free(&wide);
     return status;
 }
@@ -1008,8 +1036,8 @@ typedef struct type_job {
     const rad_volume *image;
     roi_levels lv;
     int n_present;
-    ri_level_grid grid_buffer;
-    const ri_level_grid *grid; /* NULL or &grid_buffer, read-only in the class tasks */
+    shared_grids grids_buffer;
+    const ri_texture_grids *grids; /* NULL or &grids_buffer.view, read-only in the class tasks */
     rad_error error;
 } type_job;
 
@@ -1039,7 +1067,7 @@ static rad_status prepare_type_task(void *context, size_t index)
     rad_status status =
         discretize_roi(x->s, t->name, t->image, x->box, &t->lv, &t->n_present, &t->error);
     if (status == RAD_OK)
-        t->grid = build_shared_grid(x->s, &t->lv.roi, &t->grid_buffer);
+        t->grids = build_shared_grids(x->s, &t->lv.roi, &t->grids_buffer);
     return status;
 }
 
@@ -1050,7 +1078,7 @@ static rad_status class_task(void *context, size_t index)
     parallel_extraction *x = context;
     class_job *job = &x->classes[index];
     const ri_roi *roi = &job->type->lv.roi;
-    const ri_level_grid *grid = job->type->grid;
+    const ri_texture_grids *grids = job->type->grids;
     roi_buffers wide;
 
     memset(&wide, 0, sizeof wide);
@@ -1061,9 +1089,9 @@ static rad_status class_task(void *context, size_t index)
         if (job->status != RAD_OK)
             return job->status;
         roi = &wide.roi;
-        grid = NULL;
+        grids = NULL;
     }
-    job->status = compute_class(x->s, job->c, job->method, roi, grid, job->out, &job->error);
+    job->status = compute_class(x->s, job->c, job->method, roi, grids, job->out, &job->error);
     roi_buffers_free(&wide);
     return job->status;
 }
@@ -1160,7 +1188,7 @@ done:
     free(classes);
     for (size_t t = 0; t < n_types; t++) {
         roi_levels_free(&types[t].lv);
-        ri_level_grid_free(&types[t].grid_buffer);
+        shared_grids_free(&types[t].grids_buffer);
     }
     for (int b = 0; b < RI_WAVELET_BANDS; b++)
         rad_volume_free(bands[b]);

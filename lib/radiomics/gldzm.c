@@ -285,9 +285,10 @@ rad_status ri_gldzm(const ri_roi *roi, const ri_settings *settings, double *out,
 }
 
 /* Adds the 2-D GLDZM of one slice to merge. */
-static rad_status add_slice_matrix(const ri_roi *slice, const void *context,
-                                   ri_size_merge *merge, rad_error *error)
+static rad_status add_slice_matrix(const ri_roi *slice, const ri_level_grid *grid,
+                                   const void *context, ri_size_merge *merge, rad_error *error)
 {
+    (void)grid; /* GLDZM builds no level grid */
     (void)context;
     double *P = NULL;
     size_t n_cols = 0;
@@ -317,6 +318,6 @@ rad_status ri_gldzm_aggregated(const ri_roi *roi, const ri_settings *settings,
     if (method == RI_AGG_3D_AVG || method == RI_AGG_3D_COMB)
         return ri_gldzm(roi, settings, out, error);
     ri_aggregation slices = method <= RI_AGG_2D_COMB ? RI_AGG_2D_AVG : RI_AGG_2_5D_AVG;
-    return ri_size_aggregate_slices(roi, slices, add_slice_matrix, NULL, size_features,
+    return ri_size_aggregate_slices(roi, slices, NULL, add_slice_matrix, NULL, size_features,
                                     RI_SIZE_FEATURES, "gldzm", out, error);
 }

@@ -457,11 +457,13 @@ static rad_status add_merged_features(const ri_size_merge *merge, ri_feature_mea
     return RAD_OK;
 }
 
-/* 3D_comb: the 13 direction matrices of the volume merged. */
-static rad_status merge_3d(const ri_roi *roi, ri_size_merge *merge, rad_error *error)
+/* 3D_comb: the 13 direction matrices of the volume merged; grid is NULL or roi's level grid. */
+static rad_status merge_3d(const ri_roi *roi, const ri_level_grid *grid, ri_size_merge *merge,
+                           rad_error *error)
 {
     ri_glrlm_set set;
-    rad_status status = ri_glrlm_matrices(roi, &set, error);
+    rad_status status = grid != NULL ? ri_glrlm_matrices_grid(grid, &set, error)
+                                     : ri_glrlm_matrices(roi, &set, error);
     if (status != RAD_OK)
         return status; /* ri_glrlm_matrices frees set on failure */
     for (int d = 0; d < RI_DIRECTIONS && status == RAD_OK; d++)
@@ -472,10 +474,11 @@ static rad_status merge_3d(const ri_roi *roi, ri_size_merge *merge, rad_error *e
 
 /*
  * The 2-D and 2.5-D methods over the axial slices and the 4 in-plane
- * directions; merge and by_direction[] are empty on entry.
+ * directions; merge and by_direction[] are empty on entry. slice_grids is
+ * NULL or the level grids of the slices.
  */
-static rad_status aggregate_slices(const ri_roi *roi, ri_aggregation method,
-                                   ri_size_merge *merge,
+static rad_status aggregate_slices(const ri_roi *roi, const ri_level_grid *slice_grids,
+                                   ri_aggregation method, ri_size_merge *merge,
                                    ri_size_merge by_direction[IN_PLANE_DIRECTIONS],
                                    ri_feature_mean *mean, int *n_used, rad_error *error)
 {
@@ -486,7 +489,10 @@ static rad_status aggregate_slices(const ri_roi *roi, ri_aggregation method,
         if (ri_roi_slice(roi, z, &slice) == 0)
             continue;
         ri_glrlm_set set;
-        status = ri_glrlm_matrices(&slice, &set, error);
+        if (slice_grids != NULL && slice_grids[z].cells != NULL)
+            status = ri_glrlm_matrices_grid(&slice_grids[z], &set, error);
+        else
+            status = ri_glrlm_matrices(&slice, &set, error);
         if (status != RAD_OK)
             return status;
         if (method == RI_AGG_2D_COMB)
@@ -520,8 +526,18 @@ static rad_status aggregate_slices(const ri_roi *roi, ri_aggregation method,
 rad_status ri_glrlm_aggregated(const ri_roi *roi, const ri_settings *settings,
                                ri_aggregation method, double *out, rad_error *error)
 {
+    return ri_glrlm_aggregated_on_grids(roi, NULL, settings, method, out, error);
+}
+
+rad_status ri_glrlm_aggregated_on_grids(const ri_roi *roi, const ri_texture_grids *grids,
+                                        const ri_settings *settings, ri_aggregation method,
+                                        double *out, rad_error *error)
+{
+    const ri_level_grid *volume = grids != NULL ? grids->volume : NULL;
+    const ri_level_grid *slice_grids = grids != NULL ? grids->slices : NULL;
+
     if (method == RI_AGG_3D_AVG)
-        return ri_glrlm(roi, settings, out, error);
+        return ri_glrlm_on_grid(roi, volume, settings, out, error);
     if (out == NULL)
         return ri_fail(error, RAD_ERR_ARGUMENT, "glrlm: out must not be NULL");
 
@@ -534,11 +550,12 @@ rad_status ri_glrlm_aggregated(const ri_roi *roi, const ri_settings *settings,
     memset(by_direction, 0, sizeof by_direction);
     ri_feature_mean_init(&mean, RI_SIZE_FEATURES);
     if (method == RI_AGG_3D_COMB) {
-        status = merge_3d(roi, &merge, error);
+        status = merge_3d(roi, volume, &merge, error);
         if (status == RAD_OK)
             status = add_merged_features(&merge, &mean, &n_used, error);
     } else {
-        status = aggregate_slices(roi, method, &merge, by_direction, &mean, &n_used, error);
+        status = aggregate_slices(roi, slice_grids, method, &merge, by_direction, &mean, &n_used,
+                                  error);
     }
     ri_size_merge_free(&merge);
     for (int k = 0; k < IN_PLANE_DIRECTIONS; k++)

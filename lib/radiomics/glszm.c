@@ -346,14 +346,20 @@ rad_status ri_glszm_on_grid(const ri_roi *roi, const ri_level_grid *shared,
     return status;
 }
 
-/* Adds the GLSZM of one slice to merge. */
-static rad_status add_slice_matrix(const ri_roi *slice, const void *context,
-                                   ri_size_merge *merge, rad_error *error)
+/* Adds the GLSZM of one slice to merge; shared is NULL or the slice's level grid. */
+static rad_status add_slice_matrix(const ri_roi *slice, const ri_level_grid *shared,
+                                   const void *context, ri_size_merge *merge, rad_error *error)
 {
     (void)context;
     ri_level_grid grid;
     ri_size_matrix m;
-    rad_status status = ri_glszm_matrix(slice, &grid, &m, error);
+    rad_status status;
+
+    memset(&grid, 0, sizeof grid); /* stays empty with a shared grid, so freeing it is a no-op */
+    if (shared != NULL && shared->cells != NULL)
+        status = ri_glszm_matrix_grid(shared, slice->n_voxels, &m, error);
+    else
+        status = ri_glszm_matrix(slice, &grid, &m, error);
     if (status != RAD_OK)
         return status;
     status = ri_size_merge_add(merge, &m, error);
@@ -373,11 +379,19 @@ static void size_features(const ri_size_matrix *m, const ri_size_sums *sums, dou
 rad_status ri_glszm_aggregated(const ri_roi *roi, const ri_settings *settings,
                                ri_aggregation method, double *out, rad_error *error)
 {
+    return ri_glszm_aggregated_on_grids(roi, NULL, settings, method, out, error);
+}
+
+rad_status ri_glszm_aggregated_on_grids(const ri_roi *roi, const ri_texture_grids *grids,
+                                        const ri_settings *settings, ri_aggregation method,
+                                        double *out, rad_error *error)
+{
     if (method == RI_AGG_3D_AVG || method == RI_AGG_3D_COMB)
-        return ri_glszm(roi, settings, out, error);
+        return ri_glszm_on_grid(roi, grids != NULL ? grids->volume : NULL, settings, out, error);
     if (out == NULL)
         return ri_fail(error, RAD_ERR_ARGUMENT, "glszm: out must not be NULL");
     ri_aggregation slices = method <= RI_AGG_2D_COMB ? RI_AGG_2D_AVG : RI_AGG_2_5D_AVG;
-    return ri_size_aggregate_slices(roi, slices, add_slice_matrix, NULL, size_features,
+    return ri_size_aggregate_slices(roi, slices, grids != NULL ? grids->slices : NULL,
+                                    add_slice_matrix, NULL, size_features,
                                     RI_SIZE_FEATURES, "glszm", out, error);
 }
