@@ -352,9 +352,10 @@ static int count_unit_pairs(const ri_level_grid *grid, const int (*offsets)[3], 
             const int *row = slots + y * (size_t)grid->stride[1] + z * (size_t)grid->stride[2];
 
             for (size_t x = 1; x + 1 < grid->size[0]; x++) {
-                uint32_t *cell = pairs->cells + (ptrdiff_t)row[x] * (ptrdiff_t)width;
+                /* assume_aligned keeps cell a pointer, so that o becomes an address displacement. */
+                uint32_t *cell = __builtin_assume_aligned(
+                    pairs->cells + (ptrdiff_t)row[x] * (ptrdiff_t)width, sizeof(uint32_t));
 
-                /* A 64-bit index, so that o becomes an address displacement. */
 #pragma GCC unroll 13
                 for (int o = 0; o < UNIT_OFFSETS; o++)
                     cell[(ptrdiff_t)row[(ptrdiff_t)x + steps[o]] + o]++;
