@@ -114,6 +114,9 @@ static const ri_feature_def glcm_defs[CM_COUNT] = {
 
 const ri_feature_table ri_glcm_table = {"glcm", glcm_defs, CM_COUNT};
 
+/* Number of small pair counts whose log2(p + eps) direction_features keeps per matrix. */
+#define LOG_CACHE_SIZE 4096
+
 /* Scratch memory for the per-direction feature computation. */
 typedef struct glcm_work {
     int n;              /* distinct levels present */
@@ -127,6 +130,15 @@ typedef struct glcm_work {
     double *log_py;     /* log2(py(j)) where py(j) > 0 */
     uint32_t *nonzero;  /* (i << 16) | j of the cells with p > 0, at most n x n */
     int symmetric;      /* p is symmetric, so px = py bit for bit */
+    /*
+     * NULL, or the pair counts (n x n) that p was normalised from: p(i, j) =
+     * (counts(i, j) + counts(j, i) when symmetric) / total. With them, equal
+     * counts share one log2(p + eps) through log_of_count.
+     */
+    const uint32_t *counts;
+    double *log_of_count;   /* [LOG_CACHE_SIZE]: log2(p + eps) of count c if count_stamp[c] == stamp */
+    unsigned *count_stamp;  /* [LOG_CACHE_SIZE]: stamp when log_of_count[c] was set */
+    unsigned stamp;         /* changes with each matrix */
     int with_mcc;       /* MCC enabled: q, eigen and eigen_work are allocated */
     gsl_matrix *q;      /* MCC matrix, n x n */
     gsl_vector *eigen;
@@ -474,6 +486,27 @@ static double log2_product_eps(double pxpy, double log_px, double log_py)
 }
 
 /*
+ * Returns log2(p + eps) of cell (i, j) of w->p. Cells with the same small
+ * count have the same p, so they share one log2 call per matrix.
+ */
+static double log2_cached(glcm_work *w, int i, int j, double p)
+{
+    if (w->counts == NULL)
+        return log2(p + EPSILON);
+    size_t n = (size_t)w->n;
+    uint64_t count = w->counts[(size_t)i * n + (size_t)j];
+    if (w->symmetric)
+        count += w->counts[(size_t)j * n + (size_t)i];
+    if (count >= LOG_CACHE_SIZE)
+        return log2(p + EPSILON);
+    if (w->count_stamp[count] != w->stamp) {
+        w->count_stamp[count] = w->stamp;
+        w->log_of_count[count] = log2(p + EPSILON);
+    }
+    return w->log_of_count[count];
+}
+
+/*
  * Writes the features of one direction's normalised matrix w->p into f,
  * with the formulas of pyradiomics' docstrings (i, j grey levels;
  * mu_x = sum p i; sigma_x^2 = sum p (i - mu_x)^2; k = i + j or |i - j|).
@@ -493,6 +526,7 @@ static void direction_features(glcm_work *w, double *f)
     double inv_var = 0.0, sum_avg = 0.0, sum_var = 0.0;
     size_t n_nonzero = 0;
 
+    w->stamp++;
     memset(w->px, 0, (size_t)n * sizeof *w->px);
     memset(w->py, 0, (size_t)n * sizeof *w->py);
     memset(w->sum_k, 0, (size_t)(2 * ng + 1) * sizeof *w->sum_k);
@@ -514,7 +548,7 @@ static void direction_features(glcm_work *w, double *f)
             uy += p * g[j];
             autocorr += p * g[i] * g[j];
             energy += p * p;
-            hxy -= p * log2(p + EPSILON);
+            hxy -= p * log2_cached(w, i, j, p);
             if (p > max_p)
                 max_p = p;
             w->sum_k[(int)(g[i] + g[j])] += p;
@@ -640,6 +674,8 @@ static void work_free(glcm_work *w)
     free(w->log_px);
     free(w->log_py);
     free(w->nonzero);
+    free(w->log_of_count);
+    free(w->count_stamp);
     if (w->q)
         gsl_matrix_free(w->q);
     if (w->eigen)
@@ -662,8 +698,10 @@ static int work_alloc(glcm_work *w, int n, int ng, int with_mcc)
     w->log_px = malloc((size_t)n * sizeof *w->log_px);
     w->log_py = malloc((size_t)n * sizeof *w->log_py);
     w->nonzero = malloc((size_t)n * (size_t)n * sizeof *w->nonzero);
+    w->log_of_count = malloc(LOG_CACHE_SIZE * sizeof *w->log_of_count);
+    w->count_stamp = calloc(LOG_CACHE_SIZE, sizeof *w->count_stamp);
     if (!(w->p && w->px && w->py && w->sum_k && w->diff_k && w->log_px && w->log_py &&
-          w->nonzero))
+          w->nonzero && w->log_of_count && w->count_stamp))
         return 0;
     if (!with_mcc)
         return 1;
@@ -836,7 +874,9 @@ static int accumulate_directions(const ri_settings *settings, const pair_source 
             }
         }
 
+        w->counts = counts;
         direction_features(w, f);
+        w->counts = NULL;
         n_used++;
         for (int c = 0; c < CM_COUNT; c++) {
             if (!isnan(f[c])) {
