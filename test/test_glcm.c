@@ -321,7 +321,12 @@ static int twin_features(const uint32_t *counts, size_t ng, int symmetric, doubl
     f[feature_index("JointEnergy")] = energy;
     f[feature_index("JointEntropy")] = hxy;
     f[feature_index("Imc1")] = fmax(hx, hy) == 0 ? 0.0 : (hxy - hxy1) / fmax(hx, hy);
-    f[feature_index("Imc2")] = hxy2 == hxy ? 0.0 : hxy2 > hxy ? sqrt(1 - exp(-2 * (hxy2 - hxy))) : NAN;
+    if (hxy2 == hxy)
+        f[feature_index("Imc2")] = 0.0;
+    else if (hxy2 > hxy)
+        f[feature_index("Imc2")] = sqrt(1 - exp(-2 * (hxy2 - hxy)));
+    else
+        f[feature_index("Imc2")] = NAN;
     f[feature_index("Idm")] = idm;
     f[feature_index("MCC")] = NAN;
     f[feature_index("Idmn")] = idmn;

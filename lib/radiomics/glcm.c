@@ -129,7 +129,7 @@ typedef struct glcm_work {
     double *log_px;     /* log2(px(i)) where px(i) > 0 */
     double *log_py;     /* log2(py(j)) where py(j) > 0 */
     uint32_t *nonzero;  /* (i << 16) | j of the cells with p > 0, at most n x n */
-    int symmetric;      /* p is symmetric, so px = py bit for bit */
+    int symmetric;      /* p is symmetric, so px = py bit for bit and log_py = log_px */
     /*
      * NULL, or the pair counts (n x n) that p was normalised from: p(i, j) =
      * (counts(i, j) + counts(j, i) when symmetric) / total. With them, equal
@@ -565,28 +565,17 @@ static void direction_features(glcm_work *w, double *f)
     }
 
     /*
-     * HXY2 over every cell with px(i) py(j) > 0. For a symmetric p the
-     * marginals are equal, so the cells above the diagonal count twice.
+     * HXY2 over every cell with px(i) py(j) > 0, in the row order of the
+     * dense loop this replaced. HXY2 - HXY can be small next to both (Imc2
+     * near 0), so a different summation order would show in Imc2.
      */
     for (int i = 0; i < n; i++) {
         if (!(w->px[i] > 0.0))
             continue;
-        if (w->symmetric) {
-            double pxpy = w->px[i] * w->py[i], upper = 0.0;
-
-            hxy2 -= pxpy * log2_product_eps(pxpy, w->log_px[i], w->log_py[i]);
-            for (int j = i + 1; j < n; j++) {
-                pxpy = w->px[i] * w->py[j];
-                if (pxpy > 0.0)
-                    upper += pxpy * log2_product_eps(pxpy, w->log_px[i], w->log_py[j]);
-            }
-            hxy2 -= 2.0 * upper;
-        } else {
-            for (int j = 0; j < n; j++) {
-                double pxpy = w->px[i] * w->py[j];
-                if (pxpy > 0.0)
-                    hxy2 -= pxpy * log2_product_eps(pxpy, w->log_px[i], w->log_py[j]);
-            }
+        for (int j = 0; j < n; j++) {
+            double pxpy = w->px[i] * w->py[j];
+            if (pxpy > 0.0)
+                hxy2 -= pxpy * log2_product_eps(pxpy, w->log_px[i], w->log_py[j]);
         }
     }
 
@@ -594,15 +583,16 @@ static void direction_features(glcm_work *w, double *f)
     for (size_t c = 0; c < n_nonzero; c++) {
         int i = (int)(w->nonzero[c] >> 16), j = (int)(w->nonzero[c] & 0xffffu);
         double p = w->p[(size_t)i * (size_t)n + (size_t)j];
-        double di = g[i] - ux, dj = g[j] - uy, t = di + dj, t2 = t * t;
+        /* The expressions of the dense loop this replaced, so the sums keep their bits. */
+        double di = g[i] - ux, dj = g[j] - uy, t = g[i] + g[j] - ux - uy;
 
         var_x += p * di * di;
         var_y += p * dj * dj;
         cov += p * di * dj;
         contrast += p * (g[i] - g[j]) * (g[i] - g[j]);
-        c2 += p * t2;
-        c3 += p * t2 * t;
-        c4 += p * t2 * t2;
+        c2 += p * t * t;
+        c3 += p * t * t * t;
+        c4 += p * t * t * t * t;
         hxy1 -= p * log2_product_eps(w->px[i] * w->py[j], w->log_px[i], w->log_py[j]);
     }
     hx = entropy(w->px, n);
