@@ -1,8 +1,8 @@
 /*
  * differences.c - features whose value differs by design from IBSI's or
  * pyradiomics' definition, with the setting or class that gives the other
- * value. The feature tables stay one line per feature; this list names the
- * few exceptions by class and pyradiomics name.
+ * value. The feature tables keep one line per feature, so this list names
+ * the few exceptions by class and pyradiomics name.
  */
 #include <string.h>
 
