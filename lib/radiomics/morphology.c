@@ -814,11 +814,11 @@ static double ellipsoid_area(double a, double b, double c)
  */
 
 /*
- * Relative CPU costs of the two paths, from thread CPU times at -O2 on an
- * x86-64 machine: the direct loop takes about 4.8 ns per ROI voxel pair and
- * 0.37 ns per box voxel it skips, the FFT path about 3.5 ns per p log2(p) for
- * a padded grid of p points. Full boxes of 8^3 voxels are 5 times faster by
- * FFT, sparse ROIs (2 % of a 64 x 64 x 32 box) equally fast either way.
+ * Relative CPU costs of the two paths, from thread CPU times at -O2 on a
+ * shared x86-64 server. The direct loop takes about 4.8 ns per ROI voxel pair
+ * and 0.37 ns per box voxel it skips. The FFT path takes about 3.5 ns per
+ * p log2(p) for a padded grid of p points. So a full 8^3 box is 6 times
+ * faster by FFT, and a sparse ROI (2 % of a 64 x 64 x 32 box) as fast either way.
  * NOTE: only the ratios matter, and they may differ on other hardware.
  */
 #define DIRECT_COST_PER_PAIR 13.0
