@@ -909,11 +909,10 @@ static rad_status fft3d(double *data, const size_t p[3], const size_t support[3]
         int a = (axis + 1) % 3, b = (axis + 2) % 3;
         size_t extent[3];
         for (int other = 0; other < 3; other++) {
-            int done = sign == gsl_fft_forward ? other < axis : other > axis;
             if (sign == gsl_fft_forward)
-                extent[other] = done ? p[other] : support[other];
+                extent[other] = other < axis ? p[other] : support[other];
             else
-                extent[other] = done ? support[other] : p[other];
+                extent[other] = other > axis ? support[other] : p[other];
         }
         for (size_t ib = 0; ib < extent[b]; ib++)
             for (size_t ia = 0; ia < extent[a]; ia++) {
