@@ -109,13 +109,14 @@ static void back_neighbour_adjacency(uint32_t touching[RI_DIRECTIONS])
  * each other only one is joined, because the earlier voxels of one level
  * that touch are in one zone already. A root is the zone's first voxel in
  * memory order. Returns the number of zones; zone k has grey level
- * parent[k] and size[k] voxels. parent and size have grid->count entries,
- * size zeroed, same has size[0] + RI_INT4_LANES
- * entries, representatives of BACK_MASKS entries (a cache of
- * group_representatives).
+ * zone_level[k] and zone_size[k] voxels. parent and zone_of have
+ * grid->count entries, zone_level and zone_size one per ROI voxel, same
+ * size[0] + RI_INT4_LANES entries and representatives BACK_MASKS entries (a
+ * cache of group_representatives). None needs to be zeroed.
  */
-static size_t label_zones(const ri_level_grid *grid, uint32_t *parent, uint32_t *size,
-                          uint32_t *same, uint16_t *representatives)
+static size_t label_zones(const ri_level_grid *grid, uint32_t *parent, uint32_t *zone_of,
+                          uint32_t *zone_level, uint32_t *zone_size, uint32_t *same,
+                          uint16_t *representatives)
 {
     size_t back[RI_DIRECTIONS];
     for (int d = 0; d < RI_DIRECTIONS; d++)
@@ -185,8 +186,10 @@ static size_t label_zones(const ri_level_grid *grid, uint32_t *parent, uint32_t 
 
     /*
      * A link always points to a smaller index, so in increasing order each
-     * voxel's parent already points to its root when the voxel is reached.
-     * size is zeroed by the caller.
+     * voxel's parent already points to its root when the voxel is reached,
+     * and a root is reached before the other voxels of its zone. A root
+     * opens zone k = n_zones (zone_of[root] = k), later voxels add one to
+     * their root's zone. The update has no branch on whether p is a root.
      */
     size_t n_zones = 0;
     for (size_t z = 1; z + 1 < grid->size[2]; z++) {
@@ -197,24 +200,11 @@ static size_t label_zones(const ri_level_grid *grid, uint32_t *parent, uint32_t 
                     continue;
                 uint32_t root = parent[parent[p]];
                 parent[p] = root;
-                size[root]++;
-            }
-        }
-    }
-
-    /*
-     * Moves the zones to the front without a branch: zone k's level to
-     * parent[k] and its size to size[k]. Index k never passes p, and entries
-     * below p are no longer read, so the arrays can be reused.
-     */
-    for (size_t z = 1; z + 1 < grid->size[2]; z++) {
-        for (size_t y = 1; y + 1 < grid->size[1]; y++) {
-            size_t first = 1 + y * (size_t)grid->stride[1] + z * (size_t)grid->stride[2];
-            for (size_t p = first; p < first + nx; p++) {
-                size_t is_root = parent[p] == p;
-                uint32_t zone_size = size[p];
-                parent[n_zones] = (uint32_t)cells[p];
-                size[n_zones] = zone_size;
+                uint32_t is_root = root == p;
+                uint32_t k = is_root ? (uint32_t)n_zones : zone_of[root];
+                zone_of[p] = k;
+                zone_size[k] = is_root ? 1 : zone_size[k] + 1;
+                zone_level[k] = (uint32_t)cells[p];
                 n_zones += is_root;
             }
         }
@@ -225,19 +215,23 @@ static size_t label_zones(const ri_level_grid *grid, uint32_t *parent, uint32_t 
 /*
  * Fills m from the zones (zone k: grey level level[k], size[k] voxels): one
  * column per distinct zone size, increasing, found by marking the sizes
- * present in column_of_size.
+ * present in column_of_size, which spans 0..the largest zone size.
  */
 static rad_status fill_matrix(const ri_level_grid *grid, const uint32_t *level,
-                              const uint32_t *size, size_t n_zones, size_t n_voxels,
-                              ri_size_matrix *m, rad_error *error)
+                              const uint32_t *size, size_t n_zones, ri_size_matrix *m,
+                              rad_error *error)
 {
-    uint32_t *column_of_size = calloc(n_voxels + 1, sizeof *column_of_size);
+    uint32_t max_size = 0;
+    for (size_t k = 0; k < n_zones; k++)
+        max_size = size[k] > max_size ? size[k] : max_size;
+    uint32_t *column_of_size = calloc((size_t)max_size + 1, sizeof *column_of_size);
     if (column_of_size == NULL)
-        return ri_fail(error, RAD_ERR_NO_MEMORY, "glszm: no memory for %zu zone sizes", n_voxels);
+        return ri_fail(error, RAD_ERR_NO_MEMORY, "glszm: no memory for %zu zone sizes",
+                       (size_t)max_size + 1);
     for (size_t k = 0; k < n_zones; k++)
         column_of_size[size[k]] = 1;
     size_t n_cols = 0;
-    for (size_t j = 1; j <= n_voxels; j++)
+    for (size_t j = 1; j <= max_size; j++)
         n_cols += column_of_size[j];
 
     m->n_rows = (size_t)grid->n_rows;
@@ -258,7 +252,7 @@ static rad_status fill_matrix(const ri_level_grid *grid, const uint32_t *level,
                        m->n_rows, n_cols);
     }
     size_t c = 0;
-    for (size_t j = 1; j <= n_voxels; j++) {
+    for (size_t j = 1; j <= max_size; j++) {
         if (!column_of_size[j])
             continue;
         m->col_value[c] = (double)j;
@@ -283,20 +277,25 @@ rad_status ri_glszm_matrix(const ri_roi *roi, ri_level_grid *grid, ri_size_matri
 
     /* Voxel indices fit in uint32_t because a grid has at most RI_MAX_VOXELS cells. */
     uint32_t *parent = malloc(grid->count * sizeof *parent);
-    uint32_t *size = calloc(grid->count, sizeof *size);
+    uint32_t *zone_of = malloc(grid->count * sizeof *zone_of);
+    uint32_t *zones = malloc(2 * roi->n_voxels * sizeof *zones);
     uint32_t *same = malloc((grid->size[0] + RI_INT4_LANES) * sizeof *same);
     uint16_t *representatives = malloc(BACK_MASKS * sizeof *representatives);
-    if (parent == NULL || size == NULL || same == NULL || representatives == NULL) {
+    if (parent == NULL || zone_of == NULL || zones == NULL || same == NULL ||
+        representatives == NULL) {
         status = ri_fail(error, RAD_ERR_NO_MEMORY, "glszm: no memory for zones of %zu voxels",
                          roi->n_voxels);
         goto done;
     }
-    size_t n_zones = label_zones(grid, parent, size, same, representatives);
-    status = fill_matrix(grid, parent, size, n_zones, roi->n_voxels, m, error);
+    uint32_t *zone_level = zones, *zone_size = zones + roi->n_voxels;
+    size_t n_zones = label_zones(grid, parent, zone_of, zone_level, zone_size, same,
+                                 representatives);
+    status = fill_matrix(grid, zone_level, zone_size, n_zones, m, error);
 
 done:
     free(parent);
-    free(size);
+    free(zone_of);
+    free(zones);
     free(same);
     free(representatives);
     if (status != RAD_OK)
