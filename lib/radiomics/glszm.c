@@ -62,6 +62,7 @@ static inline uint32_t find_root(uint32_t *parent, uint32_t p)
 #define NOT_COMPUTED 0xffffu
 #define X_BACK_BIT (1u << 12) /* the voxel before along x, (1, 0, 0) */
 #define NOT_A_VOXEL UINT32_MAX /* parent of a box cell outside the ROI */
+#define SIZE_LANES 4           /* counters per zone while the sizes are counted */
 
 /*
  * Returns one bit per connected group of the back neighbours in same, two
@@ -110,7 +111,8 @@ static void back_neighbour_adjacency(uint32_t touching[RI_DIRECTIONS])
  * that touch are in one zone already. A root is the zone's first voxel in
  * memory order. Returns the number of zones; zone k has grey level
  * zone_level[k] and zone_size[k] voxels. parent and zone_of have
- * grid->count entries, zone_level and zone_size one per ROI voxel, same
+ * grid->count entries, zone_level one per ROI voxel, zone_size
+ * SIZE_LANES per ROI voxel, same
  * size[0] + RI_INT4_LANES entries and representatives BACK_MASKS entries (a
  * cache of group_representatives). None needs to be zeroed.
  */
@@ -189,7 +191,9 @@ static size_t label_zones(const ri_level_grid *grid, uint32_t *parent, uint32_t 
      * voxel's parent already points to its root when the voxel is reached,
      * and a root is reached before the other voxels of its zone. A root
      * opens zone k = n_zones (zone_of[root] = k), later voxels add one to
-     * their root's zone. The update has no branch on whether p is a root.
+     * their root's zone. Voxel p counts in lane p % 4 of the zone's
+     * SIZE_LANES counters: consecutive voxels of one zone then update
+     * different words instead of waiting for each other's store.
      */
     size_t n_zones = 0;
     for (size_t z = 1; z + 1 < grid->size[2]; z++) {
@@ -200,14 +204,26 @@ static size_t label_zones(const ri_level_grid *grid, uint32_t *parent, uint32_t 
                     continue;
                 uint32_t root = parent[parent[p]];
                 parent[p] = root;
-                uint32_t is_root = root == p;
-                uint32_t k = is_root ? (uint32_t)n_zones : zone_of[root];
+                uint32_t k;
+                if (root == p) {
+                    k = (uint32_t)n_zones++;
+                    zone_level[k] = (uint32_t)cells[p];
+                    memset(zone_size + (size_t)k * SIZE_LANES, 0, SIZE_LANES * sizeof *zone_size);
+                } else {
+                    k = zone_of[root];
+                }
                 zone_of[p] = k;
-                zone_size[k] = is_root ? 1 : zone_size[k] + 1;
-                zone_level[k] = (uint32_t)cells[p];
-                n_zones += is_root;
+                zone_size[(size_t)k * SIZE_LANES + p % SIZE_LANES]++;
             }
         }
+    }
+
+    /* Zone k's total goes to zone_size[k], which no later zone's lanes use. */
+    for (size_t k = 0; k < n_zones; k++) {
+        uint32_t total = 0;
+        for (int lane = 0; lane < SIZE_LANES; lane++)
+            total += zone_size[k * SIZE_LANES + (size_t)lane];
+        zone_size[k] = total;
     }
     return n_zones;
 }
@@ -278,7 +294,7 @@ rad_status ri_glszm_matrix(const ri_roi *roi, ri_level_grid *grid, ri_size_matri
     /* Voxel indices fit in uint32_t because a grid has at most RI_MAX_VOXELS cells. */
     uint32_t *parent = malloc(grid->count * sizeof *parent);
     uint32_t *zone_of = malloc(grid->count * sizeof *zone_of);
-    uint32_t *zones = malloc(2 * roi->n_voxels * sizeof *zones);
+    uint32_t *zones = malloc((1 + SIZE_LANES) * roi->n_voxels * sizeof *zones);
     uint32_t *same = malloc((grid->size[0] + RI_INT4_LANES) * sizeof *same);
     uint16_t *representatives = malloc(BACK_MASKS * sizeof *representatives);
     if (parent == NULL || zone_of == NULL || zones == NULL || same == NULL ||
