@@ -13,22 +13,29 @@
 
 #include "internal.h"
 
-/* Finds the ROI minimum and maximum; returns 0 when the mask is empty. */
+/*
+ * Finds the ROI minimum and maximum of finite values; returns 0 when the mask
+ * is empty. The comparisons compile to minimum and maximum instructions.
+ */
 static int roi_range(const double *values, const uint8_t *mask, size_t n, double *min,
                      double *max)
 {
-    int found = 0;
+    double lo = INFINITY, hi = -INFINITY;
+    size_t count = 0;
 
     for (size_t v = 0; v < n; v++) {
         if (!mask[v])
             continue;
-        if (!found || values[v] < *min)
-            *min = values[v];
-        if (!found || values[v] > *max)
-            *max = values[v];
-        found = 1;
+        double x = values[v];
+        lo = x < lo ? x : lo;
+        hi = x > hi ? x : hi;
+        count++;
     }
-    return found;
+    if (count == 0)
+        return 0;
+    *min = lo;
+    *max = hi;
+    return 1;
 }
 
 /* Writes max_level and the number of distinct levels present. */
@@ -80,10 +87,14 @@ static inline double floor_nonnegative(double t)
     return t < 9007199254740992.0 ? (double)(int64_t)t : floor(t);
 }
 
-/* The level of x (>= low) for edges low + k * W; see ri_discretize_bin_width. */
-static inline int bin_width_level(double x, double low, double bin_width)
+/*
+ * The level of x (>= low) for edges low + k * W; see ri_discretize_bin_width.
+ * estimate is about (x - low) / W and >= 0. Its rounding can be off by one
+ * step, and the loops correct k to the one edge test that defines the level.
+ */
+static inline int bin_width_level(double x, double low, double bin_width, double estimate)
 {
-    double k = floor_nonnegative((x - low) / bin_width);
+    double k = floor_nonnegative(estimate);
 
     while (low + (k + 1.0) * bin_width <= x)
         k += 1.0;
@@ -125,13 +136,23 @@ void ri_discretize_bin_width(const double *values, const uint8_t *mask, size_t n
     }
 
     low = min - python_mod(min, bin_width);
-    top = bin_width_level(max, low, bin_width);
+    top = bin_width_level(max, low, bin_width, (max - low) / bin_width);
     seen = calloc((size_t)top + 1, 1);
+    /* A product with 1 / W is cheaper than the division. A subnormal W has
+     * no finite inverse, so it keeps the division. */
+    double inverse_width = 1.0 / bin_width;
     for (size_t v = 0; v < n; v++) {
-        levels[v] = mask[v] ? bin_width_level(values[v], low, bin_width) : 0;
-        if (seen != NULL)
-            seen[levels[v]] = 1;
+        if (!mask[v]) {
+            levels[v] = 0;
+            continue;
+        }
+        double offset = values[v] - low;
+        double estimate = isfinite(inverse_width) ? offset * inverse_width : offset / bin_width;
+        levels[v] = bin_width_level(values[v], low, bin_width, estimate);
     }
+    if (seen != NULL)
+        for (size_t v = 0; v < n; v++)
+            seen[levels[v]] = 1;
     *max_level = top;
     if (seen == NULL) {
         /* NOTE: when this allocation fails, n_present is max_level, an upper bound. */
