@@ -117,7 +117,7 @@ static inline int bin_width_level(double x, double low, double bin_width, double
  * the maximum is binned like every other value. A flat ROI gets level 1.
  *
  * The level is non-decreasing in x, so the maximum's level is max_level,
- * and one pass writes the levels and marks the levels present.
+ * one pass writes the levels, and a second marks the levels present.
  */
 void ri_discretize_bin_width(const double *values, const uint8_t *mask, size_t n,
                              double bin_width, int *levels, int *max_level, int *n_present)
