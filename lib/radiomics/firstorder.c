@@ -12,6 +12,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "internal.h"
 
@@ -344,11 +347,33 @@ static inline double2 load_double2(const double *x)
     return v;
 }
 
-/* The lanes of x in [lo, hi], the others 0.0; inside receives -1 or 0 per lane. */
+/*
+ * The lanes of x in [lo, hi], the others 0.0; inside receives -1 or 0 per
+ * lane. On x86-64, GCC 12 turned "x & mask" of a vector comparison into a
+ * per-lane select with scalar moves, so SSE2 code does the AND there.
+ */
 static inline double2 select_in_range(double2 x, double2 lo, double2 hi, int64x2 *inside)
 {
+#if defined(__SSE2__)
+    __m128d mask = _mm_and_pd(_mm_cmpge_pd((__m128d)x, (__m128d)lo),
+                              _mm_cmple_pd((__m128d)x, (__m128d)hi));
+
+    *inside = (int64x2)_mm_castpd_si128(mask);
+    return (double2)_mm_and_pd((__m128d)x, mask);
+#else
     *inside = (x >= lo) & (x <= hi);
     return (double2)((int64x2)x & *inside);
+#endif
+}
+
+/* x with the lanes outside inside set to 0.0. */
+static inline double2 keep_lanes(double2 x, int64x2 inside)
+{
+#if defined(__SSE2__)
+    return (double2)_mm_and_pd((__m128d)x, _mm_castsi128_pd((__m128i)inside));
+#else
+    return (double2)((int64x2)x & inside);
+#endif
 }
 
 /*
@@ -388,7 +413,7 @@ static double robust_mad(const double *x, size_t n, double lo, double hi)
         double2 distance = (double2)((int64x2)(value - mean2) & ~(int64x2)sign_bit);
 
         select_in_range(value, lo2, hi2, &inside);
-        compensated_add2(&deviation, (double2)((int64x2)distance & inside));
+        compensated_add2(&deviation, keep_lanes(distance, inside));
     }
     if (i < n && x[i] >= lo && x[i] <= hi) {
         double2 term = {fabs(x[i] - mean), 0.0};
