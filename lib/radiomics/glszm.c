@@ -15,6 +15,7 @@
  * ZonePercentage divides by the ROI's voxel count.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +60,6 @@ static inline uint32_t find_root(uint32_t *parent, uint32_t p)
  * is the neighbour back along ri_directions[d]. BACK_MASKS is the number of masks.
  */
 #define BACK_MASKS (1u << RI_DIRECTIONS)
-#define NOT_COMPUTED 0xffffu
 #define X_BACK_BIT (1u << 12) /* the voxel before along x, (1, 0, 0) */
 #define NOT_A_VOXEL UINT32_MAX /* parent of a box cell outside the ROI */
 #define SIZE_LANES 4           /* counters per zone while the sizes are counted */
@@ -105,6 +105,24 @@ static void back_neighbour_adjacency(uint32_t touching[RI_DIRECTIONS])
 }
 
 /*
+ * group_representatives of every mask, built once per process because it
+ * depends on no ROI. Building it took 0.9 million instructions under
+ * callgrind, about what each GLSZM of a yu2021 image (125,000 voxels) spent
+ * when it filled its own cache on the fly.
+ */
+static uint16_t representatives_of_mask[BACK_MASKS];
+static pthread_once_t representatives_once = PTHREAD_ONCE_INIT;
+
+static void build_representatives(void)
+{
+    uint32_t touching[RI_DIRECTIONS];
+
+    back_neighbour_adjacency(touching);
+    for (uint32_t mask = 0; mask < BACK_MASKS; mask++)
+        representatives_of_mask[mask] = (uint16_t)group_representatives(mask, touching);
+}
+
+/*
  * Labels the zones in one scan. Each ROI voxel is joined to those of its 13
  * back neighbours with the same level. Of the neighbours that touch
  * each other only one is joined, because the earlier voxels of one level
@@ -112,23 +130,18 @@ static void back_neighbour_adjacency(uint32_t touching[RI_DIRECTIONS])
  * memory order. Returns the number of zones; zone k has grey level
  * zone_level[k] and zone_size[k] voxels. parent and zone_of have
  * grid->count entries, zone_level one per ROI voxel, zone_size
- * SIZE_LANES per ROI voxel, same
- * size[0] + RI_INT4_LANES entries and representatives BACK_MASKS entries (a
- * cache of group_representatives). None needs to be zeroed.
+ * SIZE_LANES per ROI voxel and same size[0] + RI_INT4_LANES entries. None
+ * needs to be zeroed.
  */
 static size_t label_zones(const ri_level_grid *grid, uint32_t *parent, uint32_t *zone_of,
-                          uint32_t *zone_level, uint32_t *zone_size, uint32_t *same,
-                          uint16_t *representatives)
+                          uint32_t *zone_level, uint32_t *zone_size, uint32_t *same)
 {
     size_t back[RI_DIRECTIONS];
     for (int d = 0; d < RI_DIRECTIONS; d++)
         back[d] = (size_t)ri_grid_offset(grid, ri_directions[d]); /* > 0 for every direction */
 
     const int *cells = grid->cells;
-    uint32_t touching[RI_DIRECTIONS];
-    back_neighbour_adjacency(touching);
-    for (uint32_t mask = 0; mask < BACK_MASKS; mask++)
-        representatives[mask] = NOT_COMPUTED;
+    pthread_once(&representatives_once, build_representatives);
 
     size_t nx = grid->size[0] - 2;
     for (size_t z = 1; z + 1 < grid->size[2]; z++) {
@@ -155,11 +168,7 @@ static size_t label_zones(const ri_level_grid *grid, uint32_t *parent, uint32_t 
                     parent[p] = (uint32_t)p; /* the first voxel of a new zone */
                     continue;
                 }
-                uint32_t links = representatives[same[x]];
-                if (links == NOT_COMPUTED) {
-                    links = group_representatives(same[x], touching);
-                    representatives[same[x]] = (uint16_t)links;
-                }
+                uint32_t links = representatives_of_mask[same[x]];
 
                 /* The x predecessor's parent is its root, set one step ago. */
                 uint32_t root;
@@ -296,16 +305,13 @@ rad_status ri_glszm_matrix(const ri_roi *roi, ri_level_grid *grid, ri_size_matri
     uint32_t *zone_of = malloc(grid->count * sizeof *zone_of);
     uint32_t *zones = malloc((1 + SIZE_LANES) * roi->n_voxels * sizeof *zones);
     uint32_t *same = malloc((grid->size[0] + RI_INT4_LANES) * sizeof *same);
-    uint16_t *representatives = malloc(BACK_MASKS * sizeof *representatives);
-    if (parent == NULL || zone_of == NULL || zones == NULL || same == NULL ||
-        representatives == NULL) {
+    if (parent == NULL || zone_of == NULL || zones == NULL || same == NULL) {
         status = ri_fail(error, RAD_ERR_NO_MEMORY, "glszm: no memory for zones of %zu voxels",
                          roi->n_voxels);
         goto done;
     }
     uint32_t *zone_level = zones, *zone_size = zones + roi->n_voxels;
-    size_t n_zones = label_zones(grid, parent, zone_of, zone_level, zone_size, same,
-                                 representatives);
+    size_t n_zones = label_zones(grid, parent, zone_of, zone_level, zone_size, same);
     status = fill_matrix(grid, zone_level, zone_size, n_zones, m, error);
 
 done:
@@ -313,7 +319,6 @@ done:
     free(zone_of);
     free(zones);
     free(same);
-    free(representatives);
     if (status != RAD_OK)
         ri_level_grid_free(grid);
     return status;
