@@ -176,8 +176,31 @@ static inline int bucket_of(double x, double minimum, double scale)
 }
 
 /*
+ * The histogram of N_BUCKETS equal-width buckets over [minimum, maximum]
+ * that locates the order statistics; moment_features fills it in its pass.
+ * bucket[i] is the bucket of x[i], so the copy pass does not compute it again.
+ */
+typedef struct bucket_histogram {
+    uint32_t *counts; /* N_BUCKETS counts, zeroed before the pass */
+    uint16_t *bucket; /* one per value */
+    double minimum;
+    double scale;     /* N_BUCKETS / range, or 0 for a flat or unbounded range */
+} bucket_histogram;
+
+/* Sets the minimum and scale of histogram for values in [minimum, maximum]. */
+static void bucket_histogram_range(bucket_histogram *histogram, double minimum, double maximum)
+{
+    double range = maximum - minimum;
+
+    histogram->minimum = minimum;
+    histogram->scale = 0.0;
+    if (range > 0.0 && isfinite(range) && isfinite((double)N_BUCKETS / range))
+        histogram->scale = (double)N_BUCKETS / range;
+}
+
+/*
  * numpy.percentile with linear interpolation for the quantiles above, on the
- * n values x (not modified) whose range is [minimum, maximum]. With position
+ * n values x (not modified) counted in histogram. With position
  * = q / 100 (n - 1), below its floor and s the sorted x, the result is
  * s[below] + (s[below + 1] - s[below]) * (position - below), or s[n - 1]
  * when below + 1 = n. lower[q] and upper[q] receive s[below] and
@@ -190,7 +213,7 @@ static inline int bucket_of(double x, double minimum, double scale)
  * in the copied buckets, which hold all n values only when the values
  * crowd into one bucket.
  */
-static rad_status percentiles(const double *x, size_t n, double minimum, double maximum,
+static rad_status percentiles(const double *x, size_t n, const bucket_histogram *histogram,
                               double result[N_QUANTILES], double lower[N_QUANTILES],
                               double upper[N_QUANTILES], rad_error *error)
 {
@@ -199,32 +222,15 @@ static rad_status percentiles(const double *x, size_t n, double minimum, double 
     size_t slot_bucket[N_RANKS], slot_first_rank[N_RANKS], slot_start[N_RANKS + 1];
     size_t slot_fill[N_RANKS], n_slots = 0;
     unsigned char *slot_of = NULL;
-    uint32_t *counts = NULL;
-    uint16_t *bucket = NULL; /* bucket[i]: the bucket of x[i], so it is computed once */
-    double *copies = NULL, scale = 0.0, rank_value[N_RANKS];
-    double range = maximum - minimum;
+    const uint32_t *counts = histogram->counts;
+    const uint16_t *bucket = histogram->bucket;
+    double *copies = NULL, rank_value[N_RANKS];
 
-    if (range > 0.0 && isfinite(range) && isfinite((double)N_BUCKETS / range))
-        scale = (double)N_BUCKETS / range;
-
-    counts = calloc(N_BUCKETS, sizeof *counts);
     slot_of = malloc(N_BUCKETS);
-    bucket = malloc(n * sizeof *bucket);
-    if (counts == NULL || slot_of == NULL || bucket == NULL) {
-        free(counts);
-        free(slot_of);
-        free(bucket);
+    if (slot_of == NULL)
         return ri_fail(error, RAD_ERR_NO_MEMORY,
-                       "firstorder: out of memory for a histogram of %d buckets over %zu values",
-                       N_BUCKETS, n);
-    }
+                       "firstorder: out of memory for a table of %d buckets", N_BUCKETS);
     memset(slot_of, NO_SLOT, N_BUCKETS);
-    for (size_t i = 0; i < n; i++) {
-        int b = bucket_of(x[i], minimum, scale);
-
-        bucket[i] = (uint16_t)b;
-        counts[b]++;
-    }
 
     /* The ranks come out in increasing order, as the quantiles increase. */
     for (int q = 0; q < N_QUANTILES; q++) {
@@ -257,9 +263,7 @@ static rad_status percentiles(const double *x, size_t n, double minimum, double 
 
     copies = malloc(slot_start[n_slots] * sizeof *copies);
     if (copies == NULL) {
-        free(counts);
         free(slot_of);
-        free(bucket);
         return ri_fail(error, RAD_ERR_NO_MEMORY,
                        "firstorder: out of memory for %zu values near the percentiles",
                        slot_start[n_slots]);
@@ -299,9 +303,7 @@ static rad_status percentiles(const double *x, size_t n, double minimum, double 
         }
     }
     free(copies);
-    free(counts);
     free(slot_of);
-    free(bucket);
     return RAD_OK;
 }
 
@@ -445,21 +447,31 @@ static void histogram_features(const size_t *counts, int max_level, size_t n_vox
     }
 }
 
-/* Writes the moment-based features: mean, MAD, variance, skewness, kurtosis.
- * sum is the sum of x in index order. */
-NOT_INLINED static void moment_features(const double *x, size_t n, double sum, double *out)
+/*
+ * Writes the moment-based features: mean, MAD, variance, skewness, kurtosis.
+ * sum is the sum of x in index order. The same pass fills histogram for
+ * the percentiles, which saves a pass over the values.
+ */
+NOT_INLINED static void moment_features(const double *x, size_t n, double sum,
+                                        bucket_histogram *histogram, double *out)
 {
     double mean, m2 = 0.0, m3 = 0.0, m4 = 0.0, mad = 0.0;
+    const double minimum = histogram->minimum, scale = histogram->scale;
+    uint32_t *counts = histogram->counts;
+    uint16_t *bucket = histogram->bucket;
 
     mean = sum / (double)n;
     for (size_t i = 0; i < n; i++) {
         double d = x[i] - mean;
         double d2 = d * d;
+        int b = bucket_of(x[i], minimum, scale);
 
         mad += fabs(d);
         m2 += d2;
         m3 += d2 * d;
         m4 += d2 * d2;
+        bucket[i] = (uint16_t)b;
+        counts[b]++;
     }
     m2 /= (double)n;
     m3 /= (double)n;
@@ -524,7 +536,8 @@ NOT_INLINED static size_t gather_values(const ri_roi *roi, double shift, double 
 /*
  * One pass over the box gathers the ROI values in index order with their
  * sum, energy, extremes and level histogram. A second pass over the values
- * forms the central moments, and the percentiles and robust MAD take four more.
+ * forms the central moments and the percentile histogram, and the
+ * percentiles and robust MAD take three more.
  */
 rad_status ri_firstorder(const ri_roi *roi, const ri_settings *settings, double *out,
                          rad_error *error)
@@ -536,6 +549,7 @@ rad_status ri_firstorder(const ri_roi *roi, const ri_settings *settings, double 
     double *x;
     size_t count, bad_voxel;
     value_sums sums;
+    bucket_histogram histogram;
     rad_status status;
 
     if (n == 0)
@@ -545,9 +559,14 @@ rad_status ri_firstorder(const ri_roi *roi, const ri_settings *settings, double 
                        roi->max_level);
     x = malloc(n * sizeof *x);
     level_counts = calloc((size_t)roi->max_level + 1, sizeof *level_counts);
-    if (x == NULL || level_counts == NULL) {
+    histogram.counts = calloc(N_BUCKETS, sizeof *histogram.counts);
+    histogram.bucket = malloc(n * sizeof *histogram.bucket);
+    if (x == NULL || level_counts == NULL || histogram.counts == NULL ||
+        histogram.bucket == NULL) {
         free(x);
         free(level_counts);
+        free(histogram.counts);
+        free(histogram.bucket);
         return ri_fail(error, RAD_ERR_NO_MEMORY,
                        "firstorder: out of memory for %zu ROI intensities and %d grey levels",
                        n, roi->max_level);
@@ -557,6 +576,8 @@ rad_status ri_firstorder(const ri_roi *roi, const ri_settings *settings, double 
     if (count < n && bad_voxel < roi->size[0] * roi->size[1] * roi->size[2]) {
         free(x);
         free(level_counts);
+        free(histogram.counts);
+        free(histogram.bucket);
         return ri_fail(error, RAD_ERR_ARGUMENT,
                        "firstorder: voxel %zu has grey level %d; expected 1..%d", bad_voxel,
                        roi->levels[bad_voxel], roi->max_level);
@@ -564,6 +585,8 @@ rad_status ri_firstorder(const ri_roi *roi, const ri_settings *settings, double 
     if (count != n) {
         free(x);
         free(level_counts);
+        free(histogram.counts);
+        free(histogram.bucket);
         return ri_fail(error, RAD_ERR_ARGUMENT,
                        "firstorder: the mask has %zu voxels but n_voxels is %zu", count, n);
     }
@@ -581,9 +604,12 @@ rad_status ri_firstorder(const ri_roi *roi, const ri_settings *settings, double 
     histogram_features(level_counts, roi->max_level, n, &out[FO_ENTROPY], &out[FO_UNIFORMITY]);
     free(level_counts);
 
-    moment_features(x, n, sums.sum, out);
+    bucket_histogram_range(&histogram, minimum, maximum);
+    moment_features(x, n, sums.sum, &histogram, out);
 
-    status = percentiles(x, n, minimum, maximum, q, lower, upper, error);
+    status = percentiles(x, n, &histogram, q, lower, upper, error);
+    free(histogram.counts);
+    free(histogram.bucket);
     if (status != RAD_OK) {
         free(x);
         return status;
