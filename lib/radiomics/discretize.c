@@ -109,6 +109,29 @@ static inline int bin_width_level(double x, double low, double bin_width, double
 }
 
 /*
+ * Writes the level of every voxel (0 outside the mask) and sets seen[level]
+ * when seen is not NULL. The estimate of (x - low) / W is a division when
+ * divide is 1, else the product with inverse_width; the callers pass a
+ * constant, so each call compiles to a loop without that test.
+ */
+static inline void write_levels(const double *values, const uint8_t *mask, size_t n, double low,
+                                double bin_width, double inverse_width, int divide, int *levels,
+                                unsigned char *seen)
+{
+    for (size_t v = 0; v < n; v++) {
+        if (mask[v]) {
+            double offset = values[v] - low;
+            double estimate = divide ? offset / bin_width : offset * inverse_width;
+            levels[v] = bin_width_level(values[v], low, bin_width, estimate);
+        } else {
+            levels[v] = 0;
+        }
+        if (seen != NULL)
+            seen[levels[v]] = 1;
+    }
+}
+
+/*
  * Fixed bin width W. pyradiomics takes the edges from numpy.arange(low,
  * max + 2W, W) with low = min - (min mod W) (Python's mod, so low = floor(min / W) * W), so edge k is
  * low + k * W in floating point. The level is the number of edges <= x, i.e.
@@ -117,7 +140,7 @@ static inline int bin_width_level(double x, double low, double bin_width, double
  * the maximum is binned like every other value. A flat ROI gets level 1.
  *
  * The level is non-decreasing in x, so the maximum's level is max_level,
- * one pass writes the levels, and a second marks the levels present.
+ * and one pass writes the levels and marks the levels present.
  */
 void ri_discretize_bin_width(const double *values, const uint8_t *mask, size_t n,
                              double bin_width, int *levels, int *max_level, int *n_present)
@@ -141,18 +164,10 @@ void ri_discretize_bin_width(const double *values, const uint8_t *mask, size_t n
     /* A product with 1 / W is cheaper than the division. A subnormal W has
      * no finite inverse, so it keeps the division. */
     double inverse_width = 1.0 / bin_width;
-    for (size_t v = 0; v < n; v++) {
-        if (!mask[v]) {
-            levels[v] = 0;
-            continue;
-        }
-        double offset = values[v] - low;
-        double estimate = isfinite(inverse_width) ? offset * inverse_width : offset / bin_width;
-        levels[v] = bin_width_level(values[v], low, bin_width, estimate);
-    }
-    if (seen != NULL)
-        for (size_t v = 0; v < n; v++)
-            seen[levels[v]] = 1;
+    if (isfinite(inverse_width))
+        write_levels(values, mask, n, low, bin_width, inverse_width, 0, levels, seen);
+    else
+        write_levels(values, mask, n, low, bin_width, inverse_width, 1, levels, seen);
     *max_level = top;
     if (seen == NULL) {
         /* NOTE: when this allocation fails, n_present is max_level, an upper bound. */
