@@ -110,8 +110,8 @@ static inline int bin_width_level(double x, double low, double bin_width, double
 
 /*
  * Writes the level of every voxel (0 outside the mask) and sets seen[level]
- * when seen is not NULL. The estimate of (x - low) / W is a division when
- * divide is 1, else the product with inverse_width; the callers pass a
+ * when seen is not NULL. The estimate of (x - low) / W divides by W when
+ * divide is 1 and multiplies by inverse_width otherwise. Callers pass a
  * constant, so each call compiles to a loop without that test.
  */
 static inline void write_levels(const double *values, const uint8_t *mask, size_t n, double low,
