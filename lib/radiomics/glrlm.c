@@ -97,7 +97,7 @@ static int line_has_two_voxels(const ri_level_grid *grid, ptrdiff_t step)
  */
 typedef struct run_scratch {
     uint32_t *row_base;  /* [0..max_level]: first word of the level's position row */
-    int *planes;         /* per direction, base + position of 2 z planes of plane_size cells */
+    int *planes;         /* per direction d, d * histogram_words + position in 2 z planes */
     size_t plane_size;   /* stride[2] + RI_INT4_LANES: a vector block may pass the plane's end */
     int *x_positions;    /* positions along x of one row */
     uint32_t *positions; /* RI_DIRECTIONS histograms of (n_rows + 1) x (n_cols + 1) */
