@@ -117,8 +117,8 @@ static void write_class(ri_feature_class c)
         printf(" (or `%s`)", table->class_name);
     printf(". %zu features.\n\n", table->count);
     printf("| Output name (original image) | pyradiomics name | IBSI tag | IBSI id | "
-           "default-on | deprecated | one grey level |\n");
-    printf("|---|---|---|---|---|---|---|\n");
+           "default-on | deprecated | one grey level | known difference |\n");
+    printf("|---|---|---|---|---|---|---|---|\n");
     for (size_t i = 0; i < table->count; i++) {
         const ri_feature_def *def = &table->defs[i];
         printf("| `original_%s_", ri_class_output_name(c));
@@ -139,6 +139,9 @@ static void write_class(ri_feature_class c)
             printf("computed");
         else
             printf("%.17g", def->degenerate_value);
+        printf(" | ");
+        const char *difference = ri_feature_known_difference(c, i);
+        cell(difference != NULL ? difference : "-");
         printf(" |\n");
     }
     printf("\nTests: %s\n", class_compliance[c]);
@@ -187,7 +190,9 @@ int main(void)
     printf("- *default-on*: enabled when the class is enabled without a list.\n");
     printf("- *deprecated*: pyradiomics computes it only when asked for by name.\n");
     printf("- *one grey level*: the value on a region with a single grey level, or "
-           "*computed* when the kernel computes it as usual.\n\n");
+           "*computed* when the kernel computes it as usual.\n");
+    printf("- *known difference*: where the value differs by design from IBSI's or "
+           "pyradiomics' definition, and the setting or class that gives the other one.\n\n");
     printf("## Presets\n\n");
     printf("- `pyradiomics`: pyradiomics 3.x defaults, the default-on features of "
            "firstorder, shape, glcm, glrlm, glszm, gldm and ngtdm (107 features on the "

@@ -13,22 +13,29 @@
 
 #include "internal.h"
 
-/* Finds the ROI minimum and maximum; returns 0 when the mask is empty. */
+/*
+ * Finds the ROI minimum and maximum of finite values; returns 0 when the mask
+ * is empty. The comparisons compile to minimum and maximum instructions.
+ */
 static int roi_range(const double *values, const uint8_t *mask, size_t n, double *min,
                      double *max)
 {
-    int found = 0;
+    double lo = INFINITY, hi = -INFINITY;
+    size_t count = 0;
 
     for (size_t v = 0; v < n; v++) {
         if (!mask[v])
             continue;
-        if (!found || values[v] < *min)
-            *min = values[v];
-        if (!found || values[v] > *max)
-            *max = values[v];
-        found = 1;
+        double x = values[v];
+        lo = x < lo ? x : lo;
+        hi = x > hi ? x : hi;
+        count++;
     }
-    return found;
+    if (count == 0)
+        return 0;
+    *min = lo;
+    *max = hi;
+    return 1;
 }
 
 /* Writes max_level and the number of distinct levels present. */
@@ -80,10 +87,14 @@ static inline double floor_nonnegative(double t)
     return t < 9007199254740992.0 ? (double)(int64_t)t : floor(t);
 }
 
-/* The level of x (>= low) for edges low + k * W; see ri_discretize_bin_width. */
-static inline int bin_width_level(double x, double low, double bin_width)
+/*
+ * The level of x (>= low) for edges low + k * W; see ri_discretize_bin_width.
+ * estimate is about (x - low) / W and >= 0. Its rounding can be off by one
+ * step, and the loops correct k to the one edge test that defines the level.
+ */
+static inline int bin_width_level(double x, double low, double bin_width, double estimate)
 {
-    double k = floor_nonnegative((x - low) / bin_width);
+    double k = floor_nonnegative(estimate);
 
     while (low + (k + 1.0) * bin_width <= x)
         k += 1.0;
@@ -95,6 +106,29 @@ static inline int bin_width_level(double x, double low, double bin_width)
     if (k > (double)(INT_MAX - 1))
         k = (double)(INT_MAX - 1);
     return (int)k + 1;
+}
+
+/*
+ * Writes the level of every voxel (0 outside the mask) and sets seen[level]
+ * when seen is not NULL. The estimate of (x - low) / W divides by W when
+ * divide is 1 and multiplies by inverse_width otherwise. Callers pass a
+ * constant, so each call compiles to a loop without that test.
+ */
+static inline void write_levels(const double *values, const uint8_t *mask, size_t n, double low,
+                                double bin_width, double inverse_width, int divide, int *levels,
+                                unsigned char *seen)
+{
+    for (size_t v = 0; v < n; v++) {
+        if (mask[v]) {
+            double offset = values[v] - low;
+            double estimate = divide ? offset / bin_width : offset * inverse_width;
+            levels[v] = bin_width_level(values[v], low, bin_width, estimate);
+        } else {
+            levels[v] = 0;
+        }
+        if (seen != NULL)
+            seen[levels[v]] = 1;
+    }
 }
 
 /*
@@ -125,13 +159,15 @@ void ri_discretize_bin_width(const double *values, const uint8_t *mask, size_t n
     }
 
     low = min - python_mod(min, bin_width);
-    top = bin_width_level(max, low, bin_width);
+    top = bin_width_level(max, low, bin_width, (max - low) / bin_width);
     seen = calloc((size_t)top + 1, 1);
-    for (size_t v = 0; v < n; v++) {
-        levels[v] = mask[v] ? bin_width_level(values[v], low, bin_width) : 0;
-        if (seen != NULL)
-            seen[levels[v]] = 1;
-    }
+    /* A product with 1 / W is cheaper than the division. A subnormal W has
+     * no finite inverse, so it keeps the division. */
+    double inverse_width = 1.0 / bin_width;
+    if (isfinite(inverse_width))
+        write_levels(values, mask, n, low, bin_width, inverse_width, 0, levels, seen);
+    else
+        write_levels(values, mask, n, low, bin_width, inverse_width, 1, levels, seen);
     *max_level = top;
     if (seen == NULL) {
         /* NOTE: when this allocation fails, n_present is max_level, an upper bound. */

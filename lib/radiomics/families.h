@@ -60,6 +60,22 @@ void ri_mesh_free(ri_mesh *mesh);
 rad_status ri_convex_hull(const double *points, size_t n_points, double *volume, double *area,
                           rad_error *error);
 
+/* How ri_spatial_autocorrelation sums over voxel pairs. */
+typedef enum ri_autocorrelation_method {
+    RI_AUTOCORRELATION_AUTO = 0, /* direct for small ROIs, FFT otherwise */
+    RI_AUTOCORRELATION_DIRECT,   /* O(N^2) loop over the voxel pairs */
+    RI_AUTOCORRELATION_FFT       /* convolution by FFT on the zero-padded box */
+} ri_autocorrelation_method;
+
+/*
+ * Computes IBSI's Moran's I (morph_moran_i) and Geary's C (morph_geary_c) of
+ * the intensities in roi->mask, with weights 1 / distance (mm) over the voxel
+ * pairs. Both are NaN for fewer than 2 voxels or when all intensities are
+ * equal (0 / 0). Errors: RAD_ERR_NO_MEMORY, RAD_ERR_TOO_LARGE (FFT path).
+ */
+rad_status ri_spatial_autocorrelation(const ri_roi *roi, ri_autocorrelation_method method,
+                                      double *moran, double *geary, rad_error *error);
+
 /* ---- local_intensity.c ----------------------------------------------- */
 
 extern const ri_feature_table ri_local_intensity_table;

@@ -12,6 +12,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "internal.h"
 
@@ -157,6 +160,7 @@ static const double quantiles[N_QUANTILES] = {10.0, 25.0, 50.0, 75.0, 90.0};
 
 /* Buckets of the histogram that locates the order statistics. */
 #define N_BUCKETS 4096
+_Static_assert(N_BUCKETS <= 65536, "bucket indices are stored as uint16_t");
 
 /*
  * Maps x (minimum <= x) to a bucket in 0..N_BUCKETS-1. The map is
@@ -172,8 +176,31 @@ static inline int bucket_of(double x, double minimum, double scale)
 }
 
 /*
+ * The histogram of N_BUCKETS equal-width buckets over [minimum, maximum]
+ * that locates the order statistics; moment_features fills it in its pass.
+ * bucket[i] is the bucket of x[i], so the copy pass does not compute it again.
+ */
+typedef struct bucket_histogram {
+    uint32_t *counts; /* N_BUCKETS counts, zeroed before the pass */
+    uint16_t *bucket; /* one per value */
+    double minimum;
+    double scale;     /* N_BUCKETS / range, or 0 for a flat or unbounded range */
+} bucket_histogram;
+
+/* Sets the minimum and scale of histogram for values in [minimum, maximum]. */
+static void bucket_histogram_range(bucket_histogram *histogram, double minimum, double maximum)
+{
+    double range = maximum - minimum;
+
+    histogram->minimum = minimum;
+    histogram->scale = 0.0;
+    if (range > 0.0 && isfinite(range) && isfinite((double)N_BUCKETS / range))
+        histogram->scale = (double)N_BUCKETS / range;
+}
+
+/*
  * numpy.percentile with linear interpolation for the quantiles above, on the
- * n values x (not modified) whose range is [minimum, maximum]. With position
+ * n values x (not modified) counted in histogram. With position
  * = q / 100 (n - 1), below its floor and s the sorted x, the result is
  * s[below] + (s[below + 1] - s[below]) * (position - below), or s[n - 1]
  * when below + 1 = n. lower[q] and upper[q] receive s[below] and
@@ -186,7 +213,7 @@ static inline int bucket_of(double x, double minimum, double scale)
  * in the copied buckets, which hold all n values only when the values
  * crowd into one bucket.
  */
-static rad_status percentiles(const double *x, size_t n, double minimum, double maximum,
+static rad_status percentiles(const double *x, size_t n, const bucket_histogram *histogram,
                               double result[N_QUANTILES], double lower[N_QUANTILES],
                               double upper[N_QUANTILES], rad_error *error)
 {
@@ -195,24 +222,15 @@ static rad_status percentiles(const double *x, size_t n, double minimum, double 
     size_t slot_bucket[N_RANKS], slot_first_rank[N_RANKS], slot_start[N_RANKS + 1];
     size_t slot_fill[N_RANKS], n_slots = 0;
     unsigned char *slot_of = NULL;
-    uint32_t *counts = NULL;
-    double *copies = NULL, scale = 0.0, rank_value[N_RANKS];
-    double range = maximum - minimum;
+    const uint32_t *counts = histogram->counts;
+    const uint16_t *bucket = histogram->bucket;
+    double *copies = NULL, rank_value[N_RANKS];
 
-    if (range > 0.0 && isfinite(range) && isfinite((double)N_BUCKETS / range))
-        scale = (double)N_BUCKETS / range;
-
-    counts = calloc(N_BUCKETS, sizeof *counts);
     slot_of = malloc(N_BUCKETS);
-    if (counts == NULL || slot_of == NULL) {
-        free(counts);
-        free(slot_of);
+    if (slot_of == NULL)
         return ri_fail(error, RAD_ERR_NO_MEMORY,
-                       "firstorder: out of memory for a histogram of %d buckets", N_BUCKETS);
-    }
+                       "firstorder: out of memory for a table of %d buckets", N_BUCKETS);
     memset(slot_of, NO_SLOT, N_BUCKETS);
-    for (size_t i = 0; i < n; i++)
-        counts[bucket_of(x[i], minimum, scale)]++;
 
     /* The ranks come out in increasing order, as the quantiles increase. */
     for (int q = 0; q < N_QUANTILES; q++) {
@@ -245,7 +263,6 @@ static rad_status percentiles(const double *x, size_t n, double minimum, double 
 
     copies = malloc(slot_start[n_slots] * sizeof *copies);
     if (copies == NULL) {
-        free(counts);
         free(slot_of);
         return ri_fail(error, RAD_ERR_NO_MEMORY,
                        "firstorder: out of memory for %zu values near the percentiles",
@@ -254,7 +271,7 @@ static rad_status percentiles(const double *x, size_t n, double minimum, double 
     for (size_t k = 0; k < n_slots; k++)
         slot_fill[k] = slot_start[k];
     for (size_t i = 0; i < n; i++) {
-        unsigned char k = slot_of[bucket_of(x[i], minimum, scale)];
+        unsigned char k = slot_of[bucket[i]];
 
         if (k != NO_SLOT)
             copies[slot_fill[k]++] = x[i];
@@ -286,58 +303,126 @@ static rad_status percentiles(const double *x, size_t n, double minimum, double 
         }
     }
     free(copies);
-    free(counts);
     free(slot_of);
     return RAD_OK;
 }
 
-/* A running sum with Neumaier's compensation term (an improved Kahan sum).
- * Its error is at most about 2 eps |sum| + n eps^2 sum |term| (eps =
- * DBL_EPSILON), so the order of the terms hardly matters. */
-typedef struct compensated_sum {
-    double sum;
-    double compensation;
-} compensated_sum;
+/*
+ * Running sums with a compensation term, two lanes at a time (GCC and Clang
+ * vector extension). Each step is Knuth's TwoSum, which finds the exact
+ * rounding error of every addition without a branch. The error of the
+ * result is at most about 2 eps |sum| + n eps^2 sum |term| (eps =
+ * DBL_EPSILON), so the order of the terms hardly matters.
+ */
+typedef double double2 __attribute__((vector_size(2 * sizeof(double))));
+typedef int64_t int64x2 __attribute__((vector_size(2 * sizeof(int64_t))));
 
-static inline void compensated_add(compensated_sum *s, double term)
+typedef struct compensated_sum2 {
+    double2 sum;
+    double2 compensation;
+} compensated_sum2;
+
+static inline void compensated_add2(compensated_sum2 *s, double2 term)
 {
-    double t = s->sum + term;
+    double2 t = s->sum + term;
+    double2 term_part = t - s->sum;
 
-    if (fabs(s->sum) >= fabs(term))
-        s->compensation += (s->sum - t) + term;
-    else
-        s->compensation += (term - t) + s->sum;
+    s->compensation += (s->sum - (t - term_part)) + (term - term_part);
     s->sum = t;
+}
+
+/* Returns the compensated total of both lanes. */
+static double compensated_total(const compensated_sum2 *s)
+{
+    compensated_sum2 total = {{s->sum[0], 0.0}, {s->compensation[0], 0.0}};
+    double2 other = {s->sum[1], 0.0};
+
+    compensated_add2(&total, other);
+    return total.sum[0] + (total.compensation[0] + s->compensation[1]);
+}
+
+static inline double2 load_double2(const double *x)
+{
+    double2 v;
+
+    memcpy(&v, x, sizeof v);
+    return v;
+}
+
+/*
+ * The lanes of x in [lo, hi], the others 0.0; inside receives -1 or 0 per
+ * lane. On x86-64, GCC 12 turned "x & mask" of a vector comparison into a
+ * per-lane select with scalar moves, so SSE2 code does the AND there.
+ */
+static inline double2 select_in_range(double2 x, double2 lo, double2 hi, int64x2 *inside)
+{
+#if defined(__SSE2__)
+    __m128d mask = _mm_and_pd(_mm_cmpge_pd((__m128d)x, (__m128d)lo),
+                              _mm_cmple_pd((__m128d)x, (__m128d)hi));
+
+    *inside = (int64x2)_mm_castpd_si128(mask);
+    return (double2)_mm_and_pd((__m128d)x, mask);
+#else
+    *inside = (x >= lo) & (x <= hi);
+    return (double2)((int64x2)x & *inside);
+#endif
+}
+
+/* x with the lanes outside inside set to 0.0. */
+static inline double2 keep_lanes(double2 x, int64x2 inside)
+{
+#if defined(__SSE2__)
+    return (double2)_mm_and_pd((__m128d)x, _mm_castsi128_pd((__m128i)inside));
+#else
+    return (double2)((int64x2)x & inside);
+#endif
 }
 
 /*
  * Mean absolute deviation from the mean of the x with lo <= x <= hi. Both
  * sums are compensated: plain sums of 10^5 CT values drift by up to about
  * 1e-12 relative because their rounding errors share a sign, and the result
- * should not depend on the order of x.
+ * should not depend on the order of x. A fifth of the values lie outside
+ * [lo, hi] in no order, so a branch would mispredict often. Terms of 0.0 in
+ * place of those values keep the sums exact.
  */
 static double robust_mad(const double *x, size_t n, double lo, double hi)
 {
-    compensated_sum sum = {0.0, 0.0}, deviation = {0.0, 0.0};
-    double count = 0.0, mean;
+    compensated_sum2 sum = {{0.0, 0.0}, {0.0, 0.0}}, deviation = {{0.0, 0.0}, {0.0, 0.0}};
+    const double2 lo2 = {lo, lo}, hi2 = {hi, hi};
+    int64x2 count2 = {0, 0}, inside;
+    double mean, count;
+    size_t i;
 
-    /* A fifth of the values lie outside [lo, hi] in no order, so a branch
-     * would mispredict often. Weights of 0 and 1 keep the sums exact. */
-    for (size_t i = 0; i < n; i++) {
-        double weight = (double)((x[i] >= lo) & (x[i] <= hi));
-
-        compensated_add(&sum, weight * x[i]);
-        count += weight;
+    for (i = 0; i + 2 <= n; i += 2) {
+        compensated_add2(&sum, select_in_range(load_double2(x + i), lo2, hi2, &inside));
+        count2 -= inside;
     }
+    if (i < n && x[i] >= lo && x[i] <= hi) {
+        double2 term = {x[i], 0.0};
+
+        compensated_add2(&sum, term);
+        count2[0]++;
+    }
+    count = (double)(count2[0] + count2[1]);
     if (count == 0.0)
         return NAN;
-    mean = (sum.sum + sum.compensation) / count;
-    for (size_t i = 0; i < n; i++) {
-        double weight = (double)((x[i] >= lo) & (x[i] <= hi));
+    mean = compensated_total(&sum) / count;
 
-        compensated_add(&deviation, weight * fabs(x[i] - mean));
+    const double2 mean2 = {mean, mean}, sign_bit = {-0.0, -0.0};
+    for (i = 0; i + 2 <= n; i += 2) {
+        double2 value = load_double2(x + i);
+        double2 distance = (double2)((int64x2)(value - mean2) & ~(int64x2)sign_bit);
+
+        select_in_range(value, lo2, hi2, &inside);
+        compensated_add2(&deviation, keep_lanes(distance, inside));
     }
-    return (deviation.sum + deviation.compensation) / count;
+    if (i < n && x[i] >= lo && x[i] <= hi) {
+        double2 term = {fabs(x[i] - mean), 0.0};
+
+        compensated_add2(&deviation, term);
+    }
+    return compensated_total(&deviation) / count;
 }
 
 /*
@@ -362,21 +447,31 @@ static void histogram_features(const size_t *counts, int max_level, size_t n_vox
     }
 }
 
-/* Writes the moment-based features: mean, MAD, variance, skewness, kurtosis.
- * sum is the sum of x in index order. */
-NOT_INLINED static void moment_features(const double *x, size_t n, double sum, double *out)
+/*
+ * Writes the moment-based features: mean, MAD, variance, skewness, kurtosis.
+ * sum is the sum of x in index order. The same pass fills histogram for
+ * the percentiles, which saves a pass over the values.
+ */
+NOT_INLINED static void moment_features(const double *x, size_t n, double sum,
+                                        bucket_histogram *histogram, double *out)
 {
     double mean, m2 = 0.0, m3 = 0.0, m4 = 0.0, mad = 0.0;
+    const double minimum = histogram->minimum, scale = histogram->scale;
+    uint32_t *counts = histogram->counts;
+    uint16_t *bucket = histogram->bucket;
 
     mean = sum / (double)n;
     for (size_t i = 0; i < n; i++) {
         double d = x[i] - mean;
         double d2 = d * d;
+        int b = bucket_of(x[i], minimum, scale);
 
         mad += fabs(d);
         m2 += d2;
         m3 += d2 * d;
         m4 += d2 * d2;
+        bucket[i] = (uint16_t)b;
+        counts[b]++;
     }
     m2 /= (double)n;
     m3 /= (double)n;
@@ -441,7 +536,8 @@ NOT_INLINED static size_t gather_values(const ri_roi *roi, double shift, double 
 /*
  * One pass over the box gathers the ROI values in index order with their
  * sum, energy, extremes and level histogram. A second pass over the values
- * forms the central moments, and the percentiles and robust MAD take four more.
+ * forms the central moments and the percentile histogram, and the
+ * percentiles and robust MAD take three more.
  */
 rad_status ri_firstorder(const ri_roi *roi, const ri_settings *settings, double *out,
                          rad_error *error)
@@ -453,6 +549,7 @@ rad_status ri_firstorder(const ri_roi *roi, const ri_settings *settings, double 
     double *x;
     size_t count, bad_voxel;
     value_sums sums;
+    bucket_histogram histogram;
     rad_status status;
 
     if (n == 0)
@@ -462,9 +559,14 @@ rad_status ri_firstorder(const ri_roi *roi, const ri_settings *settings, double 
                        roi->max_level);
     x = malloc(n * sizeof *x);
     level_counts = calloc((size_t)roi->max_level + 1, sizeof *level_counts);
-    if (x == NULL || level_counts == NULL) {
+    histogram.counts = calloc(N_BUCKETS, sizeof *histogram.counts);
+    histogram.bucket = malloc(n * sizeof *histogram.bucket);
+    if (x == NULL || level_counts == NULL || histogram.counts == NULL ||
+        histogram.bucket == NULL) {
         free(x);
         free(level_counts);
+        free(histogram.counts);
+        free(histogram.bucket);
         return ri_fail(error, RAD_ERR_NO_MEMORY,
                        "firstorder: out of memory for %zu ROI intensities and %d grey levels",
                        n, roi->max_level);
@@ -474,6 +576,8 @@ rad_status ri_firstorder(const ri_roi *roi, const ri_settings *settings, double 
     if (count < n && bad_voxel < roi->size[0] * roi->size[1] * roi->size[2]) {
         free(x);
         free(level_counts);
+        free(histogram.counts);
+        free(histogram.bucket);
         return ri_fail(error, RAD_ERR_ARGUMENT,
                        "firstorder: voxel %zu has grey level %d; expected 1..%d", bad_voxel,
                        roi->levels[bad_voxel], roi->max_level);
@@ -481,6 +585,8 @@ rad_status ri_firstorder(const ri_roi *roi, const ri_settings *settings, double 
     if (count != n) {
         free(x);
         free(level_counts);
+        free(histogram.counts);
+        free(histogram.bucket);
         return ri_fail(error, RAD_ERR_ARGUMENT,
                        "firstorder: the mask has %zu voxels but n_voxels is %zu", count, n);
     }
@@ -498,9 +604,12 @@ rad_status ri_firstorder(const ri_roi *roi, const ri_settings *settings, double 
     histogram_features(level_counts, roi->max_level, n, &out[FO_ENTROPY], &out[FO_UNIFORMITY]);
     free(level_counts);
 
-    moment_features(x, n, sums.sum, out);
+    bucket_histogram_range(&histogram, minimum, maximum);
+    moment_features(x, n, sums.sum, &histogram, out);
 
-    status = percentiles(x, n, minimum, maximum, q, lower, upper, error);
+    status = percentiles(x, n, &histogram, q, lower, upper, error);
+    free(histogram.counts);
+    free(histogram.bucket);
     if (status != RAD_OK) {
         free(x);
         return status;

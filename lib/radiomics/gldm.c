@@ -107,26 +107,35 @@ rad_status ri_gldm_matrix_grid(const ri_level_grid *grid, double alpha, ri_size_
         offsets[n] = ri_grid_offset(grid, ri_neighbours[n]);
 
     /*
-     * Counts go to HISTOGRAM_LANES interleaved uint32 copies of the matrix,
-     * so that neighbouring voxels with the same level and dependence update
+     * Counts go to HISTOGRAM_LANES interleaved uint32 copies of the matrix:
+     * voxel x of a row counts in copy x % HISTOGRAM_LANES, so that
+     * neighbouring voxels with the same level and dependence update
      * different words instead of one chain of read-modify-writes. A count
-     * fits in 32 bits because a grid has at most RI_MAX_VOXELS cells.
+     * fits in 32 bits because a grid has at most RI_MAX_VOXELS cells. Voxels
+     * outside the ROI (level 0) count in an extra last row, so the loop
+     * needs no branch on the level. Their dependence is 1..27 as well.
      */
     size_t n_cells = m->n_rows * GLDM_COLUMNS;
-    uint32_t *lanes = calloc(n_cells * HISTOGRAM_LANES, sizeof *lanes);
-    if (lanes == NULL) {
+    uint32_t *lanes = calloc((n_cells + GLDM_COLUMNS) * HISTOGRAM_LANES, sizeof *lanes);
+    size_t *level_base = malloc(((size_t)grid->max_level + 1) * sizeof *level_base);
+    size_t nx = grid->size[0] - 2;
+    int *dependence = malloc((nx + RI_INT4_LANES) * sizeof *dependence);
+    if (lanes == NULL || level_base == NULL || dependence == NULL) {
+        free(lanes);
+        free(level_base);
+        free(dependence);
         ri_size_matrix_free(m);
-        return ri_fail(error, RAD_ERR_NO_MEMORY, "gldm: no memory for a %zu x %d matrix",
-                       m->n_rows, GLDM_COLUMNS);
+        return ri_fail(error, RAD_ERR_NO_MEMORY,
+                       "gldm: no memory for a %zu x %d matrix and a row of %zu voxels",
+                       m->n_rows, GLDM_COLUMNS, nx);
     }
     const int *cells = grid->cells;
-    const int *row_of_level = grid->row_of_level;
-    size_t nx = grid->size[0] - 2, lane = 0;
-    int *dependence = malloc((nx + RI_INT4_LANES) * sizeof *dependence);
-    if (dependence == NULL) {
-        free(lanes);
-        ri_size_matrix_free(m);
-        return ri_fail(error, RAD_ERR_NO_MEMORY, "gldm: no memory for a row of %zu voxels", nx);
+
+    /* level_base[level]: the first word of the level's row in lanes; absent levels never occur. */
+    for (int level = 0; level <= grid->max_level; level++) {
+        int row = level > 0 ? grid->row_of_level[level] : -1;
+        size_t r = row >= 0 ? (size_t)row : m->n_rows;
+        level_base[level] = r * GLDM_COLUMNS * HISTOGRAM_LANES;
     }
     /* One x row of the ROI box at a time. */
     for (size_t z = 1; z + 1 < grid->size[2]; z++) {
@@ -138,7 +147,7 @@ rad_status ri_gldm_matrix_grid(const ri_level_grid *grid, double alpha, ri_size_
                 /*
                  * gldm_a = 0: equal levels only, four centres at a time. A true
                  * vector comparison is -1, so subtracting it counts. Centres
-                 * outside the ROI (<= 0) are skipped below.
+                 * outside the ROI (0) count in the extra row below.
                  */
                 for (size_t x = 0; x < nx; x += RI_INT4_LANES) {
                     ri_int4 centre = ri_load_int4(row + x), count = {1, 1, 1, 1};
@@ -157,17 +166,16 @@ rad_status ri_gldm_matrix_grid(const ri_level_grid *grid, double alpha, ri_size_
                     dependence[x] = count;
                 }
             }
+            /* Inside the box, row[x] is 0 outside the ROI and a level inside it. */
             for (size_t x = 0; x < nx; x++) {
-                if (row[x] <= 0)
-                    continue;
-                size_t cell = (size_t)row_of_level[row[x]] * GLDM_COLUMNS +
-                              (size_t)(dependence[x] - 1);
-                lanes[cell * HISTOGRAM_LANES + lane]++;
-                lane = (lane + 1) % HISTOGRAM_LANES;
+                size_t word = level_base[row[x]] +
+                              (size_t)(dependence[x] - 1) * HISTOGRAM_LANES + x % HISTOGRAM_LANES;
+                lanes[word]++;
             }
         }
     }
     free(dependence);
+    free(level_base);
     for (size_t cell = 0; cell < n_cells; cell++) {
         uint32_t total = 0;
         for (int l = 0; l < HISTOGRAM_LANES; l++)

@@ -93,10 +93,14 @@ static int line_has_two_voxels(const ri_level_grid *grid, ptrdiff_t step)
  * >= k, so runs of length exactly k are positions(k) - positions(k + 1).
  * Voxels outside the ROI count in the extra last row. A position row has
  * n_cols + 1 words because column 0 is unused.
+ *
+ * The position buffers store d * histogram_words + position, the offset of
+ * the counter in the 13 histograms, so that each update adds only the
+ * level's row_base and needs no per-direction offset in a register.
  */
 typedef struct run_scratch {
     uint32_t *row_base;  /* [0..max_level]: first word of the level's position row */
-    int *planes;         /* per direction, the positions of 2 z planes of plane_size cells */
+    int *planes;         /* per direction d, d * histogram_words + position in 2 z planes */
     size_t plane_size;   /* stride[2] + RI_INT4_LANES: a vector block may pass the plane's end */
     int *x_positions;    /* positions along x of one row */
     uint32_t *positions; /* RI_DIRECTIONS histograms of (n_rows + 1) x (n_cols + 1) */
@@ -106,8 +110,11 @@ typedef struct run_scratch {
 /* The x direction, (1, 0, 0), is the last of ri_directions. */
 #define X_DIRECTION (RI_DIRECTIONS - 1)
 
-/* Writes the positions along x of the nx voxels of the row starting at cells[first]. */
-static void scan_x_positions(const int *cells, size_t first, size_t nx, int *out)
+/*
+ * Writes base + the positions along x of the nx voxels of the row starting
+ * at cells[first].
+ */
+static void scan_x_positions(const int *cells, size_t first, size_t nx, int base, int *out)
 {
     int position = 0;
 
@@ -115,7 +122,7 @@ static void scan_x_positions(const int *cells, size_t first, size_t nx, int *out
         int level = cells[first + x];
         int same = (level == cells[first + x - 1]) & (level > 0);
         position = (position & -same) + 1;
-        out[x] = position;
+        out[x] = base + position;
     }
 }
 
@@ -127,10 +134,16 @@ static void count_positions(const ri_level_grid *grid, const run_scratch *scratc
     size_t step[RI_DIRECTIONS];
     ptrdiff_t in_plane_step[RI_DIRECTIONS]; /* negative when the step goes back in y */
     int *current[X_DIRECTION], *before[X_DIRECTION];
+    /*
+     * d * words. The matrix-size check in ri_glrlm_matrices bounds n_rows and
+     * n_cols by 2^25 / 13 and their product too, so 13 words stay below 2^27.
+     */
+    int base[RI_DIRECTIONS];
 
     for (int d = 0; d < RI_DIRECTIONS; d++) {
         step[d] = (size_t)ri_grid_offset(grid, ri_directions[d]);
         in_plane_step[d] = (ptrdiff_t)step[d] - ri_directions[d][2] * (ptrdiff_t)plane;
+        base[d] = d * (int)words;
     }
 
     for (size_t z = 1; z + 1 < grid->size[2]; z++) {
@@ -148,23 +161,25 @@ static void count_positions(const ri_level_grid *grid, const run_scratch *scratc
             for (int d = 0; d < X_DIRECTION; d++) {
                 const int *source = before[d] + ((ptrdiff_t)in_plane - in_plane_step[d]);
                 int *target = current[d] + in_plane;
+                const ri_int4 offset = {base[d], base[d], base[d], base[d]};
 
+                /* The stored value is base[d] + position, so the mask applies to the position. */
                 for (size_t x = 0; x < nx; x += RI_INT4_LANES) {
                     ri_int4 level = ri_load_int4(cells + first + x);
                     ri_int4 same = (ri_load_int4(cells + first + x - step[d]) == level) &
                                    (level > 0);
-                    ri_int4 position = (ri_load_int4(source + x) & same) + 1;
+                    ri_int4 position = ((ri_load_int4(source + x) - offset) & same) + offset + 1;
                     memcpy(target + x, &position, sizeof position);
                 }
             }
-            scan_x_positions(cells, first, nx, scratch->x_positions);
+            scan_x_positions(cells, first, nx, base[X_DIRECTION], scratch->x_positions);
 
             for (size_t x = 0; x < nx; x++) {
                 uint32_t *positions = scratch->positions + scratch->row_base[cells[first + x]];
 #pragma GCC unroll 12
                 for (int d = 0; d < X_DIRECTION; d++)
-                    positions[(size_t)d * words + (uint32_t)current[d][in_plane + x]]++;
-                positions[(size_t)X_DIRECTION * words + (uint32_t)scratch->x_positions[x]]++;
+                    positions[(uint32_t)current[d][in_plane + x]]++;
+                positions[(uint32_t)scratch->x_positions[x]]++;
             }
         }
     }

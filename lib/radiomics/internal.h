@@ -106,6 +106,13 @@ extern const ri_feature_table ri_gldm_table;       /* gldm.c */
 
 const ri_feature_table *ri_feature_table_of(ri_feature_class feature_class);
 
+/*
+ * The known difference of feature index of a class from IBSI's or
+ * pyradiomics' definition, with the setting or class that gives the other
+ * value; NULL when the feature has none.
+ */
+const char *ri_feature_known_difference(ri_feature_class feature_class, size_t index);
+
 /* 1 for the classes pyradiomics lacks, whose features are named after their
  * IBSI tags (morph, ih, stat, ivh, loc, gldzm). */
 int ri_class_is_ibsi_only(ri_feature_class feature_class);

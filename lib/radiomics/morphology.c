@@ -28,6 +28,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_fft_complex.h>
+
 #include "families.h"
 
 /* ---- feature tables --------------------------------------------------- */
@@ -798,17 +801,57 @@ static double ellipsoid_area(double a, double b, double c)
     return 4.0 * M_PI * a * b * sum;
 }
 
-/* Moran's I and Geary's C with weights 1 / distance (mm) over ROI voxel pairs. O(N^2). */
-static void spatial_autocorrelation(const ri_roi *roi, double mean, double *moran, double *geary)
+/* ---- Moran's I and Geary's C -------------------------------------------- */
+
+/*
+ * Both statistics use the weights w_ij = 1 / |p_i - p_j| (mm) over the ordered
+ * pairs i != j of intensity-mask voxels, with z_i = x_i - mean and W = sum w_ij:
+ *   Moran's I = N / W * sum_ij w_ij z_i z_j / sum_i z_i^2,
+ *   Geary's C = (N - 1) / (2 W) * sum_ij w_ij (x_i - x_j)^2 / sum_i z_i^2.
+ * The direct sums take O(N^2) time. The FFT path writes each pair sum as a
+ * linear convolution with the kernel K(r) = 1 / |r| (K(0) = 0) on the voxel
+ * offset grid, so its cost follows the bounding box, not N^2.
+ */
+
+/*
+ * Relative CPU costs of the two paths, from thread CPU times at -O2 on a
+ * shared x86-64 server. The direct loop takes about 4.8 ns per ROI voxel pair
+ * and 0.37 ns per box voxel it skips. The FFT path takes about 3.8 ns per
+ * p log2(p) for a padded grid of p points. So a full 8^3 box is several times
+ * faster by FFT, and a sparse ROI (2 % of a 64 x 64 x 32 box) as fast either way.
+ * NOTE: only the ratios matter, and they may differ on other hardware.
+ */
+#define DIRECT_COST_PER_PAIR 13.0
+#define DIRECT_COST_PER_SKIPPED_VOXEL 1.0
+#define FFT_COST_PER_POINT_LOG2 10.3
+
+/* Sums over the ordered pairs, filled by the direct or the FFT path. */
+typedef struct pair_sums {
+    double weights;     /* sum_ij w_ij */
+    double cross;       /* sum_ij w_ij z_i z_j */
+    double differences; /* sum_ij w_ij (x_i - x_j)^2 */
+} pair_sums;
+
+static double roi_mean(const ri_roi *roi)
+{
+    size_t n_box = roi->size[0] * roi->size[1] * roi->size[2];
+    double total = 0.0;
+    for (size_t v = 0; v < n_box; v++)
+        if (roi->mask[v])
+            total += roi->values[v];
+    return total / (double)roi->n_voxels;
+}
+
+/* Direct O(N^2) sums over the unordered pairs, each counted for (i, j) and (j, i). */
+static void pair_sums_direct(const ri_roi *roi, double mean, pair_sums *sums)
 {
     size_t n_box = roi->size[0] * roi->size[1] * roi->size[2];
     const double *s = roi->spacing;
-    double weights = 0.0, cross = 0.0, squares = 0.0, differences = 0.0;
+    double weights = 0.0, cross = 0.0, differences = 0.0;
     for (size_t i = 0; i < n_box; i++) {
         if (!roi->mask[i])
             continue;
         double xi = roi->values[i] - mean;
-        squares += xi * xi;
         double pi[3] = {(double)(i % roi->size[0]) * s[0],
                         (double)(i / roi->size[0] % roi->size[1]) * s[1],
                         (double)(i / (roi->size[0] * roi->size[1])) * s[2]};
@@ -820,20 +863,300 @@ static void spatial_autocorrelation(const ri_roi *roi, double mean, double *mora
             double dz = (double)(j / (roi->size[0] * roi->size[1])) * s[2] - pi[2];
             double w = 1.0 / sqrt(dx * dx + dy * dy + dz * dz);
             double xj = roi->values[j] - mean, diff = roi->values[i] - roi->values[j];
-            weights += 2.0 * w; /* each unordered pair stands for (i, j) and (j, i) */
+            weights += 2.0 * w;
             cross += 2.0 * w * xi * xj;
             differences += 2.0 * w * diff * diff;
         }
     }
+    sums->weights = weights;
+    sums->cross = cross;
+    sums->differences = differences;
+}
+
+/* Smallest m >= n whose prime factors are all 2, 3, 5 or 7, for which GSL's
+ * mixed-radix FFT has fast passes. */
+static size_t fft_size_at_least(size_t n)
+{
+    for (size_t m = n > 1 ? n : 1;; m++) {
+        size_t rest = m;
+        static const size_t primes[4] = {2, 3, 5, 7};
+        for (int p = 0; p < 4; p++)
+            while (rest % primes[p] == 0)
+                rest /= primes[p];
+        if (rest == 1)
+            return m;
+    }
+}
+
+/*
+ * Unnormalised 3-D DFT of the complex grid data (x fastest, size p[0] x p[1]
+ * x p[2]) in direction sign (-1 forward, +1 backward), one 1-D transform per
+ * line along each axis in turn. Forward, only the corner support[0] x
+ * support[1] x support[2] may be nonzero on entry, so the lines that are
+ * still zero are skipped. Backward, only that corner of the result is
+ * needed, so the lines that cannot reach it are skipped.
+ */
+static rad_status fft3d(double *data, const size_t p[3], const size_t support[3],
+                        gsl_fft_direction sign, gsl_fft_complex_wavetable *const tables[3],
+                        gsl_fft_complex_workspace *const work[3], rad_error *error)
+{
+    const size_t stride[3] = {1, p[0], p[0] * p[1]};
+    for (int step = 0; step < 3; step++) {
+        int axis = sign == gsl_fft_forward ? step : 2 - step;
+        /* The two other axes, each with the extent where lines matter: forward, the
+         * axes transformed before are full and the others zero beyond the support.
+         * Backward, the axes transformed before are needed only on the support. */
+        int a = (axis + 1) % 3, b = (axis + 2) % 3;
+        size_t extent[3];
+        for (int other = 0; other < 3; other++) {
+            if (sign == gsl_fft_forward)
+                extent[other] = other < axis ? p[other] : support[other];
+            else
+                extent[other] = other > axis ? support[other] : p[other];
+        }
+        for (size_t ib = 0; ib < extent[b]; ib++)
+            for (size_t ia = 0; ia < extent[a]; ia++) {
+                double *line = data + 2 * (ia * stride[a] + ib * stride[b]);
+                int status = gsl_fft_complex_transform(line, stride[axis], p[axis], tables[axis],
+                                                       work[axis], sign);
+                if (status != GSL_SUCCESS)
+                    return ri_fail(error, RAD_ERR_ARGUMENT,
+                                   "FFT of length %zu along axis %d failed with GSL status %d, "
+                                   "expected success", p[axis], axis, status);
+            }
+    }
+    return RAD_OK;
+}
+
+/* Memory of the FFT path: one complex grid of p[0] p[1] p[2] points and the
+ * kernel's transform on the octant of (p[0]/2 + 1) (p[1]/2 + 1) (p[2]/2 + 1). */
+typedef struct fft_grids {
+    double *grid;
+    double *kernel_hat;
+    gsl_fft_complex_wavetable *tables[3];
+    gsl_fft_complex_workspace *work[3];
+} fft_grids;
+
+static void fft_grids_free(fft_grids *g)
+{
+    free(g->grid);
+    free(g->kernel_hat);
+    for (int a = 0; a < 3; a++) {
+        if (g->tables[a] != NULL)
+            gsl_fft_complex_wavetable_free(g->tables[a]);
+        if (g->work[a] != NULL)
+            gsl_fft_complex_workspace_free(g->work[a]);
+    }
+}
+
+/* NOTE: GSL reports a failed wavetable or workspace allocation (a few KB) to
+ * its error handler, which aborts unless the program installed another one. */
+static rad_status fft_grids_alloc(fft_grids *g, const size_t p[3], rad_error *error)
+{
+    memset(g, 0, sizeof *g);
+    size_t n_points = p[0] * p[1] * p[2];
+    size_t n_octant = (p[0] / 2 + 1) * (p[1] / 2 + 1) * (p[2] / 2 + 1);
+    if (n_points > SIZE_MAX / (2 * sizeof(double)))
+        return ri_fail(error, RAD_ERR_TOO_LARGE,
+                       "padded FFT grid of %zu x %zu x %zu points for Moran's I exceeds the "
+                       "address space", p[0], p[1], p[2]);
+    g->grid = malloc(2 * n_points * sizeof(double));
+    g->kernel_hat = malloc(n_octant * sizeof(double));
+    for (int a = 0; a < 3; a++) {
+        g->tables[a] = gsl_fft_complex_wavetable_alloc(p[a]);
+        g->work[a] = gsl_fft_complex_workspace_alloc(p[a]);
+    }
+    if (g->grid == NULL || g->kernel_hat == NULL || !g->tables[0] || !g->tables[1] ||
+        !g->tables[2] || !g->work[0] || !g->work[1] || !g->work[2]) {
+        fft_grids_free(g);
+        return ri_fail(error, RAD_ERR_NO_MEMORY,
+                       "cannot allocate an FFT grid of %zu x %zu x %zu points (%zu MB) for "
+                       "Moran's I and Geary's C", p[0], p[1], p[2],
+                       (2 * n_points + n_octant) * sizeof(double) >> 20);
+    }
+    return RAD_OK;
+}
+
+/* Offset (in voxels) that index k of an axis of p points is in a circular
+ * convolution of data on the first n indices: k for k < n, k - p for k > p - n. */
+static double grid_offset(size_t k, size_t p)
+{
+    return k < p - k ? (double)k : -(double)(p - k);
+}
+
+/* Index k of an axis of p points folded onto 0..p/2, where k and p - k meet. */
+static size_t fold_index(size_t k, size_t p)
+{
+    return k <= p - k ? k : p - k;
+}
+
+/*
+ * Writes the DFT of the kernel K(r) = 1 / |r| (K(0) = 0) on the grid of
+ * offsets to g->kernel_hat. K is real and even along each axis, so its
+ * transform is too, and the octant of indices 0..p/2 stores all of it.
+ */
+static rad_status kernel_transform(fft_grids *g, const size_t p[3], const double spacing[3],
+                                   rad_error *error)
+{
+    for (size_t z = 0; z < p[2]; z++) {
+        double dz = grid_offset(z, p[2]) * spacing[2];
+        for (size_t y = 0; y < p[1]; y++) {
+            double dy = grid_offset(y, p[1]) * spacing[1];
+            for (size_t x = 0; x < p[0]; x++) {
+                double dx = grid_offset(x, p[0]) * spacing[0];
+                double r2 = dx * dx + dy * dy + dz * dz;
+                size_t q = x + p[0] * (y + p[1] * z);
+                g->grid[2 * q] = r2 > 0.0 ? 1.0 / sqrt(r2) : 0.0;
+                g->grid[2 * q + 1] = 0.0;
+            }
+        }
+    }
+    rad_status status = fft3d(g->grid, p, p, gsl_fft_forward, g->tables, g->work, error);
+    if (status != RAD_OK)
+        return status;
+    size_t h0 = p[0] / 2 + 1, h1 = p[1] / 2 + 1, h2 = p[2] / 2 + 1;
+    for (size_t z = 0; z < h2; z++)
+        for (size_t y = 0; y < h1; y++)
+            for (size_t x = 0; x < h0; x++)
+                g->kernel_hat[x + h0 * (y + h1 * z)] = g->grid[2 * (x + p[0] * (y + p[1] * z))];
+    return RAD_OK;
+}
+
+/*
+ * Pair sums by FFT. With z the centred values and m the 0/1 mask (both 0
+ * outside the ROI) and (K * f)_i = sum_j K(p_i - p_j) f_j:
+ *   cross = sum_i z_i (K * z)_i,  weights = sum_i m_i (K * m)_i,
+ *   differences = sum_ij w_ij (z_i^2 + z_j^2 - 2 z_i z_j) = 2 sum_i z_i^2 (K * m)_i - 2 cross
+ * (K is even, so both halves of the square give the same sum). Each axis of n
+ * voxels is zero-padded to p >= 2n - 1 points, so that the circular
+ * convolution equals the linear one on the box. One complex grid carries both
+ * real fields as z + i m. Multiplied by the real transform of K and
+ * transformed back, it gives (K * z) + i (K * m).
+ */
+static rad_status pair_sums_fft(const ri_roi *roi, double mean, pair_sums *sums,
+                                rad_error *error)
+{
+    const size_t *n = roi->size;
+    size_t p[3];
+    for (int a = 0; a < 3; a++)
+        p[a] = fft_size_at_least(2 * n[a] - 1);
+    size_t n_points = p[0] * p[1] * p[2];
+    fft_grids g;
+    rad_status status = fft_grids_alloc(&g, p, error);
+    if (status != RAD_OK)
+        return status;
+    status = kernel_transform(&g, p, roi->spacing, error);
+    if (status != RAD_OK) {
+        fft_grids_free(&g);
+        return status;
+    }
+
+    /* z + i m on the box corner, 0 elsewhere */
+    memset(g.grid, 0, 2 * n_points * sizeof(double));
+    for (size_t z = 0; z < n[2]; z++)
+        for (size_t y = 0; y < n[1]; y++)
+            for (size_t x = 0; x < n[0]; x++) {
+                size_t v = x + n[0] * (y + n[1] * z), q = x + p[0] * (y + p[1] * z);
+                if (roi->mask[v]) {
+                    g.grid[2 * q] = roi->values[v] - mean;
+                    g.grid[2 * q + 1] = 1.0;
+                }
+            }
+    status = fft3d(g.grid, p, n, gsl_fft_forward, g.tables, g.work, error);
+
+    /* multiply by the transform of K, then back to voxels */
+    size_t h0 = p[0] / 2 + 1, h1 = p[1] / 2 + 1;
+    for (size_t z = 0; status == RAD_OK && z < p[2]; z++)
+        for (size_t y = 0; y < p[1]; y++) {
+            const double *kernel_row =
+                g.kernel_hat + h0 * (fold_index(y, p[1]) + h1 * fold_index(z, p[2]));
+            double *row = g.grid + 2 * p[0] * (y + p[1] * z);
+            for (size_t x = 0; x < p[0]; x++) {
+                double k_hat = kernel_row[fold_index(x, p[0])];
+                row[2 * x] *= k_hat;
+                row[2 * x + 1] *= k_hat;
+            }
+        }
+    if (status == RAD_OK)
+        status = fft3d(g.grid, p, n, gsl_fft_backward, g.tables, g.work, error);
+    if (status != RAD_OK) {
+        fft_grids_free(&g);
+        return status;
+    }
+
+    /* the backward transform is unnormalised: divide by the number of points */
+    double cross = 0.0, weights = 0.0, squares_term = 0.0;
+    for (size_t z = 0; z < n[2]; z++)
+        for (size_t y = 0; y < n[1]; y++)
+            for (size_t x = 0; x < n[0]; x++) {
+                size_t v = x + n[0] * (y + n[1] * z), q = x + p[0] * (y + p[1] * z);
+                if (!roi->mask[v])
+                    continue;
+                double centred = roi->values[v] - mean;
+                double k_z = g.grid[2 * q], k_m = g.grid[2 * q + 1];
+                cross += centred * k_z;
+                weights += k_m;
+                squares_term += centred * centred * k_m;
+            }
+    fft_grids_free(&g);
+    sums->cross = cross / (double)n_points;
+    sums->weights = weights / (double)n_points;
+    sums->differences = 2.0 * squares_term / (double)n_points - 2.0 * sums->cross;
+    return RAD_OK;
+}
+
+/* Whether the FFT path is estimated to cost less CPU time than the direct sum. */
+static int fft_is_cheaper(const ri_roi *roi)
+{
     double n = (double)roi->n_voxels;
-    *moran = n / weights * cross / squares;
-    *geary = (n - 1.0) / (2.0 * weights) * differences / squares;
+    double n_box = (double)roi->size[0] * (double)roi->size[1] * (double)roi->size[2];
+    double direct = n * n / 2.0 * DIRECT_COST_PER_PAIR +
+                    n * (n_box - n) / 2.0 * DIRECT_COST_PER_SKIPPED_VOXEL;
+    double points = 1.0;
+    for (int a = 0; a < 3; a++)
+        points *= (double)fft_size_at_least(2 * roi->size[a] - 1);
+    return points * log2(points) * FFT_COST_PER_POINT_LOG2 < direct;
+}
+
+rad_status ri_spatial_autocorrelation(const ri_roi *roi, ri_autocorrelation_method method,
+                                      double *moran, double *geary, rad_error *error)
+{
+    *moran = *geary = NAN;
+    if (roi->n_voxels < 2)
+        return RAD_OK;
+    size_t n_box = roi->size[0] * roi->size[1] * roi->size[2];
+    double mean = roi_mean(roi), squares = 0.0;
+    double lowest = INFINITY, highest = -INFINITY;
+    for (size_t v = 0; v < n_box; v++)
+        if (roi->mask[v]) {
+            double centred = roi->values[v] - mean;
+            squares += centred * centred;
+            lowest = fmin(lowest, roi->values[v]);
+            highest = fmax(highest, roi->values[v]);
+        }
+    /* equal intensities: both ratios are 0 / 0 */
+    if (lowest == highest)
+        return RAD_OK;
+
+    if (method == RI_AUTOCORRELATION_AUTO)
+        method = fft_is_cheaper(roi) ? RI_AUTOCORRELATION_FFT : RI_AUTOCORRELATION_DIRECT;
+    pair_sums sums;
+    if (method == RI_AUTOCORRELATION_DIRECT) {
+        pair_sums_direct(roi, mean, &sums);
+    } else {
+        rad_status status = pair_sums_fft(roi, mean, &sums, error);
+        if (status != RAD_OK)
+            return status;
+    }
+    double n = (double)roi->n_voxels;
+    *moran = n / sums.weights * sums.cross / squares;
+    *geary = (n - 1.0) / (2.0 * sums.weights) * sums.differences / squares;
+    return RAD_OK;
 }
 
 rad_status ri_morphology(const ri_roi *roi, const ri_settings *settings, double *out,
                          rad_error *error)
 {
-    (void)settings;
     if (roi != NULL && roi->values == NULL)
         return ri_fail(error, RAD_ERR_ARGUMENT, "ROI has no intensities");
     /* IBSI: the shape comes from the morphological mask, the intensities (centre of
@@ -925,9 +1248,12 @@ rad_status ri_morphology(const ri_roi *roi, const ri_settings *settings, double 
 
     double mean = total / (double)roi->n_voxels;
     out[MORPH_INTEG_INT] = mean * volume;
-    if (roi->n_voxels > 1)
-        spatial_autocorrelation(roi, mean, &out[MORPH_MORAN_I], &out[MORPH_GEARY_C]);
-    else
-        out[MORPH_MORAN_I] = out[MORPH_GEARY_C] = NAN;
+
+    /* Moran's I and Geary's C cost the most: skip them unless one is enabled */
+    const unsigned char *enabled = settings != NULL ? settings->enabled[RI_CLASS_MORPHOLOGY] : NULL;
+    out[MORPH_MORAN_I] = out[MORPH_GEARY_C] = NAN;
+    if (enabled == NULL || enabled[MORPH_MORAN_I] || enabled[MORPH_GEARY_C])
+        return ri_spatial_autocorrelation(roi, RI_AUTOCORRELATION_AUTO, &out[MORPH_MORAN_I],
+                                          &out[MORPH_GEARY_C], error);
     return RAD_OK;
 }
