@@ -574,6 +574,35 @@ START_TEST(non_finite_in_roi)
 }
 END_TEST
 
+/* A bin width or a range bound that would give more than 10^6 grey levels
+ * is rejected before discretisation, which would overflow an int. */
+START_TEST(too_many_grey_levels)
+{
+    static const char *const settings[][2][2] = {
+        {{"binWidth", "1e-9"}, {NULL, NULL}},
+        {{"ibsiBinEdges", "true"}, {"resegmentRange", "[-1e12, 1e12]"}},
+    };
+
+    for (int t = 0; t < 2; t++) {
+        rad_volume *image, *mask;
+        rad_params *p = NULL;
+        char msg[1024];
+
+        make_case(NULL, &image, &mask);
+        ck_assert_int_eq(rad_params_create("pyradiomics", &p, NULL), RAD_OK);
+        for (int k = 0; k < 2 && settings[t][k][0] != NULL; k++)
+            ck_assert_int_eq(rad_params_set(p, settings[t][k][0], settings[t][k][1], NULL),
+                             RAD_OK);
+        ck_assert_int_eq(extract_status(p, image, mask, msg, sizeof msg), RAD_ERR_PARAMETER);
+        ck_assert_msg(strstr(msg, "grey levels") != NULL && strstr(msg, "binWidth") != NULL,
+                      "message: %s", msg);
+        rad_params_free(p);
+        rad_volume_free(image);
+        rad_volume_free(mask);
+    }
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* Files                                                                */
 
@@ -922,6 +951,7 @@ static Suite *bad_input_suite(void)
     tcase_add_test(roi, one_slice_roi);
     tcase_add_test(roi, constant_roi);
     tcase_add_test(roi, non_finite_in_roi);
+    tcase_add_test(roi, too_many_grey_levels);
     tcase_add_test(files, damaged_nifti_silent);
     tcase_add_test(files, missing_file);
     tcase_add_test(files, non_ascii_path);

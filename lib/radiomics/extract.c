@@ -312,6 +312,7 @@ typedef struct roi_box {
 typedef struct roi_levels {
     double *values;
     int *levels;
+    double min_value, max_value; /* intensity range inside the ROI */
     ri_roi roi;
 } roi_levels;
 
@@ -430,10 +431,20 @@ static rad_status roi_levels_crop(const char *image_type, const rad_volume *imag
             memcpy(lv->values + nx * (j + ny * k),
                    image->data + ri_index(image, box->lo[0], box->lo[1] + j, box->lo[2] + k),
                    nx * sizeof *lv->values);
-    for (size_t v = 0; v < n; v++)
-        if (box->inside[v] && !isfinite(lv->values[v]))
-            return ri_fail(error, RAD_ERR_NOT_FINITE,
-                           "%s image has a NaN or infinite value inside the ROI", image_type);
+    double lo = INFINITY, hi = -INFINITY;
+    int finite = 1;
+    for (size_t v = 0; v < n; v++) {
+        double x = box->inside[v] ? lv->values[v] : lo;
+        finite &= isfinite(x) || x == INFINITY;
+        lo = x < lo ? x : lo;
+        x = box->inside[v] ? lv->values[v] : hi;
+        hi = x > hi ? x : hi;
+    }
+    if (!finite || isinf(lo) || isinf(hi))
+        return ri_fail(error, RAD_ERR_NOT_FINITE,
+                       "%s image has a NaN or infinite value inside the ROI", image_type);
+    lv->min_value = lo;
+    lv->max_value = hi;
 
     memset(&lv->roi, 0, sizeof lv->roi);
     memcpy(lv->roi.size, box->size, sizeof lv->roi.size);
@@ -772,6 +783,24 @@ static rad_status discretize_roi(const ri_settings *s, const char *image_type,
     status = roi_levels_crop(image_type, image, box, lv, error);
     if (status != RAD_OK)
         return status;
+    if (s->bin_count <= 0) {
+        /* The level count must fit the histograms and an int: a tiny bin width
+         * or a far range bound would otherwise overflow or exhaust memory. */
+        double w = s->bin_width, start = lv->min_value, levels;
+        if (s->ibsi_bin_edges) {
+            double bound = ri_resegment_lower_bound(s);
+            if (!isinf(bound) && bound < start)
+                start = bound;
+            levels = floor((lv->max_value - start) / w) + 1.0;
+        } else {
+            levels = floor(lv->max_value / w) - floor(lv->min_value / w) + 1.0;
+        }
+        if (!(levels <= RI_MAX_GREY_LEVELS))
+            return ri_fail(error, RAD_ERR_PARAMETER,
+                           "%s: binWidth %g over the intensities %g to %g gives %.3g grey "
+                           "levels; expected at most %d (raise binWidth, or use binCount)",
+                           image_type, w, start, lv->max_value, levels, RI_MAX_GREY_LEVELS);
+    }
     if (s->bin_count > 0)
         ri_discretize_bin_count(lv->values, box->inside, n, s->bin_count, lv->levels,
                                 &lv->roi.max_level, n_present);

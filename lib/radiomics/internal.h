@@ -492,6 +492,9 @@ rad_status ri_box_mask(const ri_settings *settings, const rad_volume *image,
 /* gldm.c)                                                              */
 
 /* A cropped region prepared for the feature kernels. */
+/* Largest number of grey levels a fixed bin width may give an ROI. */
+#define RI_MAX_GREY_LEVELS 1000000
+
 typedef struct ri_roi {
     size_t size[3];          /* of the cropped box */
     double spacing[3];
