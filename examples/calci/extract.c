@@ -138,10 +138,16 @@ rad_features *extract_one(const rad_params *params, const char *image_path,
         goto fail;
     }
 
+    /* A box mask is 0/1. A mask file's label comes from --label-value or the
+     * manifest when given (not NaN), else from the label setting. */
     local = rad_params_copy(params);
-    snprintf(label_text, sizeof label_text, "%.17g", mask_path ? label_value : 1.0);
-    if (local == NULL || rad_params_set(local, "label", label_text, error) != RAD_OK)
+    if (local == NULL)
         goto fail;
+    if (mask_path == NULL || !isnan(label_value)) {
+        snprintf(label_text, sizeof label_text, "%.17g", mask_path ? label_value : 1.0);
+        if (rad_params_set(local, "label", label_text, error) != RAD_OK)
+            goto fail;
+    }
     if (rad_extract(local, image, mask, &features, error) != RAD_OK) {
         /* The library does not know the file names: say which files failed. */
         if (mask_path != NULL)
@@ -367,7 +373,8 @@ static const char extract_usage[] =
     "\n"
     "  --image I          CT volume (NIfTI .nii/.nii.gz or NRRD)\n"
     "  --mask M           mask volume on the image grid\n"
-    "  --label-value V    mask value of the region of interest (default 1)\n"
+    "  --label-value V    mask value of the region of interest (default: the label\n"
+    "                     setting of --preset, --params or --set, which is 1 unless set)\n"
     "  --box X,Y,Z        centre of a cubic box in world RAS mm; the subcutaneous tissue\n"
     "                     inside it is segmented automatically\n"
     "  --box-size MM      edge of the box in mm (default 50)\n"
@@ -445,7 +452,7 @@ int command_extract(int argc, char **argv)
     int ibsi_names = 0;
     char **settings = calloc((size_t)argc + 1, sizeof(char *));
     size_t n_settings = 0;
-    double label_value = 1, box[3], box_size = 50;
+    double label_value = NAN, box[3], box_size = 50;
     int has_box = 0, threads = 1, status = EXIT_USAGE;
     rad_params *params = NULL;
 
@@ -488,7 +495,7 @@ int command_extract(int argc, char **argv)
             ibsi_names = strcmp(value, "ibsi") == 0;
         } else if (strcmp(arg, "--label-value") == 0) {
             label_value = strtod(value, &end);
-            if (end == value || *end != '\0') {
+            if (end == value || *end != '\0' || isnan(label_value)) {
                 cli_error("extract: --label-value \"%s\" is not a number", value);
                 goto usage;
             }
