@@ -138,8 +138,8 @@ static inline void write_levels(const double *values, const uint8_t *mask, size_
 
 #if defined(__SSE2__)
 /*
- * Writes the levels of write_levels (with a product by inverse_width) two
- * voxels at a time, without the seen marks. The truncated estimate is the
+ * Writes the levels and seen marks of write_levels (with a product by
+ * inverse_width) two voxels at a time. The truncated estimate is the
  * level minus one unless it lies one step off, which happens for values near
  * an edge. A pair with such a lane, or with NaN, goes through
  * bin_width_level one voxel at a time. The caller guarantees that the
@@ -147,7 +147,8 @@ static inline void write_levels(const double *values, const uint8_t *mask, size_
  * integers is exact there.
  */
 static void write_levels_sse2(const double *values, const uint8_t *mask, size_t n, double low,
-                              double bin_width, double inverse_width, int *levels)
+                              double bin_width, double inverse_width, int *levels,
+                              unsigned char *seen)
 {
     const __m128d low2 = _mm_set1_pd(low);
     const __m128d width2 = _mm_set1_pd(bin_width);
@@ -174,19 +175,23 @@ static void write_levels_sse2(const double *values, const uint8_t *mask, size_t 
         wrong = _mm_or_pd(wrong, _mm_cmpunord_pd(x, x));
         wrong = _mm_andnot_pd(_mm_castsi128_pd(_mm_unpacklo_epi32(outside, outside)), wrong);
 
-        __m128i level = _mm_add_epi32(truncated, _mm_set1_epi32(1));
-        _mm_storel_epi64((__m128i *)(levels + v), _mm_andnot_si128(outside, level));
+        __m128i level = _mm_andnot_si128(outside, _mm_add_epi32(truncated, _mm_set1_epi32(1)));
+        _mm_storel_epi64((__m128i *)(levels + v), level);
         if (_mm_movemask_pd(wrong) != 0) {
             for (size_t u = v; u < v + 2; u++)
                 if (mask[u])
                     levels[u] = bin_width_level(values[u], low, bin_width,
                                                 (values[u] - low) * inverse_width);
         }
+        seen[levels[v]] = 1;
+        seen[levels[v + 1]] = 1;
     }
-    for (; v < n; v++)
+    for (; v < n; v++) {
         levels[v] = mask[v] ? bin_width_level(values[v], low, bin_width,
                                               (values[v] - low) * inverse_width)
                             : 0;
+        seen[levels[v]] = 1;
+    }
 }
 #endif
 
@@ -198,10 +203,8 @@ static void write_levels_sse2(const double *values, const uint8_t *mask, size_t 
  * edge products round differently. The last edge lies above the maximum, so
  * the maximum is binned like every other value. A flat ROI gets level 1.
  *
- * The level is non-decreasing in x, so the maximum's level is max_level.
- * With SSE2, a vector pass writes the levels and a second pass marks the
- * levels present, because the marks are scattered stores. Otherwise one
- * scalar pass does both.
+ * The level is non-decreasing in x, so the maximum's level is max_level,
+ * and one pass writes the levels and marks the levels present.
  */
 void ri_discretize_bin_width(const double *values, const uint8_t *mask, size_t n,
                              double bin_width, int *levels, int *max_level, int *n_present)
@@ -227,9 +230,7 @@ void ri_discretize_bin_width(const double *values, const uint8_t *mask, size_t n
     double inverse_width = 1.0 / bin_width;
 #if defined(__SSE2__)
     if (seen != NULL && isfinite(inverse_width) && (max - low) * inverse_width < 1073741824.0) {
-        write_levels_sse2(values, mask, n, low, bin_width, inverse_width, levels);
-        for (size_t v = 0; v < n; v++)
-            seen[levels[v]] = 1;
+        write_levels_sse2(values, mask, n, low, bin_width, inverse_width, levels, seen);
     } else
 #endif
     if (isfinite(inverse_width))
