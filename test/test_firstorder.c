@@ -175,7 +175,7 @@ START_TEST(bin_width_matches_edge_count_twin)
 
     for (size_t w = 0; w < sizeof widths / sizeof widths[0]; w++)
         for (int round = 0; round < 20; round++) {
-            enum { N = 200 };
+            enum { N = 201 };
             double values[N];
             uint8_t mask[N];
             int fast[N], slow[N], fast_max, slow_max, fast_present, slow_present;

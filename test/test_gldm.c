@@ -315,6 +315,59 @@ START_TEST(slow_twin_random_rois)
 }
 END_TEST
 
+/*
+ * alpha = 0 with grey levels near the byte limit: up to 254 levels the
+ * kernel compares one byte per voxel, where padding is 255, and from 255 on
+ * it compares ints. Both must match the twin.
+ */
+START_TEST(slow_twin_levels_near_byte_limit)
+{
+    const int top_levels[] = {254, 255, 256, 300};
+
+    for (size_t t = 0; t < sizeof top_levels / sizeof top_levels[0]; t++) {
+        for (unsigned seed = 1; seed <= 20; seed++) {
+            srand(seed);
+            size_t size[3] = {1 + (size_t)(rand() % 23), 1 + (size_t)(rand() % 7),
+                              1 + (size_t)(rand() % 5)};
+            size_t n = size[0] * size[1] * size[2];
+            int top = top_levels[t];
+            const int choices[] = {1, 2, top - 1, top};
+            int *levels = calloc(n, sizeof *levels);
+            ck_assert_ptr_nonnull(levels);
+            for (size_t v = 0; v < n; v++)
+                levels[v] = rand() % 100 < 80 ? choices[rand() % 4] : 0;
+            levels[rand() % n] = top; /* max_level is top */
+
+            roi_case c;
+            ck_assert_int_eq(roi_case_from_levels(size, levels, &c), 0);
+            free(levels);
+            ck_assert_int_eq(c.roi.max_level, top);
+            double *P = malloc((size_t)top * N_COLUMNS * sizeof *P);
+            ck_assert_ptr_nonnull(P);
+            naive_dependence(&c, 0.0, P);
+
+            ri_level_grid grid;
+            ri_size_matrix m;
+            ck_assert_int_eq(ri_gldm_matrix(&c.roi, 0.0, &grid, &m, NULL), RAD_OK);
+            for (int level = 1; level <= top; level++) {
+                int row = grid.row_of_level[level];
+                for (size_t j = 0; j < N_COLUMNS; j++) {
+                    double fast = row < 0 ? 0.0 : m.counts[(size_t)row * N_COLUMNS + j];
+                    if (fast != P[(size_t)(level - 1) * N_COLUMNS + j])
+                        ck_abort_msg("top %d seed %u level %d dependence %zu: %g vs twin %g",
+                                     top, seed, level, j + 1, fast,
+                                     P[(size_t)(level - 1) * N_COLUMNS + j]);
+                }
+            }
+            ri_size_matrix_free(&m);
+            ri_level_grid_free(&grid);
+            free(P);
+            roi_case_free(&c);
+        }
+    }
+}
+END_TEST
+
 START_TEST(rejects_bad_settings)
 {
     size_t size[3] = {2, 1, 1};
@@ -347,6 +400,7 @@ int main(void)
     tcase_add_test(tc, matrix_brain1);
     tcase_add_test(tc, ibsi_digital_phantom);
     tcase_add_test(tc, slow_twin_random_rois);
+    tcase_add_test(tc, slow_twin_levels_near_byte_limit);
     tcase_add_test(tc, rejects_bad_settings);
     suite_add_tcase(suite, tc);
 

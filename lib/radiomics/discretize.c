@@ -10,6 +10,11 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "internal.h"
 
@@ -131,6 +136,65 @@ static inline void write_levels(const double *values, const uint8_t *mask, size_
     }
 }
 
+#if defined(__SSE2__)
+/*
+ * Writes the levels and seen marks of write_levels (with a product by
+ * inverse_width) two voxels at a time. The truncated estimate is the
+ * level minus one unless it lies one step off, which happens for values near
+ * an edge. A pair with such a lane, or with NaN, goes through
+ * bin_width_level one voxel at a time. The caller guarantees that the
+ * estimates inside the mask are below 2^30, so the conversion to 32-bit
+ * integers is exact there.
+ */
+static void write_levels_sse2(const double *values, const uint8_t *mask, size_t n, double low,
+                              double bin_width, double inverse_width, int *levels,
+                              unsigned char *seen)
+{
+    const __m128d low2 = _mm_set1_pd(low);
+    const __m128d width2 = _mm_set1_pd(bin_width);
+    const __m128d inverse2 = _mm_set1_pd(inverse_width);
+    const __m128d one = _mm_set1_pd(1.0);
+    const __m128d zero = _mm_setzero_pd();
+    size_t v = 0;
+
+    for (; v + 2 <= n; v += 2) {
+        __m128d x = _mm_loadu_pd(values + v);
+        __m128i truncated = _mm_cvttpd_epi32(_mm_mul_pd(_mm_sub_pd(x, low2), inverse2));
+        __m128d k = _mm_cvtepi32_pd(truncated);
+        __m128d edge = _mm_add_pd(low2, _mm_mul_pd(k, width2));
+        __m128d next_edge = _mm_add_pd(low2, _mm_mul_pd(_mm_add_pd(k, one), width2));
+        __m128d wrong = _mm_or_pd(_mm_cmple_pd(next_edge, x),
+                                  _mm_and_pd(_mm_cmpgt_pd(edge, x), _mm_cmpgt_pd(k, zero)));
+        uint16_t pair_mask;
+
+        memcpy(&pair_mask, mask + v, sizeof pair_mask);
+        /* Bytes of 0xFF, widened to 32-bit lanes, mark the voxels outside the mask. */
+        __m128i outside = _mm_cmpeq_epi8(_mm_cvtsi32_si128(pair_mask), _mm_setzero_si128());
+        outside = _mm_unpacklo_epi8(outside, outside);
+        outside = _mm_unpacklo_epi16(outside, outside);
+        wrong = _mm_or_pd(wrong, _mm_cmpunord_pd(x, x));
+        wrong = _mm_andnot_pd(_mm_castsi128_pd(_mm_unpacklo_epi32(outside, outside)), wrong);
+
+        __m128i level = _mm_andnot_si128(outside, _mm_add_epi32(truncated, _mm_set1_epi32(1)));
+        _mm_storel_epi64((__m128i *)(levels + v), level);
+        if (_mm_movemask_pd(wrong) != 0) {
+            for (size_t u = v; u < v + 2; u++)
+                if (mask[u])
+                    levels[u] = bin_width_level(values[u], low, bin_width,
+                                                (values[u] - low) * inverse_width);
+        }
+        seen[levels[v]] = 1;
+        seen[levels[v + 1]] = 1;
+    }
+    for (; v < n; v++) {
+        levels[v] = mask[v] ? bin_width_level(values[v], low, bin_width,
+                                              (values[v] - low) * inverse_width)
+                            : 0;
+        seen[levels[v]] = 1;
+    }
+}
+#endif
+
 /*
  * Fixed bin width W. pyradiomics takes the edges from numpy.arange(low,
  * max + 2W, W) with low = min - (min mod W) (Python's mod, so low = floor(min / W) * W), so edge k is
@@ -164,6 +228,11 @@ void ri_discretize_bin_width(const double *values, const uint8_t *mask, size_t n
     /* A product with 1 / W is cheaper than the division. A subnormal W has
      * no finite inverse, so it keeps the division. */
     double inverse_width = 1.0 / bin_width;
+#if defined(__SSE2__)
+    if (seen != NULL && isfinite(inverse_width) && (max - low) * inverse_width < 1073741824.0) {
+        write_levels_sse2(values, mask, n, low, bin_width, inverse_width, levels, seen);
+    } else
+#endif
     if (isfinite(inverse_width))
         write_levels(values, mask, n, low, bin_width, inverse_width, 0, levels, seen);
     else

@@ -26,10 +26,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "aggregation.h"
 
 #define GLDM_COLUMNS (RI_NEIGHBOURS + 1)
 #define HISTOGRAM_LANES 4
+#define BYTE_LANES 16 /* voxels per SSE2 comparison of byte levels */
 
 static const ri_feature_def gldm_defs[] = {
     {"SmallDependenceEmphasis", "ngl_lde", "SODN", 1, 0, NAN},
@@ -81,6 +86,69 @@ rad_status ri_gldm_matrix(const ri_roi *roi, double alpha, ri_level_grid *grid,
     return status;
 }
 
+#if defined(__SSE2__)
+/*
+ * Returns a copy of grid->cells with one byte per cell, or NULL when the
+ * levels do not fit (max_level > 254) or memory is short. The byte keeps the
+ * low 8 bits: padding (-1) becomes 255, which no level of the copy equals,
+ * and 0 stays 0. BYTE_LANES cells of 255 follow the grid, so that a block
+ * of BYTE_LANES voxels and its neighbours stay inside the copy.
+ */
+static uint8_t *byte_levels(const ri_level_grid *grid)
+{
+    if (grid->max_level > 254)
+        return NULL;
+    uint8_t *bytes = malloc(grid->count + BYTE_LANES);
+    if (bytes == NULL)
+        return NULL;
+
+    const __m128i low_byte = _mm_set1_epi32(0xFF);
+    size_t i = 0;
+    for (; i + BYTE_LANES <= grid->count; i += BYTE_LANES) {
+        __m128i part[4];
+        for (int j = 0; j < 4; j++)
+            part[j] = _mm_and_si128(
+                _mm_loadu_si128((const __m128i *)(grid->cells + i + 4 * (size_t)j)), low_byte);
+        /* Values 0..255 pass both packs unchanged. */
+        __m128i words = _mm_packs_epi32(part[0], part[1]);
+        __m128i more_words = _mm_packs_epi32(part[2], part[3]);
+        _mm_storeu_si128((__m128i *)(bytes + i), _mm_packus_epi16(words, more_words));
+    }
+    for (; i < grid->count; i++)
+        bytes[i] = (uint8_t)(grid->cells[i] & 0xFF);
+    memset(bytes + grid->count, 0xFF, BYTE_LANES);
+    return bytes;
+}
+
+/*
+ * Writes the alpha = 0 dependence of the nx voxels of one x row, starting at
+ * row in the byte copy, BYTE_LANES voxels at a time. dependence needs nx +
+ * BYTE_LANES entries. A count is at most 27, so it fits in a byte.
+ */
+static void byte_dependences(const uint8_t *row, size_t nx, const ptrdiff_t *offsets,
+                             int *dependence)
+{
+    const __m128i zero = _mm_setzero_si128();
+
+    for (size_t x = 0; x < nx; x += BYTE_LANES) {
+        __m128i centre = _mm_loadu_si128((const __m128i *)(row + x));
+        __m128i count = _mm_set1_epi8(1);
+#pragma GCC unroll 26
+        for (int n = 0; n < RI_NEIGHBOURS; n++)
+            count = _mm_sub_epi8(
+                count, _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(row + x + offsets[n])),
+                                      centre));
+
+        __m128i low_words = _mm_unpacklo_epi8(count, zero);
+        __m128i high_words = _mm_unpackhi_epi8(count, zero);
+        _mm_storeu_si128((__m128i *)(dependence + x), _mm_unpacklo_epi16(low_words, zero));
+        _mm_storeu_si128((__m128i *)(dependence + x + 4), _mm_unpackhi_epi16(low_words, zero));
+        _mm_storeu_si128((__m128i *)(dependence + x + 8), _mm_unpacklo_epi16(high_words, zero));
+        _mm_storeu_si128((__m128i *)(dependence + x + 12), _mm_unpackhi_epi16(high_words, zero));
+    }
+}
+#endif
+
 rad_status ri_gldm_matrix_grid(const ri_level_grid *grid, double alpha, ri_size_matrix *m,
                                rad_error *error)
 {
@@ -119,7 +187,7 @@ rad_status ri_gldm_matrix_grid(const ri_level_grid *grid, double alpha, ri_size_
     uint32_t *lanes = calloc((n_cells + GLDM_COLUMNS) * HISTOGRAM_LANES, sizeof *lanes);
     size_t *level_base = malloc(((size_t)grid->max_level + 1) * sizeof *level_base);
     size_t nx = grid->size[0] - 2;
-    int *dependence = malloc((nx + RI_INT4_LANES) * sizeof *dependence);
+    int *dependence = malloc((nx + BYTE_LANES) * sizeof *dependence);
     if (lanes == NULL || level_base == NULL || dependence == NULL) {
         free(lanes);
         free(level_base);
@@ -130,6 +198,12 @@ rad_status ri_gldm_matrix_grid(const ri_level_grid *grid, double alpha, ri_size_
                        m->n_rows, GLDM_COLUMNS, nx);
     }
     const int *cells = grid->cells;
+    /* With alpha = 0 and at most 254 levels, byte levels compare 16 voxels at a time. */
+    uint8_t *bytes = NULL;
+#if defined(__SSE2__)
+    if (alpha == 0.0)
+        bytes = byte_levels(grid);
+#endif
 
     /* level_base[level]: the first word of the level's row in lanes; absent levels never occur. */
     for (int level = 0; level <= grid->max_level; level++) {
@@ -143,6 +217,11 @@ rad_status ri_gldm_matrix_grid(const ri_level_grid *grid, double alpha, ri_size_
             const int *row = cells + 1 + (ptrdiff_t)y * grid->stride[1] +
                              (ptrdiff_t)z * grid->stride[2];
 
+#if defined(__SSE2__)
+            if (bytes != NULL)
+                byte_dependences(bytes + (row - cells), nx, offsets, dependence);
+            else
+#endif
             if (alpha == 0.0) {
                 /*
                  * gldm_a = 0: equal levels only, four centres at a time. A true
@@ -174,6 +253,7 @@ rad_status ri_gldm_matrix_grid(const ri_level_grid *grid, double alpha, ri_size_
             }
         }
     }
+    free(bytes);
     free(dependence);
     free(level_base);
     for (size_t cell = 0; cell < n_cells; cell++) {

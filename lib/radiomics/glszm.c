@@ -199,8 +199,9 @@ static size_t label_zones(const ri_level_grid *grid, uint32_t *parent, uint32_t 
      * A link always points to a smaller index, so in increasing order each
      * voxel's parent already points to its root when the voxel is reached,
      * and a root is reached before the other voxels of its zone. A root
-     * opens zone k = n_zones (zone_of[root] = k), later voxels add one to
-     * their root's zone. Voxel p counts in lane p % 4 of the zone's
+     * opens zone k = n_zones (zone_of[root] = k, stored for roots only
+     * because only roots are looked up), later voxels add one to their
+     * root's zone. Voxel p counts in lane p % 4 of the zone's
      * SIZE_LANES counters: consecutive voxels of one zone then update
      * different words instead of waiting for each other's store.
      */
@@ -216,12 +217,12 @@ static size_t label_zones(const ri_level_grid *grid, uint32_t *parent, uint32_t 
                 uint32_t k;
                 if (root == p) {
                     k = (uint32_t)n_zones++;
+                    zone_of[p] = k;
                     zone_level[k] = (uint32_t)cells[p];
                     memset(zone_size + (size_t)k * SIZE_LANES, 0, SIZE_LANES * sizeof *zone_size);
                 } else {
                     k = zone_of[root];
                 }
-                zone_of[p] = k;
                 zone_size[(size_t)k * SIZE_LANES + p % SIZE_LANES]++;
             }
         }
