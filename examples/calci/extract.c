@@ -384,7 +384,8 @@ static const char extract_usage[] =
     "                     after --preset or --params)\n"
     "  --names STYLE      feature names: pyradiomics (default, original_firstorder_Mean)\n"
     "                     or ibsi (IBSI tags such as stat_mean, cm_joint_max_3D_avg, where\n"
-    "                     the feature has one; filtered images prefix their image type)\n"
+    "                     the feature has one; filtered images prefix their image type;\n"
+    "                     a tag that two classes share, such as ih_entropy, is written once)\n"
     "  --threads N        threads: cases extracted in parallel with --manifest, or\n"
     "                     image types and classes of the one case with --image\n"
     "                     (default 1; at most 256 with --manifest, 64 with --image)\n"
@@ -395,21 +396,48 @@ typedef struct single_output {
     int ibsi_names;
 } single_output;
 
+/*
+ * 1 when names[j] equals an earlier name. With --names ibsi, pyradiomics'
+ * firstorder Entropy and Uniformity carry the tags of the ih class's
+ * ih_entropy and ih_uniformity, the same quantities, so a run with both
+ * classes would write those names twice; the writers keep the first.
+ */
+static int repeats_earlier(char *const *names, size_t j)
+{
+    for (size_t k = 0; k < j; k++)
+        if (strcmp(names[k], names[j]) == 0)
+            return 1;
+    return 0;
+}
+
 static int write_single(FILE *file, void *user)
 {
     const single_output *single = user;
     const rad_features *f = single->features;
+    size_t n = rad_features_count(f);
+    char **ibsi = NULL;
+    int status = 0;
 
-    fputs("feature,value\n", file);
-    for (size_t i = 0; i < rad_features_count(f); i++) {
-        char *ibsi = single->ibsi_names ? feature_ibsi_name(f, i) : NULL;
-        if (single->ibsi_names && ibsi == NULL)
+    if (single->ibsi_names) {
+        ibsi = calloc(n ? n : 1, sizeof *ibsi);
+        if (ibsi == NULL)
             return -1;
-        fprintf(file, "%s,%.17g\n", ibsi ? ibsi : rad_features_name(f, i),
-                rad_features_value(f, i));
-        free(ibsi);
+        for (size_t i = 0; i < n && status == 0; i++)
+            if ((ibsi[i] = feature_ibsi_name(f, i)) == NULL)
+                status = -1;
     }
-    return 0;
+    if (status == 0)
+        fputs("feature,value\n", file);
+    for (size_t i = 0; i < n && status == 0; i++) {
+        if (ibsi != NULL && repeats_earlier(ibsi, i))
+            continue;
+        fprintf(file, "%s,%.17g\n", ibsi ? ibsi[i] : rad_features_name(f, i),
+                rad_features_value(f, i));
+    }
+    for (size_t i = 0; ibsi != NULL && i < n; i++)
+        free(ibsi[i]);
+    free(ibsi);
+    return status;
 }
 
 static int write_table(FILE *file, void *user)
@@ -418,17 +446,25 @@ static int write_table(FILE *file, void *user)
     const manifest *m = pair[0];
     const extraction *x = pair[1];
     const int *ibsi_names = pair[2];
+    unsigned char *keep = malloc(x->n_features ? x->n_features : 1);
 
+    if (keep == NULL)
+        return -1;
+    for (size_t j = 0; j < x->n_features; j++)
+        keep[j] = !*ibsi_names || !repeats_earlier(x->ibsi_names, j);
     fputs("case_id", file);
     for (size_t j = 0; j < x->n_features; j++)
-        fprintf(file, ",%s", *ibsi_names ? x->ibsi_names[j] : x->names[j]);
+        if (keep[j])
+            fprintf(file, ",%s", *ibsi_names ? x->ibsi_names[j] : x->names[j]);
     fputc('\n', file);
     for (size_t i = 0; i < x->n_cases; i++) {
         fputs(m->cases[i].case_id, file);
         for (size_t j = 0; j < x->n_features; j++)
-            fprintf(file, ",%.17g", x->values[i * x->n_features + j]);
+            if (keep[j])
+                fprintf(file, ",%.17g", x->values[i * x->n_features + j]);
         fputc('\n', file);
     }
+    free(keep);
     return 0;
 }
 

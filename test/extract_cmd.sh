@@ -1,8 +1,9 @@
 #!/bin/sh
-# Checks which mask label `calci extract` uses on a mask with labels 1 and
-# 2: --label-value when given, else the label setting of --set or a
-# parameter file, else 1. The expected values are numpy means of the
-# image inside each label. Prints PASS/FAIL/SKIP lines that
+# Checks `calci extract`: which mask label it uses on a mask with labels 1
+# and 2 (--label-value when given, else the label setting of --set or a
+# parameter file, else 1; the expected values are numpy means of the image
+# inside each label), and that --names ibsi writes each name once, with one
+# case and with a manifest. Prints PASS/FAIL/SKIP lines that
 # tools/run-tests.sh counts.
 calci=${CALCI:-build/bin/calci}
 python=/usr/bin/python3
@@ -63,4 +64,24 @@ check "--set label=2" 2 --set label=2
 check "--label-value 2" 2 --label-value 2
 check "--label-value over --set" 1 --label-value 1 --set label=2
 check "parameter file label: 2" 2 --params "$work/label2.yaml"
+
+# The ibsi preset computes firstorder Entropy and ih_entropy, which share a tag.
+printf 'case_id,image,mask\na,image.nii,mask.nii\nb,image.nii,mask.nii\n' > "$work/manifest.csv"
+if "$calci" extract --image "$work/image.nii" --mask "$work/mask.nii" --preset ibsi \
+        --names ibsi --out "$work/one.csv" 2> "$work/stderr" &&
+        "$calci" extract --manifest "$work/manifest.csv" --preset ibsi --names ibsi \
+        --out "$work/table.csv" 2>> "$work/stderr"; then
+    repeated_rows=$(cut -d, -f1 "$work/one.csv" | sort | uniq -d | head -3)
+    repeated_columns=$(head -1 "$work/table.csv" | tr ',' '\n' | sort | uniq -d | head -3)
+    if [ -z "$repeated_rows" ] && [ -z "$repeated_columns" ] &&
+            grep -q '^ih_entropy,' "$work/one.csv"; then
+        echo "PASS extract names: --names ibsi writes each name once"
+    else
+        echo "FAIL extract names: repeated names: $repeated_rows $repeated_columns"
+        failed=1
+    fi
+else
+    echo "FAIL extract names: calci extract failed: $(cat "$work/stderr")"
+    failed=1
+fi
 exit $failed
