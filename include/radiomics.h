@@ -197,7 +197,7 @@ RAD_API void rad_params_free(rad_params *params);
  *   methods from 3D_avg, 3D_comb, 2D_avg, 2D_comb, 2_5D_avg and 2_5D_comb,
  *   default [3D_avg]. 2D and 2.5D use axial slices. Unless the list is
  *   exactly [3D_avg], texture feature names end in the IBSI suffix, e.g.
- *   original_glcm_JointMaximum_2D_comb. rad_extract rejects a list other
+ *   original_glcm_MaximumProbability_2D_comb. rad_extract rejects a list other
  *   than [3D_avg] together with force2D or weightingNorm),
  *   additionalInfo (accepted, no effect), correctMask (accepted; a mask
  *   whose geometry differs from the image is still rejected),

@@ -176,7 +176,7 @@ int main(void)
            "in-plane distances for GLDZM) and `_2_5D` (slice matrices merged). Slices are "
            "always axial (z); force2Ddimension does not apply. Unless the list is exactly "
            "[3D_avg], each texture feature's name and tag end in the method's suffix, e.g. "
-           "`original_glcm_JointMaximum_2D_comb` with tag `cm_joint_max_2D_comb`. "
+           "`original_glcm_MaximumProbability_2D_comb` with tag `cm_joint_max_2D_comb`. "
            "textureAggregation other than [3D_avg] is rejected together with force2D "
            "(pyradiomics' in-plane mode, IBSI's 2_5D_avg) or weightingNorm (weighted "
            "direction merging). The methods other than 3D_avg follow IBSI and keep a "
@@ -211,8 +211,9 @@ int main(void)
     printf("These settings give IBSI 1's pre-processing; their defaults keep pyradiomics' "
            "behaviour. The parameter files examples/params/ibsi-1-config-{a..e}.yaml use "
            "them for the five configurations of the IBSI 1 CT phantom, and "
-           "test_ibsi_configs.c checks every 3D feature and diagnostic value they produce "
-           "against IBSI's reference values.\n\n");
+           "test_ibsi_configs.c checks that every reference value with a consensus value, "
+           "2D, 2.5D and 3D texture methods and diagnostic values included, is produced "
+           "and lies within IBSI's tolerance.\n\n");
     printf("- `resampleGridAlignment`: `corner` (default, pyradiomics: a grid around the ROI "
            "whose first voxel corner lies on the mask's voxel corner) or `center` (IBSI: "
            "n_b = ceil(n_a s_a / s_b) voxels per axis, the grid's centre on the image grid's "
@@ -223,9 +224,9 @@ int main(void)
            "interpolates the 0/1 ROI mask and keeps the voxels where it is >= "
            "`maskPartialVolume` (default 0.5, in (0, 1]).\n");
     printf("- `resegmentRange` with `resegmentMode: absolute` is IBSI's range "
-           "re-segmentation; `resegmentOutliers: k` (default none) then keeps the voxels "
-           "within the mean +- k population SD of the voxels the range kept (IBSI's outlier "
-           "filtering, k = 3). `resegmentMode: sigma` with range [-k, k] alone equals the "
+           "re-segmentation; `resegmentOutliers: k` (default none; 0 or none turns it off) "
+           "then keeps the voxels within the mean +- k population SD of the voxels the range "
+           "kept (IBSI's outlier filtering, k = 3). `resegmentMode: sigma` with range [-k, k] alone equals the "
            "outlier filtering without a range.\n");
     printf("- After re-segmentation the mask before it is IBSI's morphological mask, "
            "used for shape, morphology and the GLDZM distances; the intensities of "
@@ -237,9 +238,12 @@ int main(void)
     printf("- `ivhDiscretisation`: `texture` (default: the texture grey levels, each at its "
            "bin's lower edge), `none` (the intensities in steps of 1 over the absolute "
            "resegmentRange, else the ROI range: IBSI's discrete case, CT in HU), `binWidth` "
-           "(bins of `ivhBinWidth` from the range's lower bound, at their centres) or "
-           "`binCount` (`ivhBinCount` bins over the ROI range, default 1000, IVH intensities "
-           "are the bin numbers).\n\n");
+           "(bins of `ivhBinWidth`, default 1, from the absolute resegmentRange's lower "
+           "bound, else from the ROI minimum, at their centres) or `binCount` "
+           "(`ivhBinCount` bins over the ROI range, default 1000, from 2 to 100000; IVH "
+           "intensities are the bin numbers). The settings ivhBinWidth and ivhBinCount "
+           "apply only with their ivhDiscretisation, and maskPartialVolume only with "
+           "maskInterpolator sitkLinear.\n\n");
     printf("## Compliance\n\n");
     printf("[compliance.md](compliance.md) gives, per feature, the agreement measured "
            "through rad_extract with the IBSI digital phantom, the IBSI CT phantom "
@@ -250,9 +254,10 @@ int main(void)
            "test data (brain1, brain2, breast1; bin width 25, original image). Kernel tests "
            "call the feature kernel on a cropped ROI; test_extract.c runs rad_extract. "
            "test_ibsi_configs.c runs rad_extract on the IBSI 1 CT phantom with "
-           "examples/params/ibsi-1-config-{a..e}.yaml: every produced feature with a "
-           "reference value (every non-texture family in A-E, the 3D texture features in "
-           "C-E) lies within IBSI's tolerance.\n");
+           "examples/params/ibsi-1-config-{a..e}.yaml: every reference value with a "
+           "consensus value (2D and 2.5D texture methods in A and B, 3D_avg and 3D_comb in "
+           "C-E, every other family and the diagnostic values) is produced and lies within "
+           "IBSI's tolerance.\n");
     for (size_t k = 0; k < sizeof order / sizeof order[0]; k++)
         write_class(order[k]);
     return 0;

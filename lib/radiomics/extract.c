@@ -10,7 +10,7 @@
  * morph, ih, stat, ivh, loc and gldzm use the IBSI tag without its family
  * prefix ("original_ih_p10" for ih_p10, "original_gldzm_sde" for dzm_sde).
  * When textureAggregation is not exactly [3D_avg], texture feature names end
- * in the IBSI aggregation suffix ("original_glcm_JointMaximum_2D_comb",
+ * in the IBSI aggregation suffix ("original_glcm_MaximumProbability_2D_comb",
  * "original_glszm_SmallAreaEmphasis_2D").
  */
 #include <math.h>

@@ -461,7 +461,8 @@ static rad_status set_resegment_outliers(ri_settings *s, const char *key, const 
         return RAD_OK;
     }
     if (!parse_double(value, &v) || v < 0 || v > 1e6)
-        return bad_value(error, key, value, "a number of standard deviations >= 0, or none");
+        return bad_value(error, key, value,
+                         "a number of standard deviations in (0, 10^6], or 0 or none (off)");
     s->resegment_outliers = v;
     return RAD_OK;
 }
