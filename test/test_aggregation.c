@@ -203,7 +203,7 @@ START_TEST(setting_round_trip)
     ck_assert_int_eq(rad_params_create(NULL, &params, e), RAD_OK);
     ck_assert_int_eq(rad_params_get(params, "textureAggregation", buf, sizeof buf, e), RAD_OK);
     ck_assert_str_eq(buf, "3D_avg");
-    ck_assert_int_eq(rad_params_set(params, "textureAggregation", "[2_5D_comb, 2D_avg, 2D_avg]", e),
+    ck_assert_int_eq(rad_params_set(params, "textureAggregation", "[2_5D_comb, 2D_avg]", e),
                      RAD_OK);
     ck_assert_int_eq(rad_params_get(params, "textureAggregation", buf, sizeof buf, e), RAD_OK);
     ck_assert_str_eq(buf, "2D_avg,2_5D_comb");
@@ -225,6 +225,9 @@ START_TEST(setting_rejects_unknown_value)
     ck_assert_ptr_nonnull(strstr(message, "2D_mean"));
     ck_assert_ptr_nonnull(strstr(message, "2_5D_comb"));
     ck_assert_int_eq(rad_params_set(params, "textureAggregation", "[]", e), RAD_ERR_PARAMETER);
+    ck_assert_int_eq(rad_params_set(params, "textureAggregation", "[2D_avg, 3D_comb, 2D_avg]", e),
+                     RAD_ERR_PARAMETER);
+    ck_assert_ptr_nonnull(strstr(rad_error_message(e), "listed twice"));
     rad_params_free(params);
     rad_error_free(e);
 }

@@ -708,6 +708,10 @@ static rad_status set_texture_aggregation(ri_settings *s, const char *key, const
             return ri_fail(error, RAD_ERR_PARAMETER,
                            "invalid value \"%s\" in setting %s: expected %s", token, key,
                            expected);
+        if (mask & (1u << found))
+            return ri_fail(error, RAD_ERR_PARAMETER,
+                           "invalid value \"%s\" in setting %s: %s is listed twice; expected %s",
+                           value, key, token, expected);
         mask |= 1u << found;
     }
     if (mask == 0)
