@@ -648,6 +648,14 @@ static rad_status compute_class(const ri_settings *s, ri_feature_class c, ri_agg
         out[i] = NAN;
     if (method != RI_AGG_3D_AVG) {
         status = ri_texture_aggregated_on_grids(c, roi, grids, s, method, out, error);
+        if (status != RAD_OK && error != NULL) {
+            /* Name the method: a 2D method fails where 3D_avg would not, e.g. on an
+             * ROI with no two voxels in one slice. */
+            char cause[512];
+            snprintf(cause, sizeof cause, "%s", rad_error_message(error));
+            return ri_fail(error, status, "%s with textureAggregation method %s", cause,
+                           ri_aggregation_name(method));
+        }
     } else if (s->force2d &&
                (c == RI_CLASS_GLSZM || c == RI_CLASS_GLDM || c == RI_CLASS_NGTDM)) {
         separated_slices separated;
