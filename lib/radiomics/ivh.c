@@ -101,8 +101,8 @@ rad_status ri_ivh(const ri_roi *roi, const ri_settings *settings, double *out, r
     }
     if (!(levels_needed >= 1.0) || levels_needed > 1e7)
         return ri_fail(error, RAD_ERR_TOO_LARGE,
-                       "the IVH needs %.0f grey levels; expected 1 to 10^7 (check "
-                       "ivhDiscretisation and resegmentRange)", levels_needed);
+                       "the IVH needs %.4g grey levels; expected 1 to 10^7 (check "
+                       "ivhDiscretisation, ivhBinWidth and resegmentRange)", levels_needed);
     size_t n_levels = (size_t)levels_needed;
     gamma_span = mode == RI_IVH_BIN_WIDTH ? high - low - bin : (double)(n_levels - 1);
 
