@@ -300,7 +300,7 @@ class Params:
         ``setting`` keys are those of :meth:`set`, ``imageType`` enables
         ``Original`` and ``Wavelet``, and ``featureClass`` enables the listed
         classes and disables the others. ``examples/params`` in the source
-        repository holds the IBSI 1 configurations.
+        repository contains the IBSI 1 configurations.
 
         Parameters
         ----------
@@ -323,7 +323,8 @@ class Params:
         UnsupportedError
             An image type or setting the library lacks, such as LoG.
 
-        Every message names the file and the line (``params.yaml:3: ...``).
+        Every message names the file. Errors in its contents also name the
+        line (``params.yaml:3: ...``).
         """
         ptr = ctypes.c_void_p()
         rad_call(_rad.rad_params_read, _lib.encode(path), ctypes.byref(ptr))
