@@ -141,3 +141,17 @@ def test_config_c_matches_calci_program(tmp_path, calci_program):
         assert features[name] == pytest.approx(value, rel=1e-15, abs=1e-300, nan_ok=True), name
     assert "stat_mean" in features
     assert "cm_contrast_3D_comb" in features
+
+
+def test_ibsi_names_shared_tag_once():
+    image, mask = _block_case()
+    params = calci.Params("ibsi")
+    by_pyradiomics = calci.extract(image, mask, params)
+    by_ibsi = calci.extract(image, mask, params, names="ibsi")
+    # firstorder Entropy and the ih class's entropy carry the tag ih_entropy.
+    shared = [name for name, tag in by_pyradiomics.ibsi_tags.items() if tag == "ih_entropy"]
+    assert len(shared) == 2
+    assert "ih_entropy" in by_ibsi
+    assert by_ibsi["ih_entropy"] == by_pyradiomics[shared[0]]
+    assert len(by_ibsi) == len(set(by_pyradiomics.ibsi_tags.values()) - {""}) + \
+        sum(1 for tag in by_pyradiomics.ibsi_tags.values() if tag == "")

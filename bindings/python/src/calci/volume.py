@@ -551,8 +551,8 @@ def extract(image: Volume, mask: Volume, params: Optional[Params] = None,
     Returns
     -------
     Features or pandas.DataFrame
-        Values by name; :attr:`Features.ibsi_tags` and
-        :attr:`Features.ibsi_ids` give each feature's IBSI tag and identifier.
+        Values by name. A Features result also gives each feature's IBSI tag
+        and identifier in :attr:`Features.ibsi_tags` and :attr:`Features.ibsi_ids`.
 
     Raises
     ------
