@@ -1,10 +1,10 @@
 """Parameter files and IBSI names through the binding.
 
-References: the calci program (the C library called from C) for the IBSI CT
-phantom with the IBSI 1 configuration C file, and the tags under which IBSI 1
-publishes its reference values for configuration C (stat_mean,
-cm_contrast_3D_avg, rlm_sre_3D_avg, szm_sze_3D, ngt_coarseness_3D). Q4LE is
-IBSI 1's permanent identifier of the mean.
+The calci program (the C library called from C) is the reference for the
+IBSI CT phantom with the IBSI 1 configuration C file. The expected tags are
+those under which IBSI 1 publishes its configuration C reference values
+(stat_mean, cm_contrast_3D_avg, rlm_sre_3D_avg, szm_sze_3D,
+ngt_coarseness_3D). Q4LE is IBSI 1's permanent identifier of the mean.
 """
 
 import csv
