@@ -1,8 +1,8 @@
 """Repeated use releases every C object: resident memory stays flat.
 
-2,000 iterations of read, box-free extraction, ROC and model fitting; a
-leak of 1 KiB per iteration would add about 2 MiB, above the 1.5 MiB
-allowance for allocator and Python noise.
+2,000 iterations of read, parameter-file read, box-free extraction, ROC and
+model fitting; a leak of 1 KiB per iteration would add about 2 MiB, above
+the 1.5 MiB allowance for allocator and Python noise.
 """
 
 import gc
@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import calci
+from conftest import REPO
 
 ITERATIONS = 2000
 WARM_UP = 200
@@ -35,6 +36,9 @@ def test_repeated_use_does_not_grow_rss(tmp_path):
     calci.Volume.from_array(image, spacing=(0.8, 0.8, 2.0)).write(image_path)
     mask_volume = calci.Volume.from_array(mask, spacing=(0.8, 0.8, 2.0))
     params = calci.Params("pyradiomics")
+    params_path = REPO / "examples" / "params" / "ibsi-1-config-c.yaml"
+    bad_params_path = tmp_path / "bad.yaml"
+    bad_params_path.write_text("setting:\n  binWidth: [1, 2\n")
 
     X = rng.normal(size=(40, 5))
     labels = (X[:, 0] + rng.normal(size=40) > 0).astype(int)
@@ -45,6 +49,13 @@ def test_repeated_use_does_not_grow_rss(tmp_path):
         with calci.Volume.read(image_path) as volume:
             features = calci.extract(volume, mask_volume, params)
             assert len(features) > 0
+            ibsi_features = calci.extract(volume, mask_volume, params, names="ibsi")
+            assert len(ibsi_features.ibsi_tags) > 0
+        calci.Params.read(params_path).close()
+        try:
+            calci.Params.read(bad_params_path)
+        except calci.FormatError:
+            pass
         curve = calci.roc(roc_labels, scores)
         curve.ci()
         curve.points

@@ -127,6 +127,7 @@ def _declare_radiomics(lib: ctypes.CDLL) -> None:
     d(lib, "rad_params_enable_image_type", c_int, c_void_p, c_char_p, c_int, c_void_p)
     d(lib, "rad_params_enable_features", c_int, c_void_p, c_char_p, POINTER(c_char_p), c_int,
       c_void_p)
+    d(lib, "rad_params_read", c_int, c_char_p, c_void_pp, c_void_p)
 
     d(lib, "rad_box_mask", c_int, c_void_p, c_void_p, c_double_p, c_double, c_void_pp,
       c_void_p)
@@ -138,6 +139,8 @@ def _declare_radiomics(lib: ctypes.CDLL) -> None:
     d(lib, "rad_features_name", c_char_p, c_void_p, c_size_t)
     d(lib, "rad_features_value", c_double, c_void_p, c_size_t)
     d(lib, "rad_features_min_grey_levels", c_int, c_void_p)
+    d(lib, "rad_features_ibsi_tag", c_char_p, c_void_p, c_size_t)
+    d(lib, "rad_features_ibsi_id", c_char_p, c_void_p, c_size_t)
 
 
 def _declare_calci(lib: ctypes.CDLL) -> None:

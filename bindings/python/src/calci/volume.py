@@ -269,17 +269,68 @@ class Volume:
 class Params:
     """Extraction parameters (pyradiomics setting names), owned by libradiomics.
 
+    Create them from a preset, or from a YAML parameter file with :meth:`read`.
+
     Parameters
     ----------
-    preset : {"pyradiomics", "yu2021"}
+    preset : {"pyradiomics", "yu2021", "ibsi"}
         ``"pyradiomics"`` is pyradiomics' defaults (original image, bin width
-        25); ``"yu2021"`` the 774 features of Yu et al. 2021.
+        25); ``"yu2021"`` the 774 features of Yu et al. 2021; ``"ibsi"`` every
+        IBSI 1 feature class of the library, only features with an IBSI tag,
+        with IBSI's bin edges and excess kurtosis. The ``"ibsi"`` preset keeps
+        pyradiomics' pre-processing; the files in ``examples/params`` add
+        IBSI's for each IBSI 1 configuration.
+
+    Raises
+    ------
+    ParameterError
+        Unknown preset.
     """
 
     def __init__(self, preset: str = "pyradiomics") -> None:
         ptr = ctypes.c_void_p()
         rad_call(_rad.rad_params_create, _lib.encode(preset), ctypes.byref(ptr))
         self._handle: Optional[_lib.Handle] = _lib.Handle(ptr.value, _rad.rad_params_free)
+
+    @classmethod
+    def read(cls, path: PathLike) -> "Params":
+        """Read a pyradiomics YAML parameter file.
+
+        The parameters start from the ``"pyradiomics"`` preset. The file's
+        ``setting`` keys are those of :meth:`set`, ``imageType`` enables
+        ``Original`` and ``Wavelet``, and ``featureClass`` enables the listed
+        classes and disables the others. ``examples/params`` in the source
+        repository contains the IBSI 1 configurations.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            YAML file in the subset the library reads: block mappings, flow
+            and block lists, plain and quoted scalars, ``#`` comments.
+
+        Returns
+        -------
+        Params
+
+        Raises
+        ------
+        FileError
+            The file cannot be opened or read.
+        FormatError
+            YAML syntax outside the accepted subset.
+        ParameterError
+            Unknown key (the message names the closest known key) or invalid value.
+        UnsupportedError
+            An image type or setting the library lacks, such as LoG.
+
+        Every message names the file. Errors in its contents also name the
+        line (``params.yaml:3: ...``).
+        """
+        ptr = ctypes.c_void_p()
+        rad_call(_rad.rad_params_read, _lib.encode(path), ctypes.byref(ptr))
+        params = cls.__new__(cls)
+        params._handle = _lib.Handle(ptr.value, _rad.rad_params_free)
+        return params
 
     @property
     def ptr(self) -> int:
@@ -343,11 +394,25 @@ class Params:
 
         Parameters
         ----------
-        feature_class : {"firstorder", "glcm", "glrlm", "glszm", "gldm"}
+        feature_class : str
+            pyradiomics' classes ``"firstorder"``, ``"shape"``, ``"glcm"``,
+            ``"glrlm"``, ``"glszm"``, ``"gldm"``, ``"ngtdm"``, or the IBSI-only
+            classes ``"morph"`` (morphology), ``"ih"`` (intensity histogram),
+            ``"stat"`` (IBSI statistics pyradiomics lacks), ``"ivh"``
+            (intensity-volume histogram), ``"loc"`` (local intensity) and
+            ``"gldzm"``.
         names : sequence of str, optional
-            pyradiomics feature names; all default-on features when omitted.
+            pyradiomics feature names (``"Contrast"``); for the IBSI-only
+            classes, IBSI tags with or without the class prefix (``"ih_p10"``
+            or ``"p10"``). When omitted, the class's default-on features, which
+            for the IBSI-only classes are all their features.
         enabled : bool
             False disables the whole class.
+
+        Raises
+        ------
+        ParameterError
+            Unknown class or feature name.
         """
         c_names = None
         if names is not None:
@@ -382,16 +447,46 @@ def _params_ptr(params: Optional[Params]) -> Optional[int]:
 
 
 class Features(dict):
-    """Feature values by pyradiomics name, in the library's order.
+    """Feature values by name, in the library's order.
+
+    The names are pyradiomics' (``"original_firstorder_Mean"``), or IBSI's
+    when :func:`extract` was called with ``names="ibsi"``.
 
     Attributes
     ----------
     min_grey_levels : int
         Smallest number of grey levels left by discretisation over the image
         types; texture features degenerate below about 8.
+    ibsi_tags : dict of str to str
+        IBSI 1 tag of each feature, with its aggregation suffix
+        (``"stat_mean"``, ``"cm_joint_max_3D_avg"``, ``"szm_sze_3D"``), by
+        the same keys as the values. The tag does not name the image type.
+        ``""`` for a feature without an IBSI tag.
+    ibsi_ids : dict of str to str
+        IBSI 1 permanent identifier of each feature (``"Q4LE"`` for
+        ``stat_mean``) by the same keys, ``""`` for a feature without one.
     """
 
     min_grey_levels: int = 0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ibsi_tags: dict[str, str] = {}
+        self.ibsi_ids: dict[str, str] = {}
+
+
+def _ibsi_name(name: str, tag: str) -> str:
+    """Return the ``--names ibsi`` name of the calci program for one feature.
+
+    That is the tag, prefixed by the image type and ``_`` for filtered images
+    (``"wavelet-LHL_stat_mean"``), or the pyradiomics name when there is no tag.
+    """
+    if not tag:
+        return name
+    image_type, underscore, _ = name.partition("_")
+    if not underscore or not image_type or image_type == "original":
+        return tag
+    return f"{image_type}_{tag}"
 
 
 def box_mask(volume: Volume, center: Sequence[float], size_mm: float,
@@ -430,7 +525,7 @@ def check_geometry(image: Volume, mask: Volume, tolerance_mm: float = 1e-3) -> N
 
 
 def extract(image: Volume, mask: Volume, params: Optional[Params] = None,
-            as_frame: bool = False) -> Any:
+            as_frame: bool = False, names: str = "pyradiomics") -> Any:
     """Compute the enabled features of `image` inside `mask`.
 
     Parameters
@@ -441,16 +536,32 @@ def extract(image: Volume, mask: Volume, params: Optional[Params] = None,
         Extraction parameters; the ``"pyradiomics"`` preset when omitted.
     as_frame : bool
         Return a one-row pandas DataFrame instead of a dict (needs pandas).
+    names : {"pyradiomics", "ibsi"}
+        Keys of the result. ``"pyradiomics"``: pyradiomics names
+        (``"original_firstorder_Mean"``). ``"ibsi"``: the names of
+        ``calci extract --names ibsi``, which are IBSI 1 tags with their
+        aggregation suffix (``"stat_mean"``, ``"cm_joint_max_3D_avg"``),
+        prefixed by the image type for filtered images
+        (``"wavelet-LHL_stat_mean"``). A feature without a tag keeps its
+        pyradiomics name. pyradiomics' firstorder Entropy and Uniformity
+        share their tags with ``ih_entropy`` and ``ih_uniformity``, so when
+        two features get the same name, only the first in the library's
+        order is kept.
 
     Returns
     -------
     Features or pandas.DataFrame
-        Values by pyradiomics name (``"original_firstorder_Mean"``).
+        Values by name. A Features result also gives each feature's IBSI tag
+        and identifier in :attr:`Features.ibsi_tags` and :attr:`Features.ibsi_ids`.
 
     Raises
     ------
+    ValueError
+        `names` is neither ``"pyradiomics"`` nor ``"ibsi"``.
     GeometryError, EmptyRoiError, NotFiniteError, ArgumentError
     """
+    if names not in ("pyradiomics", "ibsi"):
+        raise ValueError(f"names must be 'pyradiomics' or 'ibsi', got {names!r}")
     if params is None:
         params = Params("pyradiomics")
     ptr = ctypes.c_void_p()
@@ -460,7 +571,14 @@ def extract(image: Volume, mask: Volume, params: Optional[Params] = None,
     result = Features()
     for i in range(count):
         name = _lib.decode(_rad.rad_features_name(handle.ptr, i))
+        tag = _lib.decode(_rad.rad_features_ibsi_tag(handle.ptr, i)) or ""
+        if names == "ibsi":
+            name = _ibsi_name(name, tag)
+            if name in result:
+                continue
         result[name] = float(_rad.rad_features_value(handle.ptr, i))
+        result.ibsi_tags[name] = tag
+        result.ibsi_ids[name] = _lib.decode(_rad.rad_features_ibsi_id(handle.ptr, i)) or ""
     result.min_grey_levels = int(_rad.rad_features_min_grey_levels(handle.ptr))
     del handle
     if as_frame:
