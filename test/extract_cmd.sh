@@ -1,9 +1,9 @@
 #!/bin/sh
-# Checks `calci extract`: which mask label it uses on a mask with labels 1
-# and 2 (--label-value when given, else the label setting of --set or a
+# Checks two behaviours of `calci extract`. On a mask with labels 1 and 2 it
+# uses --label-value when given, else the label setting of --set or a
 # parameter file, else 1; the expected values are numpy means of the image
-# inside each label), and that --names ibsi writes each name once, with one
-# case and with a manifest. Prints PASS/FAIL/SKIP lines that
+# inside each label. With --names ibsi it writes each name once, for one
+# case and for a manifest. Prints PASS/FAIL/SKIP lines that
 # tools/run-tests.sh counts.
 calci=${CALCI:-build/bin/calci}
 python=/usr/bin/python3

@@ -397,10 +397,10 @@ typedef struct single_output {
 } single_output;
 
 /*
- * 1 when names[j] equals an earlier name. With --names ibsi, pyradiomics'
- * firstorder Entropy and Uniformity carry the tags of the ih class's
- * ih_entropy and ih_uniformity, the same quantities, so a run with both
- * classes would write those names twice; the writers keep the first.
+ * 1 when names[j] equals an earlier name. pyradiomics' firstorder Entropy
+ * and Uniformity carry the IBSI tags ih_entropy and ih_uniformity of the ih
+ * class, so with --names ibsi a run of both classes gives those names twice.
+ * The writers keep the first.
  */
 static int repeats_earlier(char *const *names, size_t j)
 {
