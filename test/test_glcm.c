@@ -205,7 +205,7 @@ START_TEST(counts_match_twin_random_shapes)
         for (int o = 0; o < n_offsets; o++) {
             ck_assert_int_eq(ri_glcm_counts(&c.roi, offsets[o], fast, NULL), RAD_OK);
             neighbour_counts(&c.roi, offsets[o], slow);
-            /* ck_abort_msg only on a mismatch: Check logs every assert it runs. */
+            /* Abort only on a mismatch, because Check logs every assert it runs. */
             for (size_t cell = 0; cell < ng * ng; cell++)
                 if (fast[cell] != slow[cell])
                     ck_abort_msg("seed %u offset (%d,%d,%d) cell %zu: %u vs twin %u", seed,
@@ -382,7 +382,7 @@ START_TEST(features_match_twin_random_shapes)
                     continue;
                 double twin = valid[k] ? sum[k] / valid[k] : NAN;
                 double tolerance = 1e-12 * fmax(1.0, fabs(twin));
-                /* ck_abort_msg only on a mismatch: Check logs every assert it runs. */
+                /* Abort only on a mismatch, because Check logs every assert it runs. */
                 if (isnan(twin) != isnan(out[k]) || fabs(out[k] - twin) > tolerance)
                     ck_abort_msg("seed %u %s: got %.17g, twin %.17g", seed,
                                  ri_glcm_table.defs[k].name, out[k], twin);

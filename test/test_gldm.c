@@ -281,7 +281,7 @@ START_TEST(slow_twin_random_rois)
             int row = grid.row_of_level[level];
             for (size_t j = 0; j < N_COLUMNS; j++) {
                 double fast = row < 0 ? 0.0 : m.counts[(size_t)row * N_COLUMNS + j];
-                /* ck_abort_msg only on a mismatch: Check logs every assert it runs. */
+                /* Abort only on a mismatch, because Check logs every assert it runs. */
                 if (fast != P[(level - 1) * N_COLUMNS + j])
                     ck_abort_msg("seed %u level %zu dependence %zu: %g vs twin %g", seed, level,
                                  j + 1, fast, P[(level - 1) * N_COLUMNS + j]);

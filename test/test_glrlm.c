@@ -309,7 +309,7 @@ START_TEST(slow_twin_random_rois)
                 for (size_t j = 0; j < n_cols; j++) {
                     size_t level = (size_t)m->row_level[r];
                     double fast = j < m->n_cols ? m->counts[r * m->n_cols + j] : 0.0;
-                    /* ck_abort_msg only on a mismatch: Check logs every assert it runs. */
+                    /* Abort only on a mismatch, because Check logs every assert it runs. */
                     if (fast != P[(level - 1) * n_cols + j])
                         ck_abort_msg("seed %u direction %d level %zu length %zu: %g vs twin %g",
                                      seed, d, level, j + 1, fast, P[(level - 1) * n_cols + j]);

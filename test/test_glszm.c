@@ -278,7 +278,7 @@ START_TEST(slow_twin_random_rois)
                 fast[((size_t)m.row_level[r] - 1) * n_voxels + (size_t)m.col_value[k] - 1] +=
                     m.counts[r * m.n_cols + k];
         for (size_t e = 0; e < n_levels * n_voxels; e++)
-            /* ck_abort_msg only on a mismatch: Check logs every assert it runs. */
+            /* Abort only on a mismatch, because Check logs every assert it runs. */
             if (fast[e] != P[e])
                 ck_abort_msg("seed %u level %zu size %zu: %g vs twin %g", seed, e / n_voxels + 1,
                              e % n_voxels + 1, fast[e], P[e]);

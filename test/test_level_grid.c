@@ -43,7 +43,7 @@ static void check_grid_twin(const ri_roi *roi, const ri_level_grid *grid, unsign
                         }
                     }
                 }
-                /* ck_abort_msg only on a mismatch: Check logs every assert it runs. */
+                /* Abort only on a mismatch, because Check logs every assert it runs. */
                 if (grid_cell(grid, x, y, z) != expected)
                     ck_abort_msg("seed %u cell (%ld, %ld, %ld): %d, twin %d", seed, x, y, z,
                                  grid_cell(grid, x, y, z), expected);

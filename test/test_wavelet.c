@@ -2,10 +2,11 @@
  * test_wavelet.c - 3-D stationary wavelet filters (wavelet.c, rotation.c).
  *
  * References: PyWavelets, run at test time through a script that repeats
- * pyradiomics' padding and pywt.swtn calls, and direct triple sums written
- * from the definition (one voxel and level at a time, for every boundary
- * rule and for odd, even and tiny sizes). Also the energy identity of orthonormal filter banks,
- * the IBSI 2 reference response maps and closed forms of the filter taps.
+ * pyradiomics' padding and pywt.swtn calls. Direct triple sums written from
+ * the definition, one voxel and level at a time, for every boundary rule
+ * and for odd, even and tiny sizes. Also the energy identity of orthonormal
+ * filter banks, the IBSI 2 reference response maps and closed forms of the
+ * filter taps.
  */
 #include <check.h>
 #include <math.h>
@@ -398,8 +399,8 @@ END_TEST
 
 /*
  * Source index of extended position t on an axis of n voxels, found by
- * folding t back one period or reflection at a time; -1 where the zero
- * extension applies.
+ * folding t back one period or reflection at a time. Returns -1 where the
+ * zero extension applies.
  */
 static long twin_source_index(long t, long n, ri_boundary boundary)
 {
@@ -527,8 +528,8 @@ static rad_volume *twin_pyradiomics(const rad_volume *x, const ri_wavelet_filter
 /*
  * Largest |a - b| allowed between the fast transform and its twin: 1e-12
  * of the largest magnitude a band of `level` levels can reach, max |x|
- * times the L1 norm of the taps to the power 3 level. The two sum the same
- * products in different orders, whose rounding stays far below that.
+ * times the L1 norm of the taps to the power 3 level. Both sum the same
+ * products in different orders, and that rounding stays far below this bound.
  */
 static double twin_tolerance(const rad_volume *x, const ri_wavelet_filter *f, int level)
 {
