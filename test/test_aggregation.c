@@ -1,9 +1,10 @@
 /*
- * test_aggregation.c - IBSI 1 texture aggregation methods (textureAggregation):
- * every GLCM, GLRLM, GLSZM, GLDZM, NGTDM and NGLDM row of the digital
- * phantom's reference table, the names and tags of the outputs, the
- * setting's checks, hand-built 2-D cases, and cross-checks with pyradiomics'
- * force2D (2_5D_avg) and weightingNorm no_weighting (3D_comb).
+ * test_aggregation.c - IBSI 1 texture aggregation methods (textureAggregation).
+ *
+ * Covers every GLCM, GLRLM, GLSZM, GLDZM, NGTDM and NGLDM row of the digital
+ * phantom's reference table, the names and tags of the outputs and the
+ * setting's checks. Also hand-built 2-D cases and cross-checks with
+ * pyradiomics' force2D (2_5D_avg) and weightingNorm no_weighting (3D_comb).
  */
 #include <check.h>
 #include <math.h>
@@ -36,7 +37,7 @@ static int is_texture_tag(const char *tag)
     return 0;
 }
 
-/* Extracts the phantom with the example parameter file; NULL after a SKIP line. */
+/* Extracts the phantom with the example parameter file, or prints a SKIP line and returns NULL. */
 static rad_features *extract_phantom(char *csv, size_t csv_size)
 {
     char image_path[1024], mask_path[1024];
@@ -67,7 +68,7 @@ static rad_features *extract_phantom(char *csv, size_t csv_size)
     return features;
 }
 
-/* Index of the feature whose IBSI tag is tag, or (size_t)-1. */
+/* Returns the index of the feature with IBSI tag `tag`, or (size_t)-1 if none has it. */
 static size_t find_tag(const rad_features *features, const char *tag)
 {
     for (size_t i = 0; i < rad_features_count(features); i++)
@@ -238,8 +239,8 @@ END_TEST
  * in-plane directions has one run of length 1, so P(1, 1) = 4, SRE = LRE = 1
  * and RP = 4 / 4 = 1. Slice 1 is two voxels of level 2 along x: one run of
  * length 2 along x, and 2 runs of length 1 along each of the other 3
- * directions (which pyradiomics drops, IBSI keeps), so P(2, 1) = 6,
- * P(2, 2) = 1: SRE = (6 + 1/4) / 7, LRE = (6 + 4) / 7, RP = 7 / (2 x 4).
+ * directions (which pyradiomics drops, IBSI keeps). So P(2, 1) = 6 and
+ * P(2, 2) = 1, SRE = (6 + 1/4) / 7, LRE = (6 + 4) / 7, RP = 7 / (2 x 4).
  */
 START_TEST(glrlm_2d_comb_by_hand)
 {
@@ -261,8 +262,8 @@ START_TEST(glrlm_2d_comb_by_hand)
 END_TEST
 
 /*
- * GLDZM 2D by hand on one 3 x 3 slice, centre level 2 in a ring of level 1:
- * the ring is one zone at distance 1, the centre one zone at in-plane
+ * GLDZM 2D by hand on one 3 x 3 slice, centre level 2 in a ring of level 1.
+ * The ring is one zone at distance 1 and the centre one zone at in-plane
  * distance 2, so SDE = (1/1 + 1/4) / 2. The 3-D matrix puts the centre at
  * distance 1 (the voxels above and below are outside the ROI), SDE = 1.
  */
@@ -303,13 +304,6 @@ static void make_random_case(rad_volume **image, rad_volume **mask, rad_error *e
             }
 }
 
-/*
- * pyradiomics' force2D with the in-plane axis z computes, per in-plane
- * direction, one matrix over all slices, and one matrix over all slices for
- * GLSZM, GLDM and NGTDM with in-plane neighbours: these are IBSI's 2_5D_avg
- * and 2_5D. The two code paths must agree on an ROI where every in-plane
- * direction has adjacent voxels (so pyradiomics drops none).
- */
 /*
  * Checks that each GLCM and GLRLM feature of reference (and with
  * single_matrix, each GLSZM, GLDM and NGTDM feature) equals the feature of
@@ -372,11 +366,11 @@ static void extract_pair(const char *key, const char *value, const char *method,
 }
 
 /*
- * pyradiomics' force2D with the in-plane axis z computes, per in-plane
- * direction, one matrix over all slices, and one matrix over all slices for
- * GLSZM, GLDM and NGTDM with in-plane neighbours: these are IBSI's 2_5D_avg
- * and 2_5D. The two code paths must agree on an ROI where every in-plane
- * direction has adjacent voxels (so pyradiomics drops none).
+ * pyradiomics' force2D with the in-plane axis z computes one matrix over all
+ * slices per in-plane direction, and for GLSZM, GLDM and NGTDM one matrix
+ * over all slices with in-plane neighbours. These are IBSI's 2_5D_avg and
+ * 2_5D. The two code paths must agree on an ROI where every in-plane
+ * direction has adjacent voxels, so that pyradiomics drops none.
  */
 START_TEST(force2d_equals_2_5d_avg)
 {
@@ -408,7 +402,7 @@ START_TEST(no_weighting_equals_3d_comb)
 }
 END_TEST
 
-/* Extracts a small 2-slice case with params; returns the status. */
+/* Extracts a small 2-slice case with params and returns the status. */
 static rad_status extract_small(rad_params *params, rad_error *e)
 {
     rad_volume *image = NULL, *mask = NULL;
