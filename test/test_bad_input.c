@@ -575,7 +575,7 @@ START_TEST(non_finite_in_roi)
 END_TEST
 
 /* A bin width or a range bound that would give more than 10^6 grey levels
- * is rejected before discretisation, which would overflow an int. */
+ * is rejected before discretisation, because the level count could overflow an int. */
 START_TEST(too_many_grey_levels)
 {
     static const char *const settings[][2][2] = {

@@ -371,8 +371,8 @@ static void firstorder_twin(const ri_roi *roi, double shift, double *out)
     qsort(s, n, sizeof *s, compare_doubles);
     p10 = sorted_percentile(s, n, 10.0);
     p90 = sorted_percentile(s, n, 90.0);
-    /* The robust mean is p10 + mean(x - p10): the differences are small
-     * where the values crowd together, so plain sums stay accurate. */
+    /* The robust mean is summed as p10 + mean(x - p10), because the differences
+     * are small where the values crowd together, so plain sums stay accurate. */
     for (size_t i = 0; i < n; i++)
         if (x[i] >= p10 && x[i] <= p90) {
             robust_sum += x[i] - p10;
@@ -474,7 +474,7 @@ START_TEST(firstorder_matches_sorted_twin)
             memset(&roi, 0, sizeof roi);
             for (size_t v = 0; v < n; v++) {
                 values[v] = random_value((enum value_kind)kind, &state, v);
-                /* About 70 % of the box is inside; voxel 0 always, so the ROI is never empty. */
+                /* About 70 % of the box is inside. Voxel 0 always is, so the ROI is never empty. */
                 mask[v] = v == 0 || next_uniform(&state) < 0.7;
                 roi.n_voxels += mask[v];
             }

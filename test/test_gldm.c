@@ -240,7 +240,8 @@ static void naive_dependence(const roi_case *c, double alpha, double *P)
             }
 }
 
-/* Seeds up to 300: small boxes with up to 6 levels; larger seeds: roi_case_random_shape. */
+/* Builds a small box with up to 6 levels for seeds up to 300, and
+ * calls roi_case_random_shape for larger seeds. */
 static void random_case(unsigned seed, roi_case *c)
 {
     if (seed > 300) {
@@ -316,9 +317,9 @@ START_TEST(slow_twin_random_rois)
 END_TEST
 
 /*
- * alpha = 0 with grey levels near the byte limit: up to 254 levels the
- * kernel compares one byte per voxel, where padding is 255, and from 255 on
- * it compares ints. Both must match the twin.
+ * alpha = 0 with grey levels near the byte limit. Up to 254 levels the
+ * kernel compares one byte per voxel, with padding 255, and from 255 levels
+ * on it compares ints. Both paths must match the twin.
  */
 START_TEST(slow_twin_levels_near_byte_limit)
 {

@@ -250,7 +250,8 @@ static int naive_runs(const roi_case *c, const int step[3], double *P, size_t n_
     return max_on_line;
 }
 
-/* Seeds up to 300: small boxes with up to 6 levels; larger seeds: roi_case_random_shape. */
+/* Builds a small box with up to 6 levels for seeds up to 300, and
+ * calls roi_case_random_shape for larger seeds. */
 static void random_case(unsigned seed, roi_case *c)
 {
     if (seed > 300) {

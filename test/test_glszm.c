@@ -233,7 +233,8 @@ static void naive_zones(const roi_case *c, double *P)
     free(count);
 }
 
-/* Seeds up to 300: small boxes with up to 6 levels; larger seeds: roi_case_random_shape. */
+/* Builds a small box with up to 6 levels for seeds up to 300, and
+ * calls roi_case_random_shape for larger seeds. */
 static void random_case(unsigned seed, roi_case *c)
 {
     if (seed > 300) {

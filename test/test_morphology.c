@@ -488,9 +488,9 @@ START_TEST(autocorrelation_fft_boxes)
 END_TEST
 
 /*
- * A linear ramp (positive autocorrelation: I = 0.20, C = 0.74, where the FFT
- * path's difference 2 sum z^2 (K * m) - 2 sum z (K * z) cancels in part) and
- * a checkerboard (negative autocorrelation).
+ * A linear ramp has positive autocorrelation (I = 0.20, C = 0.74), and there
+ * the FFT path's difference 2 sum z^2 (K * m) - 2 sum z (K * z) cancels in
+ * part. A checkerboard has negative autocorrelation.
  */
 START_TEST(autocorrelation_fft_smooth_and_checkerboard)
 {
@@ -525,7 +525,7 @@ END_TEST
  * W = 2 / d, sum w z_i z_j = -(a - b)^2 / (2 d) and sum z^2 = (a - b)^2 / 2,
  * so I = 2 / W * (-(a - b)^2 / (2 d)) / ((a - b)^2 / 2) = -1, and
  * C = 1 / (2 W) * 2 (a - b)^2 / d / ((a - b)^2 / 2) = 1.
- * One voxel and equal intensities give 0 / 0: NaN by both paths.
+ * One voxel and equal intensities give 0 / 0, so both paths return NaN.
  */
 START_TEST(autocorrelation_degenerate)
 {
