@@ -1,7 +1,7 @@
 #!/bin/sh
 # Checks two behaviours of `calci extract`. On a mask with labels 1 and 2 it
 # uses --label-value when given, else the label setting of --set or a
-# parameter file, else 1; the expected values are numpy means of the image
+# parameter file, else 1. The expected values are numpy means of the image
 # inside each label. With --names ibsi it writes each name once, for one
 # case and for a manifest. Prints PASS/FAIL/SKIP lines that
 # tools/run-tests.sh counts.

@@ -50,9 +50,9 @@ typedef struct expected_difference {
 } expected_difference;
 
 /*
- * Known differences, each with its reason; a listed tag that differs prints
- * an EXPECTED line instead of failing. Empty while every compared value
- * matches: the sentinel row keeps the array valid C.
+ * Known differences, each with its reason. A listed tag that differs prints
+ * an EXPECTED line instead of failing. The list is empty while every compared
+ * value matches, and the sentinel row keeps the array valid C.
  */
 static const expected_difference expected_differences[] = {
     {'\0', "", ""},
@@ -103,7 +103,7 @@ static reference_row *find_row(reference_table *table, const char *tag)
     return NULL;
 }
 
-/* Half a unit in the 3rd significant digit: the rounding of the published values. */
+/* Returns half a unit in the 3rd significant digit, the rounding of the published values. */
 static double three_digit_tolerance(double value)
 {
     if (value == 0.0)
@@ -297,7 +297,7 @@ static int check_interpolation(reference_table *table, char config, const ri_set
     double mean, min, max;
     failures += check_stage(table, config, "interp", grid_image, grid_mask, grid_mask, compared);
 
-    /* After resegmentation: the morphological mask is the interpolated one. */
+    /* After resegmentation, the morphological mask is still the interpolated one. */
     if (s->n_resegment > 0 || s->resegment_outliers > 0) {
         rad_volume *resegmented = NULL;
         ck_assert_int_eq(ri_resegment(s, grid_image, grid_mask, &resegmented, NULL), RAD_OK);
@@ -441,8 +441,8 @@ static void run_config(char config)
     note_uncovered(&table, config);
     printf("config %c: %d values compared, %d unexpected mismatches\n", config, compared,
            failures);
-    /* Every row with a consensus value is produced: a feature that stops being
-     * computed, or a tag that changes, fails here rather than passing unseen. */
+    /* Every row with a consensus value must be produced, so a feature that stops
+     * being computed, or a tag that changes, fails here rather than passing unseen. */
     size_t missing = 0;
     for (size_t i = 0; i < table.count; i++)
         if (table.rows[i].has_value && !table.rows[i].covered) {
@@ -509,11 +509,11 @@ START_TEST(center_grid_ibsi_example)
 END_TEST
 
 /*
- * 4 voxels of 1 mm, mask 0 1 1 0, image 0 3 7 12, to 0.5 mm with centred
- * grids: 8 samples at image index -0.25, 0.25, ..., 3.25. Linear mask values
- * 0, 0.25, 0.75, 1, 1, 0.75, 0.25, 0 (neighbours clamped at the border), so
- * the partial-volume threshold 0.5 keeps samples 2-5, where the image is
- * 2.25, 4, 6 and 8.25, rounded to 2, 4, 6 and 8.
+ * 4 voxels of 1 mm, mask 0 1 1 0, image 0 3 7 12, resampled to 0.5 mm with
+ * centred grids, give 8 samples at image index -0.25, 0.25, ..., 3.25. Linear
+ * mask values are 0, 0.25, 0.75, 1, 1, 0.75, 0.25, 0, with neighbours clamped
+ * at the border. The partial-volume threshold 0.5 keeps samples 2-5, where
+ * the image is 2.25, 4, 6 and 8.25, rounded to 2, 4, 6 and 8.
  */
 START_TEST(linear_mask_and_rounding)
 {
@@ -619,7 +619,7 @@ END_TEST
 /*
  * Range re-segmentation, then outlier filtering on what it kept: a 3 x 3 x 3
  * ROI of 25 zeros, one 100 and one 1000, range [-10, 500]. The range drops
- * 1000; the 26 left have mean 100 / 26 and population SD 19.2, so mean + 3 SD
+ * 1000. The 26 left have mean 100 / 26 and population SD 19.2, so mean + 3 SD
  * = 61.5 drops 100 as well and the maximum is 0. Filtering before the range
  * (SD over all 27, mean + 3 SD = 608) would have kept 100.
  */
@@ -662,8 +662,8 @@ START_TEST(range_then_outliers)
     ck_assert_double_eq(rad_features_value(features, i), 100.0);
     rad_features_free(features);
 
-    /* pyradiomics' resegmentMode sigma with [-3, 3] is the same filter: the
-     * mean (1100 / 27) and SD (189) of all 27 give [-526, 608]. */
+    /* pyradiomics' resegmentMode sigma with [-3, 3] is the same filter. The
+     * mean (1100 / 27) and SD (189) of all 27 voxels give [-526, 608]. */
     ck_assert_int_eq(rad_params_set(params, "resegmentOutliers", "none", error), RAD_OK);
     ck_assert_int_eq(rad_params_set(params, "resegmentRange", "-3,3", error), RAD_OK);
     ck_assert_int_eq(rad_params_set(params, "resegmentMode", "sigma", error), RAD_OK);
@@ -682,7 +682,7 @@ END_TEST
 
 /*
  * With resegmentation, the ibsi preset on 1 and on 2 threads gives the same
- * features: the morphological mask reaches the GLDZM and morphology in the
+ * features, so the morphological mask reaches GLDZM and morphology in the
  * parallel path too. The 6 x 6 x 6 ROI contains the ramp (i + 2j + 3k) mod 11
  * with three voxels of 50 that the range [0, 20] removes.
  */
