@@ -1,14 +1,17 @@
 /*
- * compliance.c - writes docs/compliance.md (`make compliance`): for every
- * feature of libradiomics' tables, its agreement with the IBSI 1 reference
- * values and with pyradiomics' baselines, measured in this run through the
- * public API (rad_params_read or rad_params_set, then rad_extract).
+ * compliance.c - writes docs/compliance.md (`make compliance`).
+ *
+ * For every feature of libradiomics' tables, the document shows its agreement
+ * with the IBSI 1 reference values and with pyradiomics' baselines. Each run
+ * measures them through the public API (rad_params_read or rad_params_set,
+ * then rad_extract).
  *
  * Usage: compliance [--no-ct-morph] [REFDATA] > docs/compliance.md
  * The reference-data folder is the argument, else $REFDATA, else
  * ../shared/data. --no-ct-morph leaves the morph class out of the CT phantom
- * runs, which then take about half the time. The program exits with status 1 when a file it needs is
- * missing or unreadable; a failed extraction is reported in the document.
+ * runs, which then take about half the time. The program exits with status 1
+ * when a file it needs is missing or unreadable. A failed extraction is
+ * reported in the document instead.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -97,11 +100,11 @@ static void check_params_file(const char *path)
     struct stat st;
 
     if (stat(path, &st) != 0)
-        die("parameter file %s not found; run the program from the top folder of the "
-            "repository (make compliance does)", path);
+        die("parameter file %s not found. Run the program from the top folder of the "
+            "repository, as make compliance does", path);
 }
 
-/* Writes refdata/relative into buf; exits when that file does not exist. */
+/* Writes refdata/relative into buf, and exits when that file does not exist. */
 static void data_path(char *buf, size_t size, const char *relative)
 {
     struct stat st;
@@ -158,9 +161,9 @@ typedef struct ibsi_table {
 } ibsi_table;
 
 /*
- * Reads every row into memory. test/common's ibsi_lookup reopens the file per
- * tag and does not tell a row without a value from a missing row, which this
- * table must show ("no consensus").
+ * Reads every row into memory. This table must tell a row without a value
+ * ("no consensus") from a missing row, which test/common's ibsi_lookup does
+ * not do, and that function also reopens the file per tag.
  */
 static void ibsi_table_read(const char *path, ibsi_table *table)
 {
@@ -199,9 +202,9 @@ static void ibsi_table_read(const char *path, ibsi_table *table)
 }
 
 /*
- * Aggregation part of tag when tag is base or base_<aggregation>: "" for the
- * bare tag, the aggregation name otherwise; NULL when tag belongs to another
- * feature.
+ * Returns the aggregation part of tag when tag is base or base_<aggregation>.
+ * That is "" for the bare tag and the aggregation name otherwise. Returns
+ * NULL when tag belongs to another feature.
  */
 static const char *aggregation_of(const char *tag, const char *base)
 {
@@ -225,11 +228,11 @@ static const char *aggregation_of(const char *tag, const char *base)
 /* Features of one rad_extract run, or the reason it failed. */
 typedef struct run {
     rad_features *features;
-    int morph_skipped; /* the morph class was switched off for this run */
+    int morph_skipped; /* 1 when the morph class was switched off for this run */
     char error[512];
 } run;
 
-/* Index of the output of table feature i of class c whose IBSI tag is tag, or -1. */
+/* Returns the index of the output of table feature i of class c with IBSI tag `tag`, or -1. */
 static size_t find_output(const rad_features *features, ri_feature_class c, size_t i,
                           const char *tag)
 {
@@ -461,8 +464,8 @@ static const char *csv_field(const char *p, char *out, size_t size)
 
 /*
  * Reads the text of cell (row, column) of a pyradiomics baseline file.
- * test_baseline_value in test/common reads numeric cells only; the settings
- * row is text. Returns 1 when found.
+ * test_baseline_value in test/common reads numeric cells only, but the
+ * settings row is text. Returns 1 when the cell is found.
  */
 static int csv_text(const char *path, const char *row, const char *column, char *out,
                     size_t size)
@@ -509,8 +512,8 @@ static const char *skip_spaces(const char *p)
 
 /*
  * Reads one value of a Python dict literal at p into out as rad_params_set
- * text: a quoted string without its quotes, a list of numbers as "a,b,c", a
- * number or a word (True, None) as written, a nested dict as its text.
+ * text. A quoted string loses its quotes, a list of numbers becomes "a,b,c",
+ * and a number, a word (True, None) or a nested dict is copied as written.
  * Returns the position after the value, or NULL on a syntax error.
  */
 static const char *dict_value(const char *p, char *out, size_t size)
@@ -554,7 +557,8 @@ static const char *dict_value(const char *p, char *out, size_t size)
 /*
  * Calls apply(key, value) for each key of a dict literal such as
  * "{'binWidth': 25, 'distances': [1]}". Returns 0 when the text parses and
- * every call returns 0; otherwise the first failure (-1 for a syntax error).
+ * every call returns 0. Otherwise returns the first failure (-1 for a syntax
+ * error).
  */
 static int dict_each(const char *text, int (*apply)(const char *, const char *, void *),
                      void *user)
@@ -621,7 +625,7 @@ static int apply_image_type(const char *key, const char *value, void *user)
 
 /* Largest difference of each feature of one class over the cases. */
 typedef struct pyradiomics_result {
-    int has_row[256];      /* a numeric baseline cell in at least one case */
+    int has_row[256];      /* 1 when at least one case has a numeric baseline cell */
     int compared[256];     /* cases compared */
     int missing[256];      /* cases with a baseline value and no output */
     double max_diff[256];  /* relative, absolute below PYRADIOMICS_ABSOLUTE_BELOW */
@@ -832,7 +836,7 @@ typedef struct measurements {
     ibsi_table config_tables[N_CONFIGS];
     run configs[N_CONFIGS];
     pyradiomics_result pyradiomics[RI_CLASS_COUNT];
-    int ct_morph; /* the CT phantom runs include the morph class */
+    int ct_morph; /* 1 when the CT phantom runs include the morph class */
 } measurements;
 
 /* Overall outcome of one feature against one IBSI table, for the summary. */
