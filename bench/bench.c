@@ -4,14 +4,14 @@
  *   bench [REFDATA [ITK_GLCM]]
  *
  * REFDATA is the reference-data folder (default: the REFDATA environment
- * variable). ITK_GLCM is the program built from bench/itk_glcm.cxx; without
- * it the ITK comparison prints a SKIP line. The CT volumes are the cases listed in
- * REFDATA/calci_sim_on_sts/boxes.csv, read from its images folder, and each is
+ * variable). ITK_GLCM is the program built from bench/itk_glcm.cxx. Without
+ * it the ITK comparison prints a SKIP line. The CT volumes are the cases
+ * listed in REFDATA/calci_sim_on_sts/boxes.csv, read from its images folder, and each is
  * a crop centred on its box. Without them the program prints a SKIP line and
  * exits with status 0.
  *
  * Every single-thread time is the median of repeated runs of the thread's
- * CPU time (CLOCK_THREAD_CPUTIME_ID); the batch speed-up uses wall-clock
+ * CPU time (CLOCK_THREAD_CPUTIME_ID). The batch speed-up uses wall-clock
  * time (CLOCK_MONOTONIC).
  * The ROI of the feature timings is a full cube of 50 mm centred on each
  * box, so after the yu2021 preset's 1 mm resampling it has about 125,000

@@ -11,9 +11,9 @@
  * offset and N_LEVELS bins of width 1 over [1, N_LEVELS + 1), so each level
  * has its own bin. One repetition is the 13 filter updates. The program
  * prints the median process CPU time of REPEATS repetitions in seconds on
- * stdout, and writes the 13 matrices of one more, untimed pass to MATRICES,
- * one line per offset: "dx dy dz" and then the N_LEVELS^2 counts with the
- * centre voxel's level as row (row-major). The filter counts each pair in
+ * stdout. It writes the 13 matrices of one more, untimed pass to MATRICES,
+ * one line per offset. Each line is "dx dy dz" and then the N_LEVELS^2
+ * counts in row-major order, with the centre voxel's level as row. The filter counts each pair in
  * both orders, so every matrix is symmetric.
  *
  * Exit status 0 on success, 1 with a message on stderr otherwise.
@@ -46,7 +46,7 @@ double process_cpu_seconds()
     return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
 }
 
-/* Parses a positive integer argument; returns -1 when it is not one. */
+/* Parses a positive integer argument, or returns -1 when it is not one. */
 long parse_positive(const char *text)
 {
     char *end = nullptr;
@@ -72,7 +72,7 @@ int main(int argc, char **argv)
         size[a] = parse_positive(argv[2 + a]);
     if (size[0] < 0 || size[1] < 0 || size[2] < 0 || n_levels < 0 || n_levels > 4096 ||
         repeats < 0) {
-        std::fprintf(stderr, "itk_glcm: invalid size, level count or repeat count; expected "
+        std::fprintf(stderr, "itk_glcm: invalid size, level count or repeat count, expected "
                              "positive integers and at most 4096 levels\n");
         return 1;
     }
@@ -87,7 +87,7 @@ int main(int argc, char **argv)
     std::size_t read = std::fread(levels.data(), sizeof levels[0], count, in);
     std::fclose(in);
     if (read != count) {
-        std::fprintf(stderr, "itk_glcm: %s has %zu grey levels; expected %zu\n", argv[1], read,
+        std::fprintf(stderr, "itk_glcm: %s has %zu grey levels, expected %zu\n", argv[1], read,
                      count);
         return 1;
     }
@@ -105,7 +105,7 @@ int main(int argc, char **argv)
     PixelType *pixels = image->GetBufferPointer();
     for (std::size_t v = 0; v < count; v++) {
         if (levels[v] < 1 || levels[v] > n_levels) {
-            std::fprintf(stderr, "itk_glcm: grey level %d at voxel %zu; expected 1 to %ld\n",
+            std::fprintf(stderr, "itk_glcm: invalid grey level %d at voxel %zu, expected 1 to %ld\n",
                          levels[v], v, n_levels);
             return 1;
         }

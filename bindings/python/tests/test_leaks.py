@@ -1,7 +1,7 @@
 """Repeated use releases every C object: resident memory stays flat.
 
 2,000 iterations of read, parameter-file read, box-free extraction, ROC and
-model fitting; a leak of 1 KiB per iteration would add about 2 MiB, above
+model fitting. A leak of 1 KiB per iteration would add about 2 MiB, above
 the 1.5 MiB allowance for allocator and Python noise.
 """
 
