@@ -275,11 +275,11 @@ class Params:
     ----------
     preset : {"pyradiomics", "yu2021", "ibsi"}
         ``"pyradiomics"`` is pyradiomics' defaults (original image, bin width
-        25); ``"yu2021"`` the 774 features of Yu et al. 2021; ``"ibsi"`` every
-        IBSI 1 feature class of the library, only features with an IBSI tag,
-        with IBSI's bin edges and excess kurtosis. The ``"ibsi"`` preset keeps
-        pyradiomics' pre-processing; the files in ``examples/params`` add
-        IBSI's for each IBSI 1 configuration.
+        25). ``"yu2021"`` is the 774 features of Yu et al. 2021. ``"ibsi"``
+        enables every IBSI 1 feature class of the library, only features with
+        an IBSI tag, with IBSI's bin edges and excess kurtosis. The ``"ibsi"``
+        preset keeps pyradiomics' pre-processing, and the files in
+        ``examples/params`` add IBSI's for each IBSI 1 configuration.
 
     Raises
     ------
@@ -456,7 +456,7 @@ class Features(dict):
     ----------
     min_grey_levels : int
         Smallest number of grey levels left by discretisation over the image
-        types; texture features degenerate below about 8.
+        types. Texture features degenerate below about 8 levels.
     ibsi_tags : dict of str to str
         IBSI 1 tag of each feature, with its aggregation suffix
         (``"stat_mean"``, ``"cm_joint_max_3D_avg"``, ``"szm_sze_3D"``), by
