@@ -29,7 +29,7 @@ typedef struct manifest_case {
     calci_split split;   /* CALCI_SPLIT_NONE when empty */
     char *image;         /* path, already joined with the manifest's folder */
     char *mask;          /* NULL in box mode */
-    double label_value;  /* mask label; NaN: the parameters' label setting (default 1) */
+    double label_value;  /* mask label, or NaN for the parameters' label setting (default 1) */
     int has_box;
     double box[3];       /* world RAS mm */
     double box_size;     /* mm, default 50 */

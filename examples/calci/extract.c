@@ -397,7 +397,7 @@ typedef struct single_output {
 } single_output;
 
 /*
- * 1 when names[j] equals an earlier name. pyradiomics' firstorder Entropy
+ * Returns 1 when names[j] equals an earlier name. pyradiomics' firstorder Entropy
  * and Uniformity carry the IBSI tags ih_entropy and ih_uniformity of the ih
  * class, so with --names ibsi a run of both classes gives those names twice.
  * The writers keep the first.

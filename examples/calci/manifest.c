@@ -137,7 +137,7 @@ static int read_case(manifest *m, const calci_table *t, const columns *col, size
         goto no_memory;
 
     text = cell(t, i, col->mask);
-    c->label_value = NAN; /* empty: the label setting of the parameters */
+    c->label_value = NAN; /* an empty cell selects the label setting of the parameters */
     if (text[0] != '\0') {
         c->mask = resolve_path(m->path, text);
         if (c->mask == NULL)
