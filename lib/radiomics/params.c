@@ -979,8 +979,9 @@ static void apply_yu2021(ri_settings *s)
  * Every IBSI 1 family the library has, with IBSI conventions where it
  * supports them: no voxelArrayShift, bins from the ROI minimum, excess
  * kurtosis, and the morph_* family in place of pyradiomics' shape class.
- * Only features with an IBSI tag are enabled. Not IBSI-compliant yet: only
- * the 3D_avg (GLCM, GLRLM) and 3D (GLSZM, GLDM, NGTDM, GLDZM) aggregations.
+ * Only features with an IBSI tag are enabled. The preset computes only the
+ * 3D_avg (GLCM, GLRLM) and 3D (GLSZM, GLDM, NGTDM, GLDZM) aggregations, so it
+ * does not yet cover IBSI's other aggregations.
  * IBSI's interpolation, re-segmentation and IVH options are settings of
  * their own, left at pyradiomics' defaults here.
  */
