@@ -17,11 +17,12 @@
  * - log base 2 with pyradiomics' epsilon: H = -sum p log2(p + eps).
  *
  * - textureAggregation's other IBSI methods merge the counts of several
- *   offsets (3D_comb) or use the in-plane offsets (dz = 0) per axial slice:
- *   2D_avg averages over (slice, offset) matrices, 2D_comb merges a slice's
- *   offsets and averages over slices, 2_5D_avg merges each offset over the
- *   slices and averages over offsets, 2_5D_comb merges all. A matrix without
- *   a pair adds nothing to an average.
+ *   offsets (3D_comb) or use the in-plane offsets (dz = 0) per axial slice.
+ *   2D_avg averages over (slice, offset) matrices, and 2D_comb merges a
+ *   slice's offsets and averages over slices. 2_5D_avg merges each offset
+ *   over the slices and averages over offsets, and 2_5D_comb merges all.
+ *   A matrix without a pair adds nothing to an average.
+
  *
  * Against IBSI (cm_*_3D_avg, symmetric matrices) the same formulas hold;
  * IBSI's joint variance is SumSquares, its sum variance is SumVariance

@@ -300,7 +300,7 @@ static void filter_lines(const double *src, size_t line_stride, size_t line_len,
  * that an output plane reads. Each output z plane then combines the slots
  * of its taps into the 8 bands. The x and y results are shared between
  * bands as in a whole-volume separable transform, but the scratch is only
- * `window` planes per pair, so it stays in cache. A source plane that the
+ * `window` planes per pair, so it can stay in cache. A source plane that the
  * boundary rule repeats (periodic wrap) is filtered again when it re-enters
  * the window, which costs dilation * (F - 1) extra planes per level.
  *
@@ -389,9 +389,10 @@ static rad_status level_work_init(level_work *w, const size_t src_size[3],
 }
 
 /*
- * Fills the ring slot of extended z position e (relative to output plane 0):
- * the source plane it maps to, filtered along x and then along y for every
- * needed pair. A zero-extension position only records -1.
+ * Fills the ring slot of extended z position e (relative to output plane 0)
+ * with the source plane it maps to, filtered along x and then along y for
+ * every needed pair. A zero-extension position only records -1.
+
  */
 static void fill_slot(level_work *w, const double *src, ptrdiff_t e)
 {
