@@ -159,11 +159,13 @@ typedef void (*rad_log_fn)(rad_log_level level, const char *message, void *user)
  *   "ibsi"        (since 0.1) every IBSI 1 family the library has, features
  *                 with an IBSI tag only: firstorder, glcm, glrlm, glszm, gldm,
  *                 ngtdm, morph, ih, stat, ivh, loc, gldzm; voxelArrayShift 0,
- *                 ibsiBinEdges and excessKurtosis on. Not IBSI-compliant yet:
- *                 aggregations other than GLCM/GLRLM 3D_avg and the others'
- *                 3D. IBSI's pre-processing needs the settings below
- *                 (resampleGridAlignment ... ivhDiscretisation), which the
- *                 preset leaves at pyradiomics' defaults.
+ *                 ibsiBinEdges and excessKurtosis on. The preset computes
+ *                 only the 3D_avg aggregation of GLCM and GLRLM and the 3D
+ *                 one of the other texture classes, so it does not yet cover
+ *                 IBSI's other aggregations. IBSI's pre-processing needs the
+ *                 settings below (resampleGridAlignment ...
+ *                 ivhDiscretisation), which the preset leaves at
+ *                 pyradiomics' defaults.
  * NULL means "pyradiomics". Errors: RAD_ERR_PARAMETER for an unknown preset.
  */
 RAD_API rad_status rad_params_create(const char *preset, rad_params **out, rad_error *error);
@@ -208,7 +210,7 @@ RAD_API void rad_params_free(rad_params *params);
  *   starts no thread),
  *   the box-segmentation settings of this library: boxAirThreshold,
  *   boxMuscleMin, boxMuscleMax, boxBoneMin, boxFatMin, boxFatMax (HU),
- *   and IBSI 1's pre-processing (since 0.1; defaults keep pyradiomics'):
+ *   and IBSI 1's pre-processing (since 0.1, defaults as in pyradiomics):
  *   resampleGridAlignment (corner: pyradiomics' grid; center: IBSI's,
  *   ceil(n s / s_new) voxels per axis centred on the image grid),
  *   roundIntensities (true: interpolated intensities rounded to integers),

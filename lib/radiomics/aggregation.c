@@ -4,7 +4,7 @@
  * feature vectors, and the dispatch to the class kernels.
  *
  * IBSI 1 rules followed here:
- * - slices are axial (along z); 2-D and 2.5-D neighbourhoods are the 8
+ * - slices are axial (along z). 2-D and 2.5-D neighbourhoods are the 8
  *   in-plane neighbours, and distances to the ROI edge (GLDZM) are in-plane
  *   city-block distances;
  * - a slice without ROI voxels, and a slice or direction whose matrix is
@@ -77,7 +77,8 @@ static int compare_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Sorts values[0..n-1] and removes duplicates; returns the distinct count. */
+/* Sorts values[0..n-1], removes duplicates and returns the number of distinct values. */
+
 static size_t sort_unique(double *values, size_t n)
 {
     size_t kept = 0;

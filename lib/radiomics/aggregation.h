@@ -53,7 +53,7 @@ rad_status ri_size_merge_build(const ri_size_merge *merge, ri_size_matrix *m,
                                ri_size_sums *sums, rad_error *error);
 void ri_size_merge_matrix_free(ri_size_matrix *m);
 
-/* Writes a class's features from one matrix and its sums; n_voxels as in ri_size_features. */
+/* Writes a class's features from one matrix and its sums. n_voxels is as in ri_size_features. */
 typedef void (*ri_size_features_fn)(const ri_size_matrix *m, const ri_size_sums *sums,
                                     double n_voxels, double *out);
 
@@ -66,11 +66,12 @@ typedef rad_status (*ri_slice_matrix_fn)(const ri_roi *slice, const ri_level_gri
                                          rad_error *error);
 
 /*
- * The 2-D and 2.5-D methods of a single-matrix class: with RI_AGG_2D_AVG the
- * features of each slice's matrix (n_voxels of the slice) averaged over the
- * slices with a non-empty matrix, skipping NaN values; with RI_AGG_2_5D_AVG
- * the features of the sum of the slice matrices (n_voxels of the ROI).
- * Writes n_features values to out; RAD_ERR_EMPTY_ROI when every matrix is empty.
+ * Computes the 2-D and 2.5-D methods of a single-matrix class. RI_AGG_2D_AVG
+ * averages the features of each slice's matrix (n_voxels of the slice) over
+ * the slices with a non-empty matrix, skipping NaN values. RI_AGG_2_5D_AVG
+ * computes the features of the sum of the slice matrices (n_voxels of the ROI).
+ * Writes n_features values to out. Fails with RAD_ERR_EMPTY_ROI when every
+ * matrix is empty.
  */
 rad_status ri_size_aggregate_slices(const ri_roi *roi, ri_aggregation method,
                                     const ri_level_grid *slice_grids,
@@ -109,8 +110,9 @@ void ri_feature_mean_add(ri_feature_mean *mean, const double *values);
 void ri_feature_mean_get(const ri_feature_mean *mean, double *out);
 
 /*
- * ri_texture_aggregated with the shared grids of roi (NULL: none), which
- * the GLRLM, GLSZM and GLDM kernels read in place of building their own.
+ * Computes ri_texture_aggregated with the shared grids of roi (or NULL for
+ * none), which the GLRLM, GLSZM and GLDM kernels read in place of building their own.
+
  */
 rad_status ri_texture_aggregated_on_grids(ri_feature_class c, const ri_roi *roi,
                                           const ri_texture_grids *grids,

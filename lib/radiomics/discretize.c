@@ -19,8 +19,8 @@
 #include "internal.h"
 
 /*
- * Finds the ROI minimum and maximum of finite values; returns 0 when the mask
- * is empty. The comparisons compile to minimum and maximum instructions.
+ * Finds the ROI minimum and maximum of finite values and returns 0 when the
+ * mask is empty. The comparisons compile to minimum and maximum instructions.
  */
 static int roi_range(const double *values, const uint8_t *mask, size_t n, double *min,
                      double *max)
@@ -93,9 +93,10 @@ static inline double floor_nonnegative(double t)
 }
 
 /*
- * The level of x (>= low) for edges low + k * W; see ri_discretize_bin_width.
- * estimate is about (x - low) / W and >= 0. Its rounding can be off by one
- * step, and the loops correct k to the one edge test that defines the level.
+ * Returns the level of x (>= low) for edges low + k * W, as in
+ * ri_discretize_bin_width. estimate is about (x - low) / W and >= 0. Its
+ * rounding can be off by one step, and the loops correct k to the one edge
+ * test that defines the level.
  */
 static inline int bin_width_level(double x, double low, double bin_width, double estimate)
 {
@@ -107,7 +108,7 @@ static inline int bin_width_level(double x, double low, double bin_width, double
      * is false for every value in the first bin and would mispredict. */
     while (low + k * bin_width > x && k > 0.0)
         k -= 1.0;
-    /* NOTE: a range of more than INT_MAX bins is clamped; kernels reject such Ng. */
+    /* NOTE: a range of more than INT_MAX bins is clamped, and the kernels reject such an Ng. */
     if (k > (double)(INT_MAX - 1))
         k = (double)(INT_MAX - 1);
     return (int)k + 1;
@@ -226,7 +227,8 @@ void ri_discretize_bin_width(const double *values, const uint8_t *mask, size_t n
     top = bin_width_level(max, low, bin_width, (max - low) / bin_width);
     seen = calloc((size_t)top + 1, 1);
     /* A product with 1 / W is cheaper than the division. A subnormal W has
-     * no finite inverse, so it keeps the division. */
+     * no finite inverse, so the division is kept for it. */
+
     double inverse_width = 1.0 / bin_width;
 #if defined(__SSE2__)
     if (seen != NULL && isfinite(inverse_width) && (max - low) * inverse_width < 1073741824.0) {

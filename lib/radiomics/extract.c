@@ -80,7 +80,7 @@ static rad_status features_reserve(rad_features *f, rad_error *error)
     return RAD_OK;
 }
 
-/* Appends feature i of class c computed on image_type with aggregation method;
+/* Appends feature i of class c computed on image_type with aggregation method.
  * name_suffix is appended to the name ("" for the default aggregation). */
 static rad_status features_push(rad_features *f, const char *image_type, ri_feature_class c,
                                 ri_aggregation method, const char *name_suffix, size_t i,
@@ -249,7 +249,7 @@ static rad_status roi_prepare(const char *image_type, const rad_volume *image,
     memset(b, 0, sizeof *b);
     if (morph != NULL) {
         rad_volume *unused = NULL;
-        /* Cropping mask "as an image" with morph's box keeps both on one grid. */
+        /* Crop mask like an image with morph's box, so both masks share one grid. */
         status = ri_crop_to_mask(image, morph, 1.0, margin, &b->image, &b->morph, error);
         if (status == RAD_OK)
             status = ri_crop_to_mask(mask, morph, 1.0, margin, &b->mask, &unused, error);
@@ -472,8 +472,8 @@ static void discretize_from_minimum(const double *values, const uint8_t *mask, s
     int top = 0, present = 0;
     unsigned char *seen;
 
-    /* A filtered image can go below the range's bound: then the ROI minimum
-     * is the start, so that every level stays >= 1. */
+    /* A filtered image can go below the range's bound. Then the bins start
+     * at the ROI minimum, so that every level stays >= 1. */
     for (size_t v = 0; v < n; v++)
         if (mask[v] && values[v] < min)
             min = values[v];
@@ -554,7 +554,7 @@ static rad_status separate_slices(const ri_roi *roi, int axis, separated_slices 
     b->roi.values = b->values;
     b->roi.mask = b->mask;
     b->roi.levels = b->levels;
-    b->roi.morph_mask = NULL; /* laid out for the old box; these kernels do not read it */
+    b->roi.morph_mask = NULL; /* laid out for the old box, and these kernels do not read it */
     return RAD_OK;
 }
 
@@ -564,7 +564,7 @@ static int class_uses_level_grid(ri_feature_class c)
     return c == RI_CLASS_GLCM || c == RI_CLASS_GLRLM || c == RI_CLASS_GLSZM || c == RI_CLASS_GLDM;
 }
 
-/* Runs the 3D_avg kernel of class c; grid is NULL or the level grid of roi. */
+/* Runs the 3D_avg kernel of class c. grid is NULL or the level grid of roi. */
 static rad_status run_kernel(const ri_settings *s, ri_feature_class c, const ri_roi *roi,
                              const ri_level_grid *grid, double *out, rad_error *error)
 {
@@ -649,8 +649,8 @@ static rad_status compute_class(const ri_settings *s, ri_feature_class c, ri_agg
     if (method != RI_AGG_3D_AVG) {
         status = ri_texture_aggregated_on_grids(c, roi, grids, s, method, out, error);
         if (status != RAD_OK && error != NULL) {
-            /* Name the method: a 2D method fails where 3D_avg would not, e.g. on an
-             * ROI with no two voxels in one slice. */
+            /* Name the method in the message, because a 2D method fails where 3D_avg
+             * would not, e.g. on an ROI with no two voxels in one slice. */
             char cause[512];
             snprintf(cause, sizeof cause, "%s", rad_error_message(error));
             return ri_fail(error, status, "%s with textureAggregation method %s", cause,
@@ -779,7 +779,7 @@ static rad_status extract_geometry(const rad_params *params, const rad_volume *i
 }
 
 /* Crops one image type to the box and discretises it into lv, whose buffers
- * are reused; *n_present receives the number of grey levels present. */
+ * are reused. *n_present receives the number of grey levels present. */
 static rad_status discretize_roi(const ri_settings *s, const char *image_type,
                                  const rad_volume *image, const roi_box *box, roi_levels *lv,
                                  int *n_present, rad_error *error)
@@ -792,8 +792,8 @@ static rad_status discretize_roi(const ri_settings *s, const char *image_type,
     if (status != RAD_OK)
         return status;
     if (s->bin_count <= 0) {
-        /* The level count must fit the histograms and an int: a tiny bin width
-         * or a far range bound would otherwise overflow or exhaust memory. */
+        /* The level count must fit the histograms and an int, because a tiny bin
+         * width or a far range bound would otherwise overflow or exhaust memory. */
         double w = s->bin_width, start = lv->min_value, levels;
         if (s->ibsi_bin_edges) {
             double bound = ri_resegment_lower_bound(s);
@@ -837,7 +837,7 @@ static void note_grey_levels(const rad_params *params, const char *image_type, i
 
 /*
  * Computes the enabled per-image-type classes on one image type. image and
- * mask are the pre-processed volumes on one grid; mask is 0/1 and needed
+ * mask are the pre-processed volumes on one grid. mask is 0/1 and needed
  * only by the local intensity class. box is the ROI's box on that grid, and
  * lv contains the crop buffers that the image types share.
  */
@@ -889,9 +889,9 @@ done:
 }
 
 /*
- * The per-image-type part of rad_extract on one thread: the original image,
- * then the wavelet bands, all through one ROI box and one set of crop
- * buffers. Unless the local intensity class needs the whole mask, *mask is
+ * Runs the per-image-type part of rad_extract on one thread. It extracts the
+ * original image, then the wavelet bands, all through one ROI box and one
+ * set of crop buffers. Unless the local intensity class needs the whole mask, *mask is
  * freed (and set to NULL) before the wavelet transform to lower the peak
  * memory, and each band is freed once its features are computed.
  */
@@ -923,10 +923,10 @@ static rad_status extract_types_serial(const rad_params *params, const rad_volum
             goto done;
     }
     if (s->wavelet_enabled) {
-        /* The bands make the peak memory of the extraction, so they are
-         * computed in two halves: low-pass along x (output positions 0-2
-         * and 7, LLL last) and high-pass along x (3-6). The crop buffers
-         * are allocated again after the first transform. */
+        /* The bands set the peak memory of the extraction, so they are
+         * computed in two halves. The first is low-pass along x (output
+         * positions 0-2 and 7, LLL last), the second high-pass along x (3-6).
+         * The crop buffers are allocated again after the first transform. */
         static const unsigned halves[2] = {0x87u, 0x78u};
         int b = 0;
 
@@ -1290,11 +1290,11 @@ static rad_status resegment_mask(const ri_settings *s, const rad_volume *image,
 }
 
 /*
- * IBSI's intensity outlier filtering on the 0/1 mask in place: keeps the ROI
- * voxels within the ROI mean +- k population SD, with k =
- * resegmentOutliers. It runs after resegmentRange, on the voxels that range
- * kept, so with both set the SD is that of the range-resegmented ROI (the
- * IBSI 1 CT phantom's configuration E reference values need this order).
+ * Applies IBSI's intensity outlier filtering to the 0/1 mask in place. It
+ * keeps the ROI voxels within the ROI mean +- k population SD, with
+ * k = resegmentOutliers. It runs after resegmentRange, on the voxels that the
+ * range kept, so with both set the SD is that of the range-resegmented ROI.
+ * The IBSI 1 CT phantom's configuration E reference values need this order.
  */
 static rad_status filter_outliers(const ri_settings *s, const rad_volume *image,
                                   rad_volume *mask, rad_error *error)
@@ -1419,9 +1419,10 @@ rad_status rad_extract(const rad_params *params, const rad_volume *image,
     }
 
     /*
-     * IBSI's two masks: the morphological mask (before resegmentation) for
-     * shape, morphology and GLDZM distances, the intensity mask (after it)
-     * for everything else. resegmentShape makes them one.
+     * IBSI uses two masks. The morphological mask (before resegmentation) is
+     * for shape, morphology and GLDZM distances, and the intensity mask
+     * (after it) for everything else. resegmentShape makes them one.
+
      */
     if (resegmented != NULL && s->resegment_shape) {
         rad_volume_free(grid_mask);

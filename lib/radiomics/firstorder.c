@@ -22,7 +22,8 @@
  * Inlined into ri_firstorder, the loops over all values kept an accumulator
  * on the stack with GCC 12.2 at -O2, so every iteration waited for a store
  * and a load. Out of line they keep it in a register, and ri_firstorder on
- * 125,000 voxels took 0.86 ms in place of 1.2 ms (median thread CPU time).
+ * 125,000 voxels took 0.86 ms instead of 1.2 ms (median thread CPU time on
+ * a shared x86-64 machine).
  */
 #if defined(__GNUC__)
 #define NOT_INLINED __attribute__((noinline))
@@ -177,7 +178,7 @@ static inline int bucket_of(double x, double minimum, double scale)
 
 /*
  * The histogram of N_BUCKETS equal-width buckets over [minimum, maximum]
- * that locates the order statistics; moment_features fills it in its pass.
+ * that locates the order statistics. moment_features fills it in its pass.
  * bucket[i] is the bucket of x[i], so the copy pass does not compute it again.
  */
 typedef struct bucket_histogram {
@@ -199,8 +200,8 @@ static void bucket_histogram_range(bucket_histogram *histogram, double minimum, 
 }
 
 /*
- * numpy.percentile with linear interpolation for the quantiles above, on the
- * n values x (not modified) counted in histogram. With position
+ * Computes numpy.percentile with linear interpolation for the quantiles
+ * above, on the n values x (not modified) counted in histogram. With position
  * = q / 100 (n - 1), below its floor and s the sorted x, the result is
  * s[below] + (s[below + 1] - s[below]) * (position - below), or s[n - 1]
  * when below + 1 = n. lower[q] and upper[q] receive s[below] and
@@ -243,7 +244,7 @@ static rad_status percentiles(const double *x, size_t n, const bucket_histogram 
 
     /* One walk over the cumulative counts finds the bucket of every rank. */
     {
-        size_t bucket = 0, before = 0; /* before = values in the buckets below bucket */
+        size_t bucket = 0, before = 0; /* before: number of values in the buckets below bucket */
 
         for (size_t r = 0; r < n_ranks; r++) {
             while (before + counts[bucket] <= ranks[r])
@@ -350,9 +351,10 @@ static inline double2 load_double2(const double *x)
 }
 
 /*
- * The lanes of x in [lo, hi], the others 0.0; inside receives -1 or 0 per
- * lane. On x86-64, GCC 12 turned "x & mask" of a vector comparison into a
- * per-lane select with scalar moves, so SSE2 code does the AND there.
+ * Returns the lanes of x in [lo, hi] and 0.0 in the others. inside receives
+ * -1 or 0 per lane. On x86-64, GCC 12 turned "x & mask" of a vector
+ * comparison into a per-lane select with scalar moves, so SSE2 code does the
+ * AND there.
  */
 static inline double2 select_in_range(double2 x, double2 lo, double2 hi, int64x2 *inside)
 {
@@ -368,7 +370,7 @@ static inline double2 select_in_range(double2 x, double2 lo, double2 hi, int64x2
 #endif
 }
 
-/* x with the lanes outside inside set to 0.0. */
+/* Returns x with 0.0 in the lanes where inside is 0. */
 static inline double2 keep_lanes(double2 x, int64x2 inside)
 {
 #if defined(__SSE2__)
@@ -379,10 +381,10 @@ static inline double2 keep_lanes(double2 x, int64x2 inside)
 }
 
 /*
- * Mean absolute deviation from the mean of the x with lo <= x <= hi. Both
- * sums are compensated: plain sums of 10^5 CT values drift by up to about
- * 1e-12 relative because their rounding errors share a sign, and the result
- * should not depend on the order of x. A fifth of the values lie outside
+ * Returns the mean absolute deviation from the mean of the x with
+ * lo <= x <= hi. Both sums are compensated, because plain sums of 10^5 CT
+ * values drift by up to about 1e-12 relative when their rounding errors
+ * share a sign, and the result should not depend on the order of x. A fifth of the values lie outside
  * [lo, hi] in no order, so a branch would mispredict often. Terms of 0.0 in
  * place of those values keep the sums exact.
  */
@@ -616,7 +618,8 @@ rad_status ri_firstorder(const ri_roi *roi, const ri_settings *settings, double 
     }
     out[FO_P10] = q[Q10];
     out[FO_P90] = q[Q90];
-    /* numpy.median: the middle value, or the mean of the two middle values. */
+    /* Like numpy.median, the middle value, or the mean of the two middle values. */
+
     out[FO_MEDIAN] = n % 2 ? lower[Q50] : 0.5 * (lower[Q50] + upper[Q50]);
     out[FO_IQR] = q[Q75] - q[Q25];
     out[FO_RMAD] = robust_mad(x, n, out[FO_P10], out[FO_P90]);

@@ -17,11 +17,12 @@
  * - log base 2 with pyradiomics' epsilon: H = -sum p log2(p + eps).
  *
  * - textureAggregation's other IBSI methods merge the counts of several
- *   offsets (3D_comb) or use the in-plane offsets (dz = 0) per axial slice:
- *   2D_avg averages over (slice, offset) matrices, 2D_comb merges a slice's
- *   offsets and averages over slices, 2_5D_avg merges each offset over the
- *   slices and averages over offsets, 2_5D_comb merges all. A matrix without
- *   a pair adds nothing to an average.
+ *   offsets (3D_comb) or use the in-plane offsets (dz = 0) per axial slice.
+ *   2D_avg averages over (slice, offset) matrices, and 2D_comb merges a
+ *   slice's offsets and averages over slices. 2_5D_avg merges each offset
+ *   over the slices and averages over offsets, and 2_5D_comb merges all.
+ *   A matrix without a pair adds nothing to an average.
+
  *
  * Against IBSI (cm_*_3D_avg, symmetric matrices) the same formulas hold;
  * IBSI's joint variance is SumSquares, its sum variance is SumVariance
@@ -114,7 +115,7 @@ static const ri_feature_def glcm_defs[CM_COUNT] = {
 
 const ri_feature_table ri_glcm_table = {"glcm", glcm_defs, CM_COUNT};
 
-/* Number of small pair counts whose log2(p + eps) direction_features keeps per matrix. */
+/* Number of small pair counts whose log2(p + eps) direction_features caches per matrix. */
 #define LOG_CACHE_SIZE 4096
 
 /* Scratch memory for the per-direction feature computation. */
@@ -129,16 +130,17 @@ typedef struct glcm_work {
     double *log_px;     /* log2(px(i)) where px(i) > 0 */
     double *log_py;     /* log2(py(j)) where py(j) > 0 */
     uint32_t *nonzero;  /* (i << 16) | j of the cells with p > 0, at most n x n */
-    int symmetric;      /* p is symmetric, so px = py bit for bit and log_py = log_px */
+    int symmetric;      /* 1 when p is symmetric, so px = py bit for bit and log_py = log_px */
     /*
      * NULL, or the pair counts (n x n) that p was normalised from: p(i, j) =
      * (counts(i, j) + counts(j, i) when symmetric) / total. With them, equal
      * counts share one log2(p + eps) through log_of_count.
      */
     const uint32_t *counts;
-    double *log_of_count;   /* [LOG_CACHE_SIZE]: log2(p + eps) of count c if count_stamp[c] == stamp */
-    unsigned *count_stamp;  /* [LOG_CACHE_SIZE]: stamp when log_of_count[c] was set */
-    unsigned stamp;         /* changes with each matrix */
+    double *log_of_count;   /* [LOG_CACHE_SIZE] log2(p + eps) of count c, valid if
+                               count_stamp[c] == stamp */
+    unsigned *count_stamp;  /* [LOG_CACHE_SIZE] stamp at which log_of_count[c] was set */
+    unsigned stamp;         /* matrix generation, incremented for each matrix */
     int with_mcc;       /* MCC enabled: q, eigen and eigen_work are allocated */
     gsl_matrix *q;      /* MCC matrix, n x n */
     gsl_vector *eigen;
@@ -191,11 +193,11 @@ static int build_offsets(const int *distances, int n_distances, int (*offsets)[3
 
 /*
  * Counts the pairs of the box positions lo..hi - 1 (per axis) without a
- * branch, into lanes (1 or PAIR_LANES) scratch matrices of (n + 1) x (n + 1) cells. Their
- * first row and column take the pairs with a voxel outside the ROI (index
- * -1). Consecutive voxels of a row update the lanes in turn, so runs of
- * equal pairs do not wait on one memory cell. Then sums the lanes' ROI
- * cells into counts and returns the number of pairs.
+ * branch. The counts go into `lanes` (1 or PAIR_LANES) scratch matrices of
+ * (n + 1) x (n + 1) cells, whose first row and column receive the pairs with
+ * a voxel outside the ROI (index -1). Consecutive voxels of a row update the
+ * lanes in turn, so runs of equal pairs do not wait on one memory cell.
+ * Then sums the lanes' ROI cells into counts and returns the number of pairs.
  */
 static size_t count_pairs_padded(const int *compact, const size_t size[3], const long lo[3],
                                  const long hi[3], long step, int n, int lanes,
@@ -264,7 +266,8 @@ static size_t count_pairs(const int *compact, const size_t size[3], const int of
     /*
      * The branch-free count clears and reads back lanes x (n + 1)^2 scratch
      * cells, which pays off while that is no more than the box's voxel
-     * count. Many levels get one lane, and more levels still the loop below.
+     * count. With more levels it uses one lane, and with more still the
+     * loop below.
      */
     size_t width = (size_t)n + 1, n_box = size[0] * size[1] * size[2];
     int lanes = PAIR_LANES * width * width <= n_box ? PAIR_LANES : width * width <= n_box;
@@ -275,7 +278,7 @@ static size_t count_pairs(const int *compact, const size_t size[3], const int of
             free(scratch);
             return pairs;
         }
-        /* Out of memory: the loop below needs no scratch. */
+        /* Out of memory, so fall back to the loop below, which needs no scratch. */
     }
 
     for (long z = lo[2]; z < hi[2]; z++) {
@@ -303,10 +306,10 @@ static size_t count_pairs(const int *compact, const size_t size[3], const int of
 #define MAX_JOINT_BYTES ((size_t)64 << 20)
 
 /*
- * Pair counts of the 13 offsets at distance 1, all in one table:
- * cells[(a * width + b) * UNIT_OFFSETS + o] counts the pairs (v, v +
- * offsets[o]) with a, b the compact indices + 1 of v and v + offsets[o], and
- * 0 for a voxel outside the ROI.
+ * Joint table of the pair counts of the 13 offsets at distance 1.
+ * cells[(a * width + b) * UNIT_OFFSETS + o] counts the pairs (v, v + offsets[o]),
+ * where a and b are the compact indices + 1 of v and v + offsets[o].
+ * A voxel outside the ROI has index 0.
  */
 typedef struct unit_pairs {
     uint32_t *cells;
@@ -314,12 +317,12 @@ typedef struct unit_pairs {
     int n;        /* grid->n_rows */
 } unit_pairs;
 
-/* 1 when the joint table of n levels fits the bounds of count_unit_pairs for grid. */
+/* Returns 1 when the joint table of n levels fits the bounds of count_unit_pairs for grid. */
 static int unit_pairs_fit(const ri_level_grid *grid, int n)
 {
     size_t width = (size_t)n + 1, n_box = grid->count;
 
-    /* Clearing and reading the table costs about its size: worth it while it is below the voxel count. */
+    /* Clearing and reading the table costs about its size, so use it only up to the voxel count. */
     return width * width <= n_box &&
            width * width <= MAX_JOINT_BYTES / UNIT_OFFSETS / sizeof(uint32_t);
 }
@@ -349,7 +352,7 @@ static int count_unit_pairs(const ri_level_grid *grid, const int (*offsets)[3], 
         return 0;
     }
 
-    /* slots[v] = UNIT_OFFSETS x (compact index + 1), 0 on padding (-1) and outside the ROI (0). */
+    /* slots[v] = UNIT_OFFSETS x (compact index + 1), or 0 on padding and outside the ROI. */
     slot_of_cell[0] = 0;
     slot_of_cell[1] = 0;
     for (int level = 1; level <= grid->max_level; level++)
@@ -364,7 +367,7 @@ static int count_unit_pairs(const ri_level_grid *grid, const int (*offsets)[3], 
             const int *row = slots + y * (size_t)grid->stride[1] + z * (size_t)grid->stride[2];
 
             for (size_t x = 1; x + 1 < grid->size[0]; x++) {
-                /* assume_aligned keeps cell a pointer, so that o becomes an address displacement. */
+                /* assume_aligned keeps cell a pointer, so o becomes an address displacement. */
                 uint32_t *cell = __builtin_assume_aligned(
                     pairs->cells + (ptrdiff_t)row[x] * (ptrdiff_t)width, sizeof(uint32_t));
 
@@ -379,7 +382,7 @@ static int count_unit_pairs(const ri_level_grid *grid, const int (*offsets)[3], 
     return 1;
 }
 
-/* Copies the ROI pairs of offset o from the joint table into counts (n x n); returns their number. */
+/* Copies the ROI pairs of offset o from the joint table into counts (n x n), returning their number. */
 static size_t unit_offset_counts(const unit_pairs *pairs, int o, uint32_t *counts)
 {
     size_t n = (size_t)pairs->n, total = 0;
@@ -395,11 +398,11 @@ static size_t unit_offset_counts(const unit_pairs *pairs, int o, uint32_t *count
 }
 
 /*
- * The pair counts of the 3D_avg path: from the joint table when unit is
- * set, else from one pass over the compact levels per offset.
+ * Source of the pair counts of the 3D_avg path: the joint table when unit is
+ * set, else one pass over the compact levels per offset.
  */
 typedef struct pair_source {
-    const unit_pairs *unit; /* NULL or the joint table; offsets are then the 13 at distance 1 */
+    const unit_pairs *unit; /* joint table, whose offsets are the 13 at distance 1, or NULL */
     const int *compact;     /* compact indices of the ROI box, -1 outside (unit == NULL) */
     const size_t *size;     /* box size (unit == NULL) */
 } pair_source;
@@ -469,8 +472,8 @@ static double entropy(const double *q, int m)
 }
 
 /*
- * log2(px py + eps) from log_px = log2(px) and log_py = log2(py), both > 0
- * (px py > 0). With x = eps / (px py), log2(px py + eps) = log2(px) +
+ * Computes log2(px py + eps) from log_px = log2(px) and log_py = log2(py),
+ * where px > 0 and py > 0. With x = eps / (px py), log2(px py + eps) = log2(px) +
  * log2(py) + log2(1 + x), and log2(1 + x) = (x - x^2 / 2) / ln 2 with an
  * error below x^3 / 2 when x < 2^-20, far below one ulp of the result. The
  * sum of two logarithms differs from the logarithm of the rounded product by
@@ -565,9 +568,9 @@ static void direction_features(glcm_work *w, double *f)
     }
 
     /*
-     * HXY2 over every cell with px(i) py(j) > 0, in the row order of the
-     * dense loop this replaced. HXY2 - HXY can be small next to both (Imc2
-     * near 0), so a different summation order would show in Imc2.
+     * HXY2 sums over every cell with px(i) py(j) > 0 in row order, like a
+     * dense loop over all cells. HXY2 - HXY can be small next to both (Imc2
+     * near 0), so a different summation order would change Imc2.
      */
     for (int i = 0; i < n; i++) {
         if (!(w->px[i] > 0.0))
@@ -583,7 +586,7 @@ static void direction_features(glcm_work *w, double *f)
     for (size_t c = 0; c < n_nonzero; c++) {
         int i = (int)(w->nonzero[c] >> 16), j = (int)(w->nonzero[c] & 0xffffu);
         double p = w->p[(size_t)i * (size_t)n + (size_t)j];
-        /* The expressions of the dense loop this replaced, so the sums keep their bits. */
+        /* The same expressions as a dense loop over all cells, so the sums match it bit for bit. */
         double di = g[i] - ux, dj = g[j] - uy, t = g[i] + g[j] - ux - uy;
 
         var_x += p * di * di;
@@ -765,8 +768,8 @@ int ri_glcm_offsets(const int *distances, int n_distances, int (**offsets)[3])
 }
 
 /*
- * ri_glcm_counts through the joint table of count_unit_pairs, so that the
- * tests compare it with a slow twin. Returns RAD_ERR_UNSUPPORTED, and sets
+ * Computes ri_glcm_counts through the joint table of count_unit_pairs, so
+ * that the tests can compare it with a slow twin. Returns RAD_ERR_UNSUPPORTED, and sets
  * no error, when offset is not one of the 13 at distance 1 or the table does
  * not fit.
  */
@@ -945,7 +948,7 @@ static double add_offset_counts(const int *compact, const size_t size[3], const 
     return symmetric ? 2.0 * (double)pairs : (double)pairs;
 }
 
-/* Normalises the raw counts in w->p (total of them) and adds its features to mean. */
+/* Normalises the raw counts in w->p, whose sum is total, and adds the matrix's features to mean. */
 static void add_matrix_features(glcm_work *w, double total, ri_feature_mean *mean, int *n_used)
 {
     double f[CM_COUNT];
@@ -1035,7 +1038,7 @@ static int aggregate_methods(const ri_roi *roi, const ri_settings *settings,
     return n_used;
 }
 
-/* 1 when distances are {1} (in any number of copies), the offsets of the joint pair table. */
+/* Returns 1 when every distance is 1, the only distance of the joint pair table. */
 static int unit_distances_only(const int *distances, int n_distances)
 {
     for (int d = 0; d < n_distances; d++)
@@ -1044,7 +1047,7 @@ static int unit_distances_only(const int *distances, int n_distances)
     return 1;
 }
 
-/* ri_glcm with an aggregation method; RI_AGG_3D_AVG is pyradiomics' computation. */
+/* Computes ri_glcm with an aggregation method. RI_AGG_3D_AVG is pyradiomics' computation. */
 static rad_status glcm_compute(const ri_roi *roi, const ri_level_grid *grid,
                                const ri_settings *settings, ri_aggregation method, double *out,
                                rad_error *error)
@@ -1113,7 +1116,9 @@ static rad_status glcm_compute(const ri_roi *roi, const ri_level_grid *grid,
         memcpy(grey, grid->row_level, (size_t)n * sizeof *grey);
     } else {
         if (grid != NULL && grid != &own_grid) {
-            /* The shared grid skipped check_roi above. */
+            /* check_roi above ran only without a grid, so check a caller's grid here. */
+
+
             status = check_roi(roi, n_box, error);
             if (status != RAD_OK)
                 goto done;

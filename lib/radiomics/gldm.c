@@ -10,13 +10,14 @@
  * GrayLevelVariance and DependenceVariance use the marginals of p about their
  * means; DependenceEntropy = -sum p log2(p + eps), eps = 2^-52.
  *
- * IBSI 1 calls this the NGLDM; with alpha = 0 and distance 1 its "3D" features
- * are the same (its 2-D matrix counts the 8 in-plane neighbours per axial
- * slice, its 2.5-D matrix is the sum of the slice matrices), and the IBSI names differ:
+ * IBSI 1 calls this the NGLDM. With alpha = 0 and distance 1 its "3D"
+ * features are the same. Its 2-D matrix counts the 8 in-plane neighbours per
+ * axial slice, and its 2.5-D matrix is the sum of the slice matrices. The
+ * IBSI names differ:
  * SmallDependenceEmphasis = ngl_lde, LargeDependenceEmphasis = ngl_hde,
  * LowGrayLevelEmphasis = ngl_lgce, HighGrayLevelEmphasis = ngl_hgce,
  * (Small|Large)Dependence(Low|High)GrayLevelEmphasis = ngl_(l|h)d(l|h)ge.
- * IBSI's ngl_dc_energy (sum p^2) has no pyradiomics counterpart; it is
+ * IBSI's ngl_dc_energy (sum p^2) has no pyradiomics counterpart. It is
  * DependenceCountEnergy here, off by default.
  * The deprecated GrayLevelNonUniformityNormalized (equal to first-order
  * Uniformity) and DependencePercentage (always 1) are computed all the same.
@@ -53,7 +54,7 @@ static const ri_feature_def gldm_defs[] = {
     {"SmallDependenceHighGrayLevelEmphasis", "ngl_ldhge", "JA6D", 1, 0, NAN},
     {"LargeDependenceLowGrayLevelEmphasis", "ngl_hdlge", "NBZI", 1, 0, NAN},
     {"LargeDependenceHighGrayLevelEmphasis", "ngl_hdhge", "9QMG", 1, 0, NAN},
-    /* IBSI only (not in pyradiomics), so off unless asked for by name */
+    /* IBSI only (not in pyradiomics), so off unless requested by name */
     {"DependenceCountEnergy", "ngl_dc_energy", "CAS9", 0, 0, 1.0},
 };
 
@@ -89,8 +90,8 @@ rad_status ri_gldm_matrix(const ri_roi *roi, double alpha, ri_level_grid *grid,
 #if defined(__SSE2__)
 /*
  * Returns a copy of grid->cells with one byte per cell, or NULL when the
- * levels do not fit (max_level > 254) or memory is short. The byte keeps the
- * low 8 bits: padding (-1) becomes 255, which no level of the copy equals,
+ * levels do not fit (max_level > 254) or allocation fails. The byte keeps the
+ * low 8 bits, so padding (-1) becomes 255, which no level of the copy equals,
  * and 0 stays 0. BYTE_LANES cells of 255 follow the grid, so that a block
  * of BYTE_LANES voxels and its neighbours stay inside the copy.
  */
@@ -175,8 +176,8 @@ rad_status ri_gldm_matrix_grid(const ri_level_grid *grid, double alpha, ri_size_
         offsets[n] = ri_grid_offset(grid, ri_neighbours[n]);
 
     /*
-     * Counts go to HISTOGRAM_LANES interleaved uint32 copies of the matrix:
-     * voxel x of a row counts in copy x % HISTOGRAM_LANES, so that
+     * Counts go to HISTOGRAM_LANES interleaved uint32 copies of the matrix.
+     * Voxel x of a row counts in copy x % HISTOGRAM_LANES, so that
      * neighbouring voxels with the same level and dependence update
      * different words instead of one chain of read-modify-writes. A count
      * fits in 32 bits because a grid has at most RI_MAX_VOXELS cells. Voxels
@@ -205,7 +206,7 @@ rad_status ri_gldm_matrix_grid(const ri_level_grid *grid, double alpha, ri_size_
         bytes = byte_levels(grid);
 #endif
 
-    /* level_base[level]: the first word of the level's row in lanes; absent levels never occur. */
+    /* level_base[level] is the first word of the level's row in lanes. Absent levels never occur. */
     for (int level = 0; level <= grid->max_level; level++) {
         int row = level > 0 ? grid->row_of_level[level] : -1;
         size_t r = row >= 0 ? (size_t)row : m->n_rows;
@@ -224,8 +225,8 @@ rad_status ri_gldm_matrix_grid(const ri_level_grid *grid, double alpha, ri_size_
 #endif
             if (alpha == 0.0) {
                 /*
-                 * gldm_a = 0: equal levels only, four centres at a time. A true
-                 * vector comparison is -1, so subtracting it counts. Centres
+                 * With gldm_a = 0 only equal levels count, four centres at a time.
+                 * A true vector comparison is -1, so subtracting it counts. Centres
                  * outside the ROI (0) count in the extra row below.
                  */
                 for (size_t x = 0; x < nx; x += RI_INT4_LANES) {
@@ -266,8 +267,9 @@ rad_status ri_gldm_matrix_grid(const ri_level_grid *grid, double alpha, ri_size_
     return RAD_OK;
 }
 
-/* Writes the 17 features of a GLDM m from its sums; n_voxels is the denominator
+/* Writes the 17 features of a GLDM m from its sums. n_voxels is the denominator
  * of DependencePercentage. */
+
 static void gldm_features(const ri_size_matrix *m, const ri_size_sums *s, double n_voxels,
                           double *out)
 {

@@ -46,7 +46,7 @@ static const ri_feature_def gldzm_defs[RI_SIZE_FEATURES] = {
 
 const ri_feature_table ri_gldzm_table = {"gldzm", gldzm_defs, RI_SIZE_FEATURES};
 
-/* The 6 face neighbours, as (dx, dy, dz); the first 4 are in-plane. */
+/* The 6 face neighbours as (dx, dy, dz), of which the first 4 are in-plane. */
 static const int face_steps[6][3] = {
     {1, 0, 0}, {-1, 0, 0}, {0, 1, 0}, {0, -1, 0}, {0, 0, 1}, {0, 0, -1},
 };
@@ -54,7 +54,7 @@ static const int face_steps[6][3] = {
 /*
  * Writes into distance[] (grid cells) the city-block distance of each ROI
  * cell to the nearest non-ROI cell, by breadth-first search from all non-ROI
- * cells at once; queue has grid->count entries. n_faces is 6 (3-D) or 4
+ * cells at once. queue has grid->count entries. n_faces is 6 (3-D) or 4
  * (in-plane distances of a one-slice grid). Returns the largest distance.
  */
 static int edge_distances(const ri_level_grid *grid, int n_faces, int *distance, size_t *queue)
@@ -100,10 +100,10 @@ static int edge_distances(const ri_level_grid *grid, int n_faces, int *distance,
 }
 
 /*
- * edge_distances on the morphological mask: distance[] receives, on the cells
- * of grid (built from roi), the distances computed on a grid of the same box
- * whose ROI is roi->morph_mask. *largest is the largest distance over the
- * intensity mask's cells, the columns the GLDZM needs.
+ * Computes edge_distances on the morphological mask. On the cells of grid
+ * (built from roi), distance[] receives the distances computed on a grid of
+ * the same box whose ROI is roi->morph_mask. *largest is the largest distance
+ * over the intensity mask's cells, which sets the number of GLDZM columns.
  */
 static rad_status morph_distances(const ri_roi *roi, const ri_level_grid *grid, int n_faces,
                                   int *distance, size_t *queue, size_t *largest,
@@ -148,7 +148,7 @@ static rad_status morph_distances(const ri_roi *roi, const ri_level_grid *grid, 
     return RAD_OK;
 }
 
-/* ri_gldzm_matrix with n_faces face neighbours for the distances (see edge_distances). */
+/* Computes ri_gldzm_matrix with n_faces face neighbours for the distances (see edge_distances). */
 static rad_status gldzm_matrix(const ri_roi *roi, int n_faces, double **counts,
                                size_t *n_distances, rad_error *error)
 {
@@ -288,7 +288,7 @@ rad_status ri_gldzm(const ri_roi *roi, const ri_settings *settings, double *out,
 static rad_status add_slice_matrix(const ri_roi *slice, const ri_level_grid *grid,
                                    const void *context, ri_size_merge *merge, rad_error *error)
 {
-    (void)grid; /* GLDZM builds no level grid */
+    (void)grid; /* always NULL, because gldzm_matrix builds its own level grid */
     (void)context;
     double *P = NULL;
     size_t n_cols = 0;
@@ -304,7 +304,8 @@ static rad_status add_slice_matrix(const ri_roi *slice, const ri_level_grid *gri
     return status;
 }
 
-/* ri_size_features in the shape of ri_size_features_fn. */
+/* Calls ri_size_features with the signature of ri_size_features_fn. */
+
 static void size_features(const ri_size_matrix *m, const ri_size_sums *sums, double n_voxels,
                           double *out)
 {

@@ -99,9 +99,9 @@ static int line_has_two_voxels(const ri_level_grid *grid, ptrdiff_t step)
  * level's row_base and needs no per-direction offset in a register.
  */
 typedef struct run_scratch {
-    uint32_t *row_base;  /* [0..max_level]: first word of the level's position row */
+    uint32_t *row_base;  /* [0..max_level] first word of the level's position row */
     int *planes;         /* per direction d, d * histogram_words + position in 2 z planes */
-    size_t plane_size;   /* stride[2] + RI_INT4_LANES: a vector block may pass the plane's end */
+    size_t plane_size;   /* stride[2] + RI_INT4_LANES, because a vector block may pass the plane's end */
     int *x_positions;    /* positions along x of one row */
     uint32_t *positions; /* RI_DIRECTIONS histograms of (n_rows + 1) x (n_cols + 1) */
     size_t histogram_words;
@@ -230,7 +230,7 @@ static int run_scratch_alloc(const ri_level_grid *grid, int max_level, size_t n_
     scratch->row_base[0] = (uint32_t)(n_rows * (n_cols + 1));
     for (int level = 1; level <= max_level; level++) {
         int row = grid->row_of_level[level];
-        /* Absent levels never occur in the grid; they share the outside row. */
+        /* Absent levels never occur in the grid, so they share the outside row. */
         scratch->row_base[level] = (uint32_t)((row >= 0 ? (size_t)row : n_rows) * (n_cols + 1));
     }
     return 1;
@@ -320,7 +320,8 @@ rad_status ri_glrlm_matrices_grid(const ri_level_grid *level_grid, ri_glrlm_set 
 
         if (!direction_allowed(grid, ri_directions[d]))
             continue;
-        /* Valid when some line has two ROI voxels; a run of two shows one at once. */
+        /* The direction is valid when some line along it has two ROI voxels.
+         * A run of length 2 or more shows that without scanning the lines. */
         const uint32_t *positions = scratch.positions + (size_t)d * scratch.histogram_words;
         ptrdiff_t step = ri_grid_offset(grid, ri_directions[d]);
         if (has_run_of_two(positions, n_rows, n_cols) || line_has_two_voxels(grid, step)) {
@@ -430,7 +431,7 @@ rad_status ri_glrlm_on_grid(const ri_roi *roi, const ri_level_grid *grid,
 /*
  * Adds the runs along direction d of set to merge. A direction that
  * pyradiomics drops (valid[d] = 0) has no two ROI voxels adjacent along it,
- * so each ROI voxel is a run of length 1: its matrix is the grey-level
+ * so each ROI voxel is a run of length 1. Its matrix is then the grey-level
  * histogram in column 1, which IBSI counts.
  */
 static rad_status add_direction(const ri_glrlm_set *set, int d, ri_size_merge *merge,
@@ -472,7 +473,7 @@ static rad_status add_merged_features(const ri_size_merge *merge, ri_feature_mea
     return RAD_OK;
 }
 
-/* 3D_comb: the 13 direction matrices of the volume merged; grid is NULL or roi's level grid. */
+/* Merges the 13 direction matrices of the volume (3D_comb). grid is NULL or roi's level grid. */
 static rad_status merge_3d(const ri_roi *roi, const ri_level_grid *grid, ri_size_merge *merge,
                            rad_error *error)
 {
@@ -488,9 +489,10 @@ static rad_status merge_3d(const ri_roi *roi, const ri_level_grid *grid, ri_size
 }
 
 /*
- * The 2-D and 2.5-D methods over the axial slices and the 4 in-plane
- * directions; merge and by_direction[] are empty on entry. slice_grids is
+ * Runs the 2-D and 2.5-D methods over the axial slices and the 4 in-plane
+ * directions. merge and by_direction[] are empty on entry. slice_grids is
  * NULL or the level grids of the slices.
+
  */
 static rad_status aggregate_slices(const ri_roi *roi, const ri_level_grid *slice_grids,
                                    ri_aggregation method, ri_size_merge *merge,

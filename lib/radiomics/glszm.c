@@ -56,8 +56,8 @@ static inline uint32_t find_root(uint32_t *parent, uint32_t p)
 }
 
 /*
- * A voxel's 13 back neighbours (earlier in memory order) as a bit mask: bit d
- * is the neighbour back along ri_directions[d]. BACK_MASKS is the number of masks.
+ * Number of bit masks of a voxel's 13 back neighbours (earlier in memory
+ * order). Bit d of a mask is the neighbour back along ri_directions[d].
  */
 #define BACK_MASKS (1u << RI_DIRECTIONS)
 #define X_BACK_BIT (1u << 12) /* the voxel before along x, (1, 0, 0) */
@@ -106,9 +106,9 @@ static void back_neighbour_adjacency(uint32_t touching[RI_DIRECTIONS])
 
 /*
  * group_representatives of every mask, built once per process because it
- * depends on no ROI. Building it took 0.9 million instructions under
- * callgrind, about what each GLSZM of a yu2021 image (49^3 ROI voxels) spent
- * when it filled its own cache on the fly.
+ * depends on no ROI. Building it costs about 0.9 million instructions
+ * (callgrind), about what one GLSZM of a 49^3-voxel ROI spent when each
+ * GLSZM filled its own table on the fly.
  */
 static uint16_t representatives_of_mask[BACK_MASKS];
 static pthread_once_t representatives_once = PTHREAD_ONCE_INIT;
@@ -127,7 +127,7 @@ static void build_representatives(void)
  * back neighbours with the same level. Of the neighbours that touch
  * each other only one is joined, because the earlier voxels of one level
  * that touch are in one zone already. A root is the zone's first voxel in
- * memory order. Returns the number of zones; zone k has grey level
+ * memory order. Returns the number of zones, where zone k has grey level
  * zone_level[k] and zone_size[k] voxels. parent and zone_of have
  * grid->count entries, zone_level one per ROI voxel, zone_size
  * SIZE_LANES per ROI voxel and same size[0] + RI_INT4_LANES entries. None
@@ -200,10 +200,11 @@ static size_t label_zones(const ri_level_grid *grid, uint32_t *parent, uint32_t 
      * voxel's parent already points to its root when the voxel is reached,
      * and a root is reached before the other voxels of its zone. A root
      * opens zone k = n_zones (zone_of[root] = k, stored for roots only
-     * because only roots are looked up), later voxels add one to their
+     * because only roots are looked up), and later voxels add one to their
      * root's zone. Voxel p counts in lane p % 4 of the zone's
-     * SIZE_LANES counters: consecutive voxels of one zone then update
+     * SIZE_LANES counters, so consecutive voxels of one zone update
      * different words instead of waiting for each other's store.
+
      */
     size_t n_zones = 0;
     for (size_t z = 1; z + 1 < grid->size[2]; z++) {
@@ -239,9 +240,9 @@ static size_t label_zones(const ri_level_grid *grid, uint32_t *parent, uint32_t 
 }
 
 /*
- * Fills m from the zones (zone k: grey level level[k], size[k] voxels): one
- * column per distinct zone size, increasing, found by marking the sizes
- * present in column_of_size, which spans 0..the largest zone size.
+ * Fills m from the zones, where zone k has grey level level[k] and size[k]
+ * voxels. m gets one column per distinct zone size, in increasing order. The
+ * sizes present are marked in column_of_size, which spans 0..the largest zone size.
  */
 static rad_status fill_matrix(const ri_level_grid *grid, const uint32_t *level,
                               const uint32_t *size, size_t n_zones, ri_size_matrix *m,
@@ -367,7 +368,7 @@ rad_status ri_glszm_on_grid(const ri_roi *roi, const ri_level_grid *shared,
     return status;
 }
 
-/* Adds the GLSZM of one slice to merge; shared is NULL or the slice's level grid. */
+/* Adds the GLSZM of one slice to merge. shared is NULL or the slice's level grid. */
 static rad_status add_slice_matrix(const ri_roi *slice, const ri_level_grid *shared,
                                    const void *context, ri_size_merge *merge, rad_error *error)
 {
@@ -389,7 +390,8 @@ static rad_status add_slice_matrix(const ri_roi *slice, const ri_level_grid *sha
     return status;
 }
 
-/* ri_size_features in the shape of ri_size_features_fn. */
+/* Calls ri_size_features with the signature of ri_size_features_fn. */
+
 static void size_features(const ri_size_matrix *m, const ri_size_sums *sums, double n_voxels,
                           double *out)
 {

@@ -107,9 +107,9 @@ extern const ri_feature_table ri_gldm_table;       /* gldm.c */
 const ri_feature_table *ri_feature_table_of(ri_feature_class feature_class);
 
 /*
- * The known difference of feature index of a class from IBSI's or
+ * Returns the known difference of feature index of a class from IBSI's or
  * pyradiomics' definition, with the setting or class that gives the other
- * value; NULL when the feature has none.
+ * value, or NULL when the feature has none.
  */
 const char *ri_feature_known_difference(ri_feature_class feature_class, size_t index);
 
@@ -133,7 +133,7 @@ const char *ri_class_ibsi_suffix(ri_feature_class feature_class);
 /*
  * IBSI 1 texture aggregation methods (the textureAggregation setting). 2-D
  * and 2.5-D methods take the slices along z (axial) and the in-plane
- * directions; "avg" averages features over matrices, "comb" merges the
+ * directions. "avg" averages features over matrices, and "comb" merges the
  * matrices first. GLSZM, GLDM, NGTDM and GLDZM build one matrix per slice or
  * volume, so for them the 3-D, 2-D and 2.5-D pairs collapse to one method
  * each, represented by RI_AGG_3D_AVG, RI_AGG_2D_AVG and RI_AGG_2_5D_AVG.
@@ -162,7 +162,7 @@ int ri_class_is_texture(ri_feature_class feature_class);
 /*
  * Writes the methods to compute for class c under settings->texture_aggregation
  * into out, in enum order, each once, and returns their count. Single-matrix
- * classes get their representative methods; non-texture classes get
+ * classes get their representative methods, and non-texture classes get
  * RI_AGG_3D_AVG alone.
  */
 int ri_class_aggregations(const struct ri_settings *settings, ri_feature_class c,
@@ -253,7 +253,7 @@ typedef struct ri_settings {
     ri_resegment_mode resegment_mode; /* resegmentMode */
     int resegment_shape;         /* resegmentShape: shape also uses the resegmented mask */
     double resegment_outliers;   /* resegmentOutliers: SD around the ROI mean, after
-                                  * resegmentRange (IBSI's outlier filtering); 0 = off */
+                                  * resegmentRange (IBSI's outlier filtering), 0 = off */
     ri_grid_alignment grid_alignment; /* resampleGridAlignment */
     int round_intensities;       /* roundIntensities: round to integers after resampling */
     ri_interpolator mask_interpolator; /* maskInterpolator: nearest or linear */
@@ -295,12 +295,12 @@ typedef struct ri_settings {
     double box_vessel_fat_fraction; /* share of a far bright piece's neighbours < muscle min: vessel */
 } ri_settings;
 
-/* Lower bound of an absolute resegmentRange; -INFINITY without one (relative
- * and sigma ranges have no fixed bound). IBSI's fixed bin size bins and IVH
- * range start there. */
+/* Returns the lower bound of an absolute resegmentRange, or -INFINITY without
+ * one (relative and sigma ranges have no fixed bound). IBSI's fixed bin size
+ * bins and IVH range start there. */
 double ri_resegment_lower_bound(const ri_settings *s);
 
-/* Upper bound of a two-value absolute resegmentRange; +INFINITY otherwise. */
+/* Returns the upper bound of a two-value absolute resegmentRange, else +INFINITY. */
 double ri_resegment_upper_bound(const ri_settings *s);
 
 struct rad_params {
@@ -425,12 +425,12 @@ rad_status ri_wavelet(const rad_volume *image, const char *wavelet, int level,
                       char band_names[RI_WAVELET_BANDS][32], rad_error *error);
 
 /*
- * ri_wavelet for the bands whose output position p (0..7, the order above)
- * has bit p set in wanted: only those bands[p] are written and only the
- * passes they need are run; every band_names[p] is written. Computing the
- * bands in two calls, one per x letter (positions 0-2 and 7 are low-pass
- * along x, 3-6 high-pass), costs no more than one call at level 1 and holds
- * half the bands in memory at a time.
+ * Computes ri_wavelet for the bands whose output position p (0..7, the order
+ * above) has bit p set in wanted. Only those bands[p] are written, and only
+ * the passes they need are run, but every band_names[p] is written.
+ * Computing the bands in two calls, one per x letter (positions 0-2 and 7
+ * are low-pass along x, 3-6 high-pass), costs no more than one call at
+ * level 1 and keeps half the bands in memory at a time.
  */
 rad_status ri_wavelet_some(const rad_volume *image, const char *wavelet, int level,
                            unsigned wanted, rad_volume *bands[RI_WAVELET_BANDS],
@@ -564,8 +564,9 @@ rad_status ri_gldm(const ri_roi *roi, const ri_settings *settings, double *out,
                    rad_error *error);
 
 /*
- * Texture features of class c (GLCM, GLRLM, GLSZM, GLDM, NGTDM or GLDZM)
- * with aggregation method a; RI_AGG_3D_AVG runs the class's kernel as is.
+ * Computes the texture features of class c (GLCM, GLRLM, GLSZM, GLDM, NGTDM
+ * or GLDZM) with aggregation method a. RI_AGG_3D_AVG runs the class's kernel as is.
+
  * out receives the class's table.count values.
  */
 rad_status ri_texture_aggregated(ri_feature_class c, const ri_roi *roi,

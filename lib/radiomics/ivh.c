@@ -1,13 +1,13 @@
 /*
  * ivh.c - IBSI intensity-volume histogram features (ivh_*).
  *
- * The IVH runs over K grey levels k = 1..K, level k standing for the
- * intensity x_k = base + (k - 1) step. ivhDiscretisation chooses them:
+ * The IVH runs over K grey levels k = 1..K, where level k is the intensity
+ * x_k = base + (k - 1) step. ivhDiscretisation chooses them:
  * - texture (default, and with settings NULL): the texture grey levels
  *   i = 1..N_g, x_i = w (floor(min / w) + i - 1) at the lower edge of bin i,
- *   with w = binWidth (1 when settings is NULL) and min the ROI minimum; for
+ *   with w = binWidth (1 when settings is NULL) and min the ROI minimum. For
  *   intensities already on the bin grid (IBSI's digital phantom, w = 1) x_i
- *   is the intensity itself;
+ *   is the intensity itself.
  * - none: the intensities themselves in steps of 1 (IBSI's discrete case,
  *   CT in HU), over the range G = [lower, upper] of an absolute
  *   resegmentRange, or the ROI minimum and maximum where it sets no bound;
@@ -68,7 +68,8 @@ rad_status ri_ivh(const ri_roi *roi, const ri_settings *settings, double *out, r
             max_value = fmax(max_value, roi->values[v]);
         }
 
-    /* Levels 1..n_levels at base + (k - 1) step; gamma_k = (k - 1) gamma_step / gamma_span. */
+    /* Levels 1..n_levels are at base + (k - 1) step, and
+     * gamma_k = (k - 1) gamma_step / gamma_span. */
     double base, step, gamma_step = 1.0, gamma_span, low = 0.0, high = 0.0, bin = 1.0;
     double levels_needed;
     if (mode == RI_IVH_TEXTURE) {
@@ -123,7 +124,8 @@ rad_status ri_ivh(const ri_roi *roi, const ri_settings *settings, double *out, r
         /* A voxel above the top level counts at it, which changes no nu. A voxel
          * below level 1 (possible only without range resegmentation) counts at 1. */
         level = fmin(fmax(level, 1.0), levels_needed);
-        volume_fraction[(size_t)level - 1] += 1.0; /* counts for now */
+        volume_fraction[(size_t)level - 1] += 1.0; /* voxel counts until the suffix sum below */
+
     }
     /* nu_k = (voxels with level >= k) / N_v, by a suffix sum */
     double above = 0.0;

@@ -903,7 +903,7 @@ static rad_status fft3d(double *data, const size_t p[3], const size_t support[3]
     const size_t stride[3] = {1, p[0], p[0] * p[1]};
     for (int step = 0; step < 3; step++) {
         int axis = sign == gsl_fft_forward ? step : 2 - step;
-        /* The two other axes, each with the extent where lines matter: forward, the
+        /* The two other axes, each with the extent where lines matter. Forward, the
          * axes transformed before are full and the others zero beyond the support.
          * Backward, the axes transformed before are needed only on the support. */
         int a = (axis + 1) % 3, b = (axis + 2) % 3;
@@ -977,14 +977,15 @@ static rad_status fft_grids_alloc(fft_grids *g, const size_t p[3], rad_error *er
     return RAD_OK;
 }
 
-/* Offset (in voxels) that index k of an axis of p points is in a circular
- * convolution of data on the first n indices: k for k < n, k - p for k > p - n. */
+/* Returns the offset (in voxels) of index k of an axis of p points in a
+ * circular convolution of data on the first n indices, which is k for k < n
+ * and k - p for k > p - n. */
 static double grid_offset(size_t k, size_t p)
 {
     return k < p - k ? (double)k : -(double)(p - k);
 }
 
-/* Index k of an axis of p points folded onto 0..p/2, where k and p - k meet. */
+/* Returns index k of an axis of p points folded onto 0..p/2, where k and p - k meet. */
 static size_t fold_index(size_t k, size_t p)
 {
     return k <= p - k ? k : p - k;
@@ -1023,7 +1024,7 @@ static rad_status kernel_transform(fft_grids *g, const size_t p[3], const double
 }
 
 /*
- * Pair sums by FFT. With z the centred values and m the 0/1 mask (both 0
+ * Computes the pair sums by FFT. With z the centred values and m the 0/1 mask (both 0
  * outside the ROI) and (K * f)_i = sum_j K(p_i - p_j) f_j:
  *   cross = sum_i z_i (K * z)_i,  weights = sum_i m_i (K * m)_i,
  *   differences = sum_ij w_ij (z_i^2 + z_j^2 - 2 z_i z_j) = 2 sum_i z_i^2 (K * m)_i - 2 cross
@@ -1084,7 +1085,7 @@ static rad_status pair_sums_fft(const ri_roi *roi, double mean, pair_sums *sums,
         return status;
     }
 
-    /* the backward transform is unnormalised: divide by the number of points */
+    /* The backward transform is unnormalised, so divide by the number of points. */
     double cross = 0.0, weights = 0.0, squares_term = 0.0;
     for (size_t z = 0; z < n[2]; z++)
         for (size_t y = 0; y < n[1]; y++)
@@ -1105,7 +1106,8 @@ static rad_status pair_sums_fft(const ri_roi *roi, double mean, pair_sums *sums,
     return RAD_OK;
 }
 
-/* Whether the FFT path is estimated to cost less CPU time than the direct sum. */
+/* Returns 1 when the FFT path is estimated to cost less CPU time than the direct sum. */
+
 static int fft_is_cheaper(const ri_roi *roi)
 {
     double n = (double)roi->n_voxels;
@@ -1134,7 +1136,7 @@ rad_status ri_spatial_autocorrelation(const ri_roi *roi, ri_autocorrelation_meth
             lowest = fmin(lowest, roi->values[v]);
             highest = fmax(highest, roi->values[v]);
         }
-    /* equal intensities: both ratios are 0 / 0 */
+    /* With equal intensities both ratios are 0 / 0, so they stay NaN. */
     if (lowest == highest)
         return RAD_OK;
 
@@ -1159,8 +1161,9 @@ rad_status ri_morphology(const ri_roi *roi, const ri_settings *settings, double 
 {
     if (roi != NULL && roi->values == NULL)
         return ri_fail(error, RAD_ERR_ARGUMENT, "ROI has no intensities");
-    /* IBSI: the shape comes from the morphological mask, the intensities (centre of
-     * mass, integrated intensity, Moran's I, Geary's C) from the intensity mask. */
+    /* As in IBSI, the shape comes from the morphological mask and the
+     * intensities (centre of mass, integrated intensity, Moran's I, Geary's C)
+     * from the intensity mask. */
     ri_roi geometry = *roi;
     size_t n_box = roi->size[0] * roi->size[1] * roi->size[2];
     if (roi->morph_mask != NULL) {
@@ -1184,8 +1187,8 @@ rad_status ri_morphology(const ri_roi *roi, const ri_settings *settings, double 
                   &out[MORPH_SPH_DISPR]);
     out[MORPH_ASPHERICITY] = 1.0 / out[MORPH_SPHERICITY] - 1.0;
 
-    /* centre of mass shift: geometric centre (morphological mask) vs
-     * intensity-weighted centre (intensity mask) */
+    /* Centre of mass shift between the geometric centre (morphological mask)
+     * and the intensity-weighted centre (intensity mask). */
     double centre[3] = {0, 0, 0}, weighted[3] = {0, 0, 0}, total = 0.0;
     for (size_t v = 0; v < n_box; v++) {
         if (!geometry.mask[v] && !roi->mask[v])
@@ -1249,7 +1252,7 @@ rad_status ri_morphology(const ri_roi *roi, const ri_settings *settings, double 
     double mean = total / (double)roi->n_voxels;
     out[MORPH_INTEG_INT] = mean * volume;
 
-    /* Moran's I and Geary's C cost the most: skip them unless one is enabled */
+    /* Moran's I and Geary's C cost the most, so skip them unless one is enabled. */
     const unsigned char *enabled = settings != NULL ? settings->enabled[RI_CLASS_MORPHOLOGY] : NULL;
     out[MORPH_MORAN_I] = out[MORPH_GEARY_C] = NAN;
     if (enabled == NULL || enabled[MORPH_MORAN_I] || enabled[MORPH_GEARY_C])

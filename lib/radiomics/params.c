@@ -88,14 +88,14 @@ int ri_class_is_texture(ri_feature_class feature_class)
     }
 }
 
-/* 1 for the classes with one matrix per slice or volume, which have no directions. */
+/* Returns 1 for the classes with one matrix per slice or volume, which have no directions. */
 static int is_single_matrix(ri_feature_class feature_class)
 {
     return ri_class_is_texture(feature_class) && feature_class != RI_CLASS_GLCM &&
            feature_class != RI_CLASS_GLRLM;
 }
 
-/* The method that stands for a in a single-matrix class: the "avg" one of its pair. */
+/* Returns the method that represents a in a single-matrix class, the "avg" one of its pair. */
 static ri_aggregation single_matrix_method(ri_aggregation a)
 {
     return (ri_aggregation)(a - a % 2);
@@ -143,7 +143,7 @@ const char *ri_class_ibsi_suffix(ri_feature_class feature_class)
 
 rad_status ri_check_aggregation(const ri_settings *settings, rad_error *error)
 {
-    /* 0: settings filled by hand (kernel tests), which means the default */
+    /* 0 comes from settings filled by hand (kernel tests) and means the default. */
     if (settings->texture_aggregation == RI_AGG_DEFAULT_MASK || settings->texture_aggregation == 0)
         return RAD_OK;
     if (settings->force2d)
@@ -450,7 +450,7 @@ static void get_resegment_mode(const ri_settings *s, char *buf, size_t size)
     snprintf(buf, size, "%s", resegment_mode_names[s->resegment_mode]);
 }
 
-/* resegmentOutliers: IBSI's outlier filtering at mean +- n SD; None (or 0) turns it off. */
+/* Sets resegmentOutliers, IBSI's outlier filtering at mean +- n SD. None (or 0) turns it off. */
 static rad_status set_resegment_outliers(ri_settings *s, const char *key, const char *value,
                                          rad_error *error)
 {
@@ -683,7 +683,8 @@ static void get_distances(const ri_settings *s, char *buf, size_t size)
         used += (size_t)snprintf(buf + used, size - used, i ? ",%d" : "%d", s->distances[i]);
 }
 
-/* Takes a list such as "2D_avg,3D_comb" (brackets and quotes allowed); duplicates are kept once. */
+/* Parses a list such as "2D_avg,3D_comb" (brackets and quotes allowed), keeping duplicates once. */
+
 static rad_status set_texture_aggregation(ri_settings *s, const char *key, const char *value,
                                           rad_error *error)
 {
@@ -978,8 +979,9 @@ static void apply_yu2021(ri_settings *s)
  * Every IBSI 1 family the library has, with IBSI conventions where it
  * supports them: no voxelArrayShift, bins from the ROI minimum, excess
  * kurtosis, and the morph_* family in place of pyradiomics' shape class.
- * Only features with an IBSI tag are enabled. Not IBSI-compliant yet: only
- * the 3D_avg (GLCM, GLRLM) and 3D (GLSZM, GLDM, NGTDM, GLDZM) aggregations.
+ * Only features with an IBSI tag are enabled. The preset computes only the
+ * 3D_avg (GLCM, GLRLM) and 3D (GLSZM, GLDM, NGTDM, GLDZM) aggregations, so it
+ * does not yet cover IBSI's other aggregations.
  * IBSI's interpolation, re-segmentation and IVH options are settings of
  * their own, left at pyradiomics' defaults here.
  */

@@ -37,9 +37,9 @@
 #define BSPLINE_TOLERANCE 1e-10
 
 /*
- * Causal initial value of the prefilter on samples c[0..n-1] (stride apart,
- * n >= 2, already multiplied by the gain): sum_k z^k c[k] over the
- * mirrored signal, truncated where z^k falls below BSPLINE_TOLERANCE.
+ * Returns the causal initial value of the prefilter on samples c[0..n-1]
+ * (stride apart, n >= 2, already multiplied by the gain). It is sum_k z^k c[k]
+ * over the mirrored signal, truncated where z^k falls below BSPLINE_TOLERANCE.
  */
 static double bspline_causal_initial(const double *c, size_t n, size_t stride)
 {
@@ -71,7 +71,7 @@ static double bspline_causal_initial(const double *c, size_t n, size_t stride)
 
 /*
  * Turns samples c[0..n-1] (stride apart) into cubic B-spline coefficients
- * in place, with mirror-symmetric extension (c[-k] = c[k]); the same
+ * in place, with mirror-symmetric extension (c[-k] = c[k]). It is the same
  * recursion as ITK's DataToCoefficients1D.
  */
 static void bspline_prefilter_line(double *c, size_t n, size_t stride)
@@ -96,8 +96,8 @@ static void bspline_prefilter_line(double *c, size_t n, size_t stride)
 }
 
 /*
- * bspline_prefilter_line on the count adjacent lines c + t (t < count <=
- * stride), element k of line t at c[k * stride + t]. Each line gets the
+ * Runs bspline_prefilter_line on the count adjacent lines c + t (t < count <=
+ * stride), with element k of line t at c[k * stride + t]. Each line gets the
  * same operations in the same order, so the results are equal bit for
  * bit, but the loops run along memory instead of across it.
  */
@@ -405,7 +405,7 @@ static int resample_bspline_separable(const rad_volume *in, const double *coef,
 }
 
 /*
- * Nearest-neighbour resampling for an axis-aligned map (m diagonal). The
+ * Resamples by nearest neighbour for an axis-aligned map (m diagonal). The
  * continuous index along each axis depends on that axis's output index
  * only, and is formed as resample_into forms it (the off-diagonal terms add
  * exact zeros), so the samples equal nearest_eval's. Returns 0 when scratch
@@ -514,7 +514,7 @@ static void resample_into(const rad_volume *in, const double *coef, ri_interpola
     resample_mapped(in, coef, interp, &map, out);
 }
 
-/* Bounding box of mask == label: lo[a] .. hi[a] inclusive voxel indices.
+/* Finds the bounding box of mask == label as inclusive voxel indices lo[a] .. hi[a].
  * Each row is scanned from both ends, so the voxels between its first and
  * last label voxel are skipped. */
 static rad_status label_bbox(const rad_volume *mask, double label, size_t lo[3], size_t hi[3],
@@ -859,7 +859,7 @@ rad_status ri_resample(const rad_volume *image, const rad_volume *mask,
         status = center_grid_box(image, lo, hi, options->spacing, options->pad, out_size,
                                  out_spacing, out_origin, error);
     } else {
-        /* pyradiomics' grid: also keeps the spacing where the label spans one slice. */
+        /* pyradiomics' grid, which also keeps the spacing where the label spans one slice. */
         for (int a = 0; a < 3; a++)
             requested[a] = options->spacing[a] == 0 || hi[a] == lo[a] ? mask->spacing[a]
                                                                        : options->spacing[a];
@@ -893,6 +893,7 @@ rad_status ri_resample(const rad_volume *image, const rad_volume *mask,
     }
 
     /* Rounding replaces the truncation that integer images get otherwise. */
+
     source = *image;
     if (options->round_intensities)
         source.integer_valued = 0;

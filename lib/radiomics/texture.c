@@ -71,7 +71,7 @@ static rad_status fill_cells(const ri_roi *roi, ri_level_grid *grid, unsigned ch
 {
     size_t lo[3] = {SIZE_MAX, SIZE_MAX, SIZE_MAX}, hi[3] = {0, 0, 0};
     size_t n_inside = 0, index = 0;
-    const unsigned max_level = (unsigned)roi->max_level; /* a local, so stores to row do not reload it */
+    const unsigned max_level = (unsigned)roi->max_level; /* local, so stores to row force no reload */
 
     for (size_t z = 0; z < roi->size[2]; z++)
         for (size_t y = 0; y < roi->size[1]; y++, index += roi->size[0]) {
@@ -85,7 +85,8 @@ static rad_status fill_cells(const ri_roi *roi, ri_level_grid *grid, unsigned ch
             unsigned bad = 0;
 
             /*
-             * Branch-free copy: a voxel outside the mask gets level 0. GCC 12
+             * Branch-free copy, where a voxel outside the mask gets level 0. GCC 12
+
              * at -O2 leaves the scalar loop unvectorised (mixed element widths
              * and a possible overlap of row and levels), so four voxels at a
              * time go through vector extensions. A lane of inside is -1 in

@@ -24,8 +24,8 @@
  * The grey levels of an ROI padded by one voxel on each side, so that the
  * neighbour of any ROI voxel along any of the 26 directions is a valid index.
  * cells[] is -1 on the padding, 0 inside the box but outside the ROI, and the
- * grey level (>= 1) inside the ROI. It has count + RI_INT4_LANES entries: the
- * last ones are -1 too.
+ * grey level (>= 1) inside the ROI. It has count + RI_INT4_LANES entries,
+ * and the last RI_INT4_LANES are -1 too.
  */
 typedef struct ri_level_grid {
     int *cells;
@@ -35,8 +35,8 @@ typedef struct ri_level_grid {
     size_t roi_extent[3];  /* extent of the bounding box of the ROI voxels, per axis */
     int max_level;         /* roi->max_level of the ROI the grid was built from */
     int n_rows;            /* number of grey levels present in the ROI */
-    int *row_of_level;     /* [0..max_level]: row index of a present level, -1 otherwise */
-    double *row_level;     /* [0..n_rows-1]: grey level of each row, increasing */
+    int *row_of_level;     /* [0..max_level] row index of a present level, -1 otherwise */
+    double *row_level;     /* [0..n_rows-1] grey level of each row, increasing */
 } ri_level_grid;
 
 /*
@@ -142,13 +142,13 @@ void ri_size_features(const ri_size_sums *s, double n_voxels, double out[RI_SIZE
  */
 typedef struct ri_glrlm_set {
     ri_level_grid grid;    /* a copy of the caller's grid when owns_grid is 0 */
-    int owns_grid;         /* 1: ri_glrlm_set_free frees grid's arrays */
+    int owns_grid;         /* 1 when ri_glrlm_set_free frees grid's arrays */
     ri_size_matrix matrices[RI_DIRECTIONS];
     int valid[RI_DIRECTIONS];
 } ri_glrlm_set;
 
 rad_status ri_glrlm_matrices(const ri_roi *roi, ri_glrlm_set *set, rad_error *error);
-/* The GLRLMs of a prebuilt grid, which must outlive set. */
+/* Computes the GLRLMs of a prebuilt grid, which must outlive set. */
 rad_status ri_glrlm_matrices_grid(const ri_level_grid *grid, ri_glrlm_set *set,
                                   rad_error *error);
 void ri_glrlm_set_free(ri_glrlm_set *set);
@@ -159,7 +159,7 @@ void ri_glrlm_set_free(ri_glrlm_set *set);
  */
 rad_status ri_glszm_matrix(const ri_roi *roi, ri_level_grid *grid, ri_size_matrix *m,
                            rad_error *error);
-/* The GLSZM of a prebuilt grid of an ROI with n_voxels voxels. */
+/* Computes the GLSZM of a prebuilt grid of an ROI with n_voxels voxels. */
 rad_status ri_glszm_matrix_grid(const ri_level_grid *grid, size_t n_voxels, ri_size_matrix *m,
                                 rad_error *error);
 
@@ -170,13 +170,14 @@ rad_status ri_glszm_matrix_grid(const ri_level_grid *grid, size_t n_voxels, ri_s
  */
 rad_status ri_gldm_matrix(const ri_roi *roi, double alpha, ri_level_grid *grid,
                           ri_size_matrix *m, rad_error *error);
-/* The GLDM of a prebuilt grid. */
+/* Computes the GLDM of a prebuilt grid. */
 rad_status ri_gldm_matrix_grid(const ri_level_grid *grid, double alpha, ri_size_matrix *m,
                                rad_error *error);
 
 /*
- * ri_glcm, ri_glrlm, ri_glszm and ri_gldm on grid, a level grid built from
- * roi by ri_level_grid_build. With grid NULL each builds its own, as the
+ * Compute ri_glcm, ri_glrlm, ri_glszm and ri_gldm on grid, a level grid built
+ * from roi by ri_level_grid_build. With grid NULL each builds its own, as the
+
  * functions without _on_grid do. The results are the same either way.
  */
 rad_status ri_glcm_on_grid(const ri_roi *roi, const ri_level_grid *grid,

@@ -165,8 +165,8 @@ typedef double vec4 __attribute__((vector_size(32)));
 #define STORE_VEC4(p, v) memcpy((p), &(v), sizeof(vec4))
 
 /*
- * d[q] = sum_{m<count} w[m] * line[m][q] for q < n, summed in tap order like
- * PyWavelets. A constant count lets the compiler unroll the tap loop, and
+ * Computes d[q] = sum_{m<count} w[m] * line[m][q] for q < n, summed in tap
+ * order like PyWavelets. A constant count lets the compiler unroll the tap loop, and
  * eight outputs per step in two accumulators keep the adders busy. It is
  * always inlined so that each clone of combine_lines gets its own copy.
  */
@@ -291,7 +291,7 @@ static void filter_lines(const double *src, size_t line_stride, size_t line_len,
 }
 
 /* ------------------------------------------------------------------ */
-/* One level: the bands streamed one output z plane at a time           */
+/* One level, with the bands streamed one output z plane at a time      */
 
 /*
  * A level runs as a pipeline over z. Each source z plane is filtered along
@@ -300,7 +300,7 @@ static void filter_lines(const double *src, size_t line_stride, size_t line_len,
  * that an output plane reads. Each output z plane then combines the slots
  * of its taps into the 8 bands. The x and y results are shared between
  * bands as in a whole-volume separable transform, but the scratch is only
- * `window` planes per pair, so it stays in cache. A source plane that the
+ * `window` planes per pair, so it can stay in cache. A source plane that the
  * boundary rule repeats (periodic wrap) is filtered again when it re-enters
  * the window, which costs dilation * (F - 1) extra planes per level.
  *
@@ -317,9 +317,9 @@ typedef struct level_work {
     int pair_index[4];        /* ring position of x-y pair bx*2+by, or -1 if not needed */
     int n_pairs;
     size_t window;            /* ring slots */
-    ptrdiff_t *slot_source;   /* source z index held by each slot, -1 for a zero plane */
+    ptrdiff_t *slot_source;   /* source z index stored in each slot, -1 for a zero plane */
     double *row;              /* one extended x row */
-    double *after_x[2];       /* one source z plane filtered along x: out_x * src_y */
+    double *after_x[2];       /* one source z plane filtered along x, out_x * src_y values */
     double *ring;             /* window x n_pairs planes of out_x * out_y */
 } level_work;
 
@@ -389,9 +389,10 @@ static rad_status level_work_init(level_work *w, const size_t src_size[3],
 }
 
 /*
- * Fills the ring slot of extended z position e (relative to output plane 0):
- * the source plane it maps to, filtered along x and then along y for every
- * needed pair. A zero-extension position only records -1.
+ * Fills the ring slot of extended z position e (relative to output plane 0)
+ * with the source plane it maps to, filtered along x and then along y for
+ * every needed pair. A zero-extension position only records -1.
+
  */
 static void fill_slot(level_work *w, const double *src, ptrdiff_t e)
 {
@@ -406,7 +407,7 @@ static void fill_slot(level_work *w, const double *src, ptrdiff_t e)
     if (t < 0)
         return;
 
-    /* x: gather each source row into an extended row, then filter it. Every
+    /* Along x, gather each source row into an extended row, then filter it. Every
      * boundary rule maps positions 0 .. min(nx, sx) - 1 to themselves, so
      * that part is one copy and only the margins go through the map. */
     const double *s = src + (size_t)t * sx * sy;
@@ -432,7 +433,7 @@ static void fill_slot(level_work *w, const double *src, ptrdiff_t e)
         }
     }
 
-    /* y: whole x rows of after_x combined into the pair's plane in the slot. */
+    /* Along y, combine whole x rows of after_x into the pair's plane in the slot. */
     for (int pair = 0; pair < 4; pair++) {
         int bx = pair >> 1, by = pair & 1;
         double *dst;
@@ -446,8 +447,9 @@ static void fill_slot(level_work *w, const double *src, ptrdiff_t e)
 
 /*
  * Computes the bands of one level from src into targets[code], each of
- * out_size voxels with x fastest. Band code: bit 2 = high-pass along x,
- * bit 1 along y, bit 0 along z, so code 0 is LLL and codes run in
+ * out_size voxels with x fastest. In a band code, bit 2 is high-pass along x,
+ * bit 1 along y and bit 0 along z, so code 0 is LLL and codes run in
+
  * PyWavelets' key order aaa, aad, ..., ddd. A NULL target skips the band
  * and the passes only it needs.
  */
@@ -512,10 +514,11 @@ static void band_name(int code, int level, char name[32])
 }
 
 /*
- * Runs one pyradiomics level: src (src_size) transformed periodically with
- * period `padded` on every axis. Lower levels only produce the padded LLL in
- * next_approx; the last level writes all 8 bands, cropped to size, into
- * by_code.
+ * Runs one pyradiomics level, which transforms src (src_size) periodically
+ * with period `padded` on every axis. Lower levels only produce the padded
+ * LLL in next_approx, and the last level writes all 8 bands, cropped to
+ * size, into by_code.
+
  */
 static rad_status pyradiomics_level(const double *src, const size_t src_size[3],
                                     const size_t padded[3], const size_t size[3],
