@@ -428,9 +428,9 @@ rad_status ri_wavelet(const rad_volume *image, const char *wavelet, int level,
  * Computes ri_wavelet for the bands whose output position p (0..7, the order
  * above) has bit p set in wanted. Only those bands[p] are written, and only
  * the passes they need are run, but every band_names[p] is written.
- * Computing the bands in two calls, one per x letter (positions 0-2 and 7
- * are low-pass along x, 3-6 high-pass), costs no more than one call at
- * level 1 and keeps half the bands in memory at a time.
+ * Two calls, one per x letter (positions 0-2 and 7 are low-pass along x,
+ * 3-6 high-pass), share no filter pass at level 1, so they repeat only the
+ * reading of the source rows, and they keep half the bands in memory.
  */
 rad_status ri_wavelet_some(const rad_volume *image, const char *wavelet, int level,
                            unsigned wanted, rad_volume *bands[RI_WAVELET_BANDS],
